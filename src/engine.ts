@@ -1,0 +1,155 @@
+import { extname } from 'node:path';
+import type { FrontendOptions, OnionConfig, RuleSetting } from './config.js';
+import type { Diagnostic, FileFacts, Severity } from './model.js';
+import { extractTypeScriptFacts, TS_EXTENSIONS } from './frontends/ts/index.js';
+import { linkProject, type ProjectModel } from './link/index.js';
+import { applySuppressions } from './suppress.js';
+import { formatMessage, type ReportDescriptor, type Rule, type SourceText } from './rules/api.js';
+import { allRules } from '../rules/index.js';
+
+/** Where the link step reads files that were not given (base classes, settings modules). */
+export interface LintHost {
+  readFile(path: string): string | undefined;
+}
+
+export interface LintOptions {
+  config: OnionConfig;
+  host?: LintHost;
+  /** Facts already computed for some files (a cache or worker threads), by path. */
+  facts?: Map<string, FileFacts>;
+}
+
+export interface FileResult {
+  filePath: string;
+  text: string;
+  diagnostics: Diagnostic[];
+}
+
+export const SOURCE_EXTENSIONS = new Set(TS_EXTENSIONS);
+
+export function isSourceFile(path: string): boolean {
+  return SOURCE_EXTENSIONS.has(extname(path).toLowerCase());
+}
+
+export function frontendOptions(config: OnionConfig): FrontendOptions {
+  return { names: config.names };
+}
+
+/** Runs the front-end that fits the file's language. Facts depend on this file's text only. */
+export function extractFacts(path: string, text: string, options: FrontendOptions): FileFacts {
+  return extractTypeScriptFacts(path, text, options);
+}
+
+/** The effective severity of a rule under the config's presets and rule settings. */
+export function ruleSeverity(rule: Rule, config: OnionConfig): Severity {
+  const id = rule.meta.id;
+  const setting: RuleSetting | undefined = config.rules[id] ?? config.rules[`onion/${id}`];
+  if (setting !== undefined) return Array.isArray(setting) ? setting[0] : setting;
+  if (config.presets.includes('strict')) return rule.meta.severity;
+  if (config.presets.includes('recommended') && rule.meta.recommended) return rule.meta.severity;
+  return 'off';
+}
+
+export function ruleOptions(rule: Rule, config: OnionConfig): Record<string, unknown> {
+  const setting = config.rules[rule.meta.id] ?? config.rules[`onion/${rule.meta.id}`];
+  return (Array.isArray(setting) && setting[1]) || {};
+}
+
+/** Files known to the engine: the ones given, plus any the link step reads through the host. */
+export class SourceSet {
+  readonly facts = new Map<string, FileFacts>();
+  readonly texts = new Map<string, string>();
+  constructor(
+    private readonly options: FrontendOptions,
+    private readonly host: LintHost | undefined,
+    private readonly precomputed?: Map<string, FileFacts>,
+  ) {}
+  add(path: string, text: string): FileFacts {
+    this.texts.set(path, text);
+    const facts = this.precomputed?.get(path) ?? extractFacts(path, text, this.options);
+    this.facts.set(path, facts);
+    return facts;
+  }
+  /** Facts of any file, read through the host on first use; undefined when it cannot be read. */
+  get(path: string): FileFacts | undefined {
+    const known = this.facts.get(path);
+    if (known) return known;
+    if (!this.host || this.texts.has(path)) return undefined;
+    const text = this.host.readFile(path);
+    if (text === undefined) return undefined;
+    return this.add(path, text);
+  }
+  textOf(path: string): string | undefined {
+    if (!this.texts.has(path)) this.get(path);
+    return this.texts.get(path);
+  }
+}
+
+/** Lints the given files; reports go only to those files, other files serve as context. */
+export function lint(inputs: SourceText[], options: LintOptions): FileResult[] {
+  const { config } = options;
+  const sources = new SourceSet(frontendOptions(config), options.host, options.facts);
+  for (const input of inputs) sources.add(input.path, input.text);
+  const model = linkProject(sources, config);
+  const byFile = new Map<string, Diagnostic[]>(inputs.map((i) => [i.path, []]));
+  const push = (d: Diagnostic) => byFile.get(d.filePath)?.push(d);
+
+  for (const input of inputs) {
+    const facts = sources.facts.get(input.path)!;
+    if (facts.fatal) {
+      push({ ruleId: null, fatal: true, severity: 2, message: facts.fatal.message, filePath: input.path, range: facts.fatal.range });
+    }
+  }
+  runRules(model, sources, config, push);
+
+  return inputs.map((input) => {
+    const facts = sources.facts.get(input.path)!;
+    const diagnostics = applySuppressions(byFile.get(input.path)!, facts.directives, input.text).sort(
+      (a, b) => a.range.start - b.range.start || a.range.end - b.range.end || String(a.ruleId).localeCompare(String(b.ruleId)),
+    );
+    return { filePath: input.path, text: input.text, diagnostics };
+  });
+}
+
+function runRules(model: ProjectModel, sources: SourceSet, config: OnionConfig, push: (d: Diagnostic) => void): void {
+  for (const rule of allRules) {
+    const severity = ruleSeverity(rule, config);
+    if (severity === 'off') continue;
+    const options = ruleOptions(rule, config);
+    const makeReporter = (defaultPath: string) => (descriptor: ReportDescriptor<string>) => {
+      const template = rule.meta.messages[descriptor.messageId];
+      if (template === undefined) throw new Error(`rule ${rule.meta.id} reported unknown messageId ${descriptor.messageId}`);
+      push({
+        ruleId: `onion/${rule.meta.id}`,
+        severity: severity === 'error' ? 2 : 1,
+        message: formatMessage(template, descriptor.data),
+        messageId: descriptor.messageId,
+        filePath: descriptor.filePath ?? defaultPath,
+        range: descriptor.range,
+        ...(descriptor.fix ? { fix: descriptor.fix } : {}),
+        ...(descriptor.suggest
+          ? {
+              suggestions: descriptor.suggest.map((s) => ({
+                messageId: s.messageId,
+                message: formatMessage(rule.meta.messages[s.messageId], s.data),
+                fix: s.fix,
+              })),
+            }
+          : {}),
+      });
+    };
+    const textOf = (path: string) => sources.textOf(path);
+    if (rule.meta.scope === 'unit') {
+      for (const unit of model.units) {
+        if (!unit.confirmed) continue;
+        const file = { path: unit.filePath, text: sources.textOf(unit.filePath) ?? '' };
+        rule.check({ unit, file, options, textOf, report: makeReporter(unit.filePath) } as never);
+      }
+    } else {
+      for (const stackContext of model.stackContexts) {
+        const file = { path: stackContext.filePath, text: sources.textOf(stackContext.filePath) ?? '' };
+        rule.check({ ...stackContext, file, options, textOf, config, report: makeReporter(stackContext.filePath) } as never);
+      }
+    }
+  }
+}

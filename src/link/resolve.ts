@@ -1,0 +1,43 @@
+import { dirname, join, resolve } from 'node:path';
+import type { FileFacts } from '../model.js';
+
+export const RESOLVE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
+
+/** Looks up a file's facts (reading it on first use); undefined when the file does not exist. */
+export type FactsLookup = (path: string) => FileFacts | undefined;
+
+/**
+ * Resolves a relative module specifier the way TypeScript's NodeNext and bundler resolution do for
+ * source files: the exact file, a `.js` specifier written for a `.ts` source, an added extension,
+ * or the folder's index file. Bare specifiers (packages) are external: undefined.
+ */
+export function resolveRelativeModule(fromFile: string, specifier: string, lookup: FactsLookup): FileFacts | undefined {
+  if (!specifier.startsWith('.') && !specifier.startsWith('/')) return undefined;
+  const base = resolve(dirname(fromFile), specifier);
+  return resolveModulePath(base, lookup);
+}
+
+/** Resolves a module path without extension (`a/b` → `a/b.ts`, `a/b/index.js`, ...). */
+export function resolveModulePath(base: string, lookup: FactsLookup): FileFacts | undefined {
+  const candidates: string[] = [base];
+  const jsLike = /\.(m|c)?jsx?$/.exec(base);
+  if (jsLike) {
+    const stem = base.slice(0, -jsLike[0].length);
+    const flavour = jsLike[1] ?? '';
+    candidates.push(`${stem}.${flavour}ts`, `${stem}.${flavour}tsx`);
+    if (!flavour) candidates.push(`${stem}.tsx`);
+  }
+  for (const ext of RESOLVE_EXTENSIONS) candidates.push(base + ext);
+  for (const ext of RESOLVE_EXTENSIONS) candidates.push(join(base, `index${ext}`));
+  for (const candidate of candidates) {
+    if (!RESOLVE_EXTENSIONS.some((ext) => candidate.endsWith(ext))) continue;
+    const facts = lookup(candidate);
+    if (facts) return facts;
+  }
+  return undefined;
+}
+
+/** A specifier of a package, a URL, `npm:` or `jsr:`: code the project cannot see. */
+export function isExternalSpecifier(specifier: string): boolean {
+  return !specifier.startsWith('.') && !specifier.startsWith('/');
+}

@@ -1,0 +1,129 @@
+import type { OnionConfig } from '../config.js';
+import type { FileFacts, Unit } from '../model.js';
+import type { LinkedUnit } from '../rules/api.js';
+import { resolveRelativeModule, type FactsLookup } from './resolve.js';
+
+/** Where a name bound in a file comes from: a unit of the project, an external module, or nothing known. */
+export type Binding =
+  | { kind: 'unit'; facts: FileFacts; unit: Unit }
+  | { kind: 'external'; source: string; name: string }
+  | { kind: 'unknown' };
+
+/**
+ * Finds what `name` (an identifier, or `ns.X` through a namespace import) denotes in a file:
+ * a local unit, or one imported from a relative module (following re-exports), or an external one.
+ */
+export function resolveBinding(facts: FileFacts, name: string, lookup: FactsLookup, seen = new Set<string>()): Binding {
+  const key = `${facts.path}#${name}`;
+  if (seen.has(key)) return { kind: 'unknown' };
+  seen.add(key);
+  const [head, ...rest] = name.split('.');
+  if (rest.length === 0) {
+    const local = facts.units.find((u) => u.name === name && !isReturnedOnly(facts, u));
+    if (local) return { kind: 'unit', facts, unit: local };
+  }
+  const imp = facts.imports.find((i) => i.local === head);
+  if (!imp) return { kind: 'unknown' };
+  const imported = imp.imported === '*' ? rest.join('.') : [imp.imported, ...rest].join('.');
+  if (imp.imported === '*' && rest.length === 0) return { kind: 'unknown' };
+  const target = resolveRelativeModule(facts.path, imp.source, lookup);
+  if (!target) {
+    return imp.source.startsWith('.') ? { kind: 'unknown' } : { kind: 'external', source: imp.source, name: imported };
+  }
+  return resolveExport(target, imported, lookup, seen);
+}
+
+/** Finds what a module exports under `name`, following `export {x} from` and `export *`. */
+export function resolveExport(facts: FileFacts, name: string, lookup: FactsLookup, seen = new Set<string>()): Binding {
+  const [head, ...rest] = name.split('.');
+  for (const exp of facts.exports) {
+    if (exp.exported !== head) continue;
+    if (exp.source) {
+      const target = resolveRelativeModule(facts.path, exp.source, lookup);
+      if (!target) return { kind: 'external', source: exp.source, name: [exp.imported ?? head, ...rest].join('.') };
+      return resolveExport(target, [exp.imported ?? head, ...rest].join('.'), lookup, seen);
+    }
+    const localName = [exp.local ?? head, ...rest].join('.');
+    if (exp.exported === 'default' && exp.local === undefined) {
+      const unit = facts.units.find((u) => u.name === 'default');
+      return unit ? { kind: 'unit', facts, unit } : { kind: 'unknown' };
+    }
+    return resolveBinding(facts, localName, lookup, seen);
+  }
+  for (const exp of facts.exports) {
+    if (exp.exported !== '*' || !exp.source) continue;
+    const target = resolveRelativeModule(facts.path, exp.source, lookup);
+    if (!target) continue;
+    const found = resolveExport(target, name, lookup, seen);
+    if (found.kind !== 'unknown') return found;
+  }
+  return { kind: 'unknown' };
+}
+
+function isReturnedOnly(facts: FileFacts, unit: Unit): boolean {
+  // A class expression returned by a factory is reachable only through that factory.
+  const index = facts.units.indexOf(unit);
+  return facts.units.some((u) => u.returnsUnit === index);
+}
+
+interface ChainInfo {
+  known: boolean;
+  isMiddleware: boolean;
+  nextFields: string[];
+  members: string[];
+  handlerFrom?: Unit;
+}
+
+/** Walks a class's bases, collecting what they store and declare. */
+function chainOf(facts: FileFacts, unit: Unit, lookup: FactsLookup, config: OnionConfig, depth = 0): ChainInfo {
+  if (!unit.base || depth > 20) return { known: !unit.base, isMiddleware: false, nextFields: [], members: [] };
+  const binding = resolveBinding(facts, unit.base.name, lookup);
+  if (binding.kind === 'unit' && binding.unit.kind === 'class') {
+    const base = binding.unit;
+    const further = chainOf(binding.facts, base, lookup, config, depth + 1);
+    const ownNext = base.nextParam !== undefined && base.evidence !== 'position';
+    return {
+      known: further.known,
+      isMiddleware: ownNext || further.isMiddleware,
+      nextFields: [...base.nextFields, ...further.nextFields],
+      members: [...base.members, ...further.members],
+      handlerFrom: base.handler ? base : further.handlerFrom,
+    };
+  }
+  const simpleName = unit.base.name.split('.').pop()!;
+  if (config.names.bases.includes(simpleName) || (binding.kind === 'external' && config.names.bases.includes(binding.name))) {
+    // A known external base (e.g. a MiddlewareMixin port) takes the next layer; what it declares is unseen.
+    return { known: false, isMiddleware: true, nextFields: [], members: [] };
+  }
+  return { known: false, isMiddleware: false, nextFields: [], members: [] };
+}
+
+/** Links every unit of every known file. `listed` holds units that some stack lists. */
+export function linkUnits(
+  allFacts: Iterable<FileFacts>,
+  lookup: FactsLookup,
+  config: OnionConfig,
+  listed: Set<Unit> = new Set(),
+): LinkedUnit[] {
+  const linked: LinkedUnit[] = [];
+  for (const facts of allFacts) {
+    for (const unit of facts.units) {
+      const chain = unit.kind === 'class' ? chainOf(facts, unit, lookup, config) : undefined;
+      const ownEvidence = unit.evidence === 'name' || unit.evidence === 'type';
+      const confirmed =
+        (ownEvidence || (unit.evidence === 'base' && chain?.isMiddleware === true) || listed.has(unit)) &&
+        (unit.handler !== undefined || Object.keys(unit.hooks).length > 0 || unit.kind === 'class');
+      linked.push({
+        unit,
+        filePath: facts.path,
+        confirmed,
+        chainKnown: chain?.known ?? true,
+        baseIsMiddleware: chain?.isMiddleware ?? false,
+        nextFields: [...new Set([...unit.nextFields, ...(chain?.nextFields ?? [])])],
+        members: [...new Set([...unit.members, ...(chain?.members ?? [])])],
+        ...(unit.handler ? { handler: unit.handler } : {}),
+      });
+    }
+  }
+  return linked;
+}

@@ -1,0 +1,242 @@
+/**
+ * The language-neutral model shared by every layer: front-ends produce FileFacts, the link step
+ * builds a ProjectModel from them, rules read it. Everything here is plain serialisable data with
+ * offsets into the file text (UTF-16 code units, as JavaScript strings count them); never AST nodes,
+ * so facts can be cached by content hash and computed in worker threads.
+ */
+
+/** A half-open source range [start, end) of offsets into the file text. */
+export interface Range {
+  start: number;
+  end: number;
+}
+
+/**
+ * What a value can be, as far as the flow analysis proves. A summary keeps the set of every kind
+ * the value may have on the paths reaching a point; a rule reports only when the whole set proves
+ * the problem, and `unknown` in the set always means "stay silent".
+ */
+export type ValueKind =
+  /** The next layer's result (directly or through a variable), awaited or synchronous. */
+  | 'next'
+  /** The next layer's result still wrapped in a promise (not awaited) in an async context. */
+  | 'nextPromise'
+  /** A response built here: `new XResponse(...)`, `XResponse.json(...)`, ... */
+  | 'response'
+  /** `undefined`, `null`, `void`, a `return;`, or falling off the end. */
+  | 'nothing'
+  /** Certainly not a response: the request, a boolean/number/string literal, the exception. */
+  | 'notResponse'
+  /** Anything else, e.g. the result of an unknown function call. */
+  | 'unknown';
+
+export interface Exit {
+  /** `return` statement (or an arrow's expression body), falling off the end, or `throw`. */
+  kind: 'return' | 'implicit' | 'throw';
+  /** The `return` statement, the expression body, or the function's closing brace. */
+  range: Range;
+  /** Every kind the exit may return (empty for `throw`). */
+  value: ValueKind[];
+  /** Why a `notResponse` value is not a response, for messages: e.g. "the request", "`true`". */
+  valueDescription?: string;
+  /** The returned expression, when there is one. */
+  valueRange?: Range;
+  /** Every count of next-layer calls that a path reaching this exit can have made (2 means 2+). */
+  nextCalls: Array<0 | 1 | 2>;
+  /** On every path to this exit, a next-layer result was computed and then never used. */
+  nextResultDropped: boolean;
+  /**
+   * For an implicit exit right after the next layer's result was stored in a variable that is
+   * still in scope: where `return <variable>;` can be inserted, and with which indentation.
+   */
+  returnFix?: { variable: string; offset: number; indent: string };
+}
+
+/** A use of the next layer's un-awaited result as if it were a response. */
+export interface UnawaitedUse {
+  range: Range;
+  /** `read`: `response.headers`; `write`: `response.status = 1`. */
+  kind: 'read' | 'write';
+  /** The expression text used, e.g. `response` or `this.getResponse(request)`. */
+  text: string;
+}
+
+/** A member call `this.<name>(...)` in a handler: store-next checks these exist. */
+export interface ThisCall {
+  name: string;
+  range: Range;
+}
+
+/** A request attribute read or written in a handler's request half (before the next layer). */
+export interface RequestAccess {
+  attribute: string;
+  range: Range;
+}
+
+/** The flow summary of one handler or hook. */
+export interface FunctionSummary {
+  /** `Class.method` or the factory's name, as messages show it. */
+  name: string;
+  /** The method name, or the handler's head when it has no name: where whole-handler reports go. */
+  nameRange: Range;
+  range: Range;
+  async: boolean;
+  /** Name of the request parameter (first parameter), if any. */
+  requestParam?: string;
+  exits: Exit[];
+  /** Any reference at all to the next layer (called, aliased, passed on), nested functions included. */
+  nextReferenced: boolean;
+  /** Calls of the next layer, nested functions included. */
+  nextCallSites: Range[];
+  unawaitedUses: UnawaitedUse[];
+  thisCalls: ThisCall[];
+  /** `this.<name>` member names that the summary treated as the next layer. */
+  nextMembers: string[];
+  /** Request attributes read / written before the first next-layer call on some path. */
+  requestReadsBeforeNext: RequestAccess[];
+  requestWritesBeforeNext: RequestAccess[];
+}
+
+export type HookName = 'processView' | 'processException' | 'processTemplateResponse';
+
+/** How a unit was recognised as middleware. `position` alone needs a stack listing it. */
+export type UnitEvidence = 'name' | 'type' | 'base' | 'position';
+
+export interface Unit {
+  kind: 'class' | 'factory';
+  /** Class or function name (`default` for an anonymous default export). */
+  name: string;
+  range: Range;
+  nameRange: Range;
+  /** Why this is middleware; `base` means the constructor is inherited and link must confirm it. */
+  evidence: UnitEvidence;
+  /** The next-layer parameter of the constructor or factory, when it has one of its own. */
+  nextParam?: { name: string; range: Range };
+  /** Whether the next layer is known to be asynchronous (from its type); null when unknown. */
+  nextIsAsync: boolean | null;
+  /** Class form: fields the constructor stores the next layer in (parameter properties included). */
+  nextFields: string[];
+  /** Class form: every member name declared or assigned with `this.x = ...` in the class. */
+  members: string[];
+  /** Class form: the `extends` expression, when it is an identifier or a dotted name. */
+  base?: { name: string; range: Range };
+  /** Class form: the constructor, when the class declares one. */
+  constructorInfo?: {
+    range: Range;
+    /** `super(...)` call, when there is one, and whether it passes the next layer first. */
+    superCall?: { range: Range; passesNext: boolean };
+  };
+  handler?: FunctionSummary;
+  hooks: Partial<Record<HookName, FunctionSummary>>;
+  /**
+   * Class form: a static method or a factory function that returns a class defined in it
+   * (`corsMiddleware(opts)` returning `class extends CorsMiddleware {...}`): the index of that
+   * returned class in FileFacts.units.
+   */
+  returnsUnit?: number;
+}
+
+export interface ImportFact {
+  /** The local name bound in this file. */
+  local: string;
+  /** The imported name: an export name, `default`, or `*` for a namespace import. */
+  imported: string;
+  /** The module specifier as written. */
+  source: string;
+  range: Range;
+}
+
+export interface ExportFact {
+  /** The exported name (`default` for a default export). */
+  exported: string;
+  /** The local binding it exports, when it is one of this file's own. */
+  local?: string;
+  /** For `export { x } from './m'` / `export * from './m'` (exported `*`). */
+  source?: string;
+  /** For re-exports, the name in the source module. */
+  imported?: string;
+}
+
+/** An entry of a declared stack: see RULES.md "Rules on a stack". Filled by the stack front-end. */
+export interface StackEntryFact {
+  /** `string`: a dotted path; `reference`: an identifier or member expression; `call`: a factory call. */
+  kind: 'string' | 'reference' | 'call' | 'spread' | 'unknown';
+  /** The dotted path, the referenced name (`a.b.C` for members), or the called name. */
+  value: string;
+  range: Range;
+  /** Present only in some configurations (a conditional spread or a conditional edit). */
+  conditional: boolean;
+  /** For `spread`: the spread identifier, resolved by the link step (same or other module). */
+  spreadOf?: string;
+  /** For entries with a known position inside one array literal: that literal's range. */
+  arrayRange?: Range;
+  /** Position unknown (e.g. a splice with a computed index): left out of ordering checks. */
+  positionUnknown?: boolean;
+}
+
+export interface StackFact {
+  /** The setting name, e.g. MIDDLEWARE, MIDDLEWARE_CLASSES or INSTALLED_APPS. */
+  setting: string;
+  /** The declaration's name range. */
+  nameRange: Range;
+  range: Range;
+  exported: boolean;
+  /** The entries in order, after applying this module's edits. */
+  entries: StackEntryFact[];
+}
+
+export interface SyntaxProblem {
+  message: string;
+  range: Range;
+}
+
+/** A suppression comment: `onionlint-disable-next-line id` or `eslint-disable-line onion/id`, etc. */
+export interface SuppressionDirective {
+  kind: 'disable' | 'enable' | 'disable-line' | 'disable-next-line';
+  /** Full rule ids (`onion/return-response`); empty means every rule. */
+  rules: string[];
+  range: Range;
+}
+
+/** Everything one front-end extracted from one file. Depends on that file's text only. */
+export interface FileFacts {
+  path: string;
+  language: 'typescript' | 'javascript' | 'python';
+  units: Unit[];
+  stacks: StackFact[];
+  imports: ImportFact[];
+  exports: ExportFact[];
+  /** Top-level names declared in this file (classes, functions, variables) with their ranges. */
+  declarations: Record<string, Range>;
+  /** Suppression comments that concern onionlint's rules. */
+  directives: SuppressionDirective[];
+  /** A fatal problem: the file does not parse. When set, nothing else is trustworthy. */
+  fatal?: SyntaxProblem;
+}
+
+export type Severity = 'off' | 'warn' | 'error';
+
+export interface Fix {
+  range: Range;
+  text: string;
+}
+
+export interface Suggestion {
+  messageId: string;
+  message: string;
+  fix: Fix;
+}
+
+/** One problem found by a rule, in a file, before offsets are mapped to lines and columns. */
+export interface Diagnostic {
+  /** `onion/<id>`, or null for a fatal parse error. */
+  ruleId: string | null;
+  severity: 1 | 2;
+  message: string;
+  messageId?: string;
+  filePath: string;
+  range: Range;
+  fix?: Fix;
+  suggestions?: Suggestion[];
+  fatal?: boolean;
+}
