@@ -1,4 +1,19 @@
 import type { Rule } from '../src/rules/api.js';
+import awaitNext from './await-next.js';
+import callNext from './call-next.js';
+import hookReturn from './hook-return.js';
+import noDiscardedResponse from './no-discarded-response.js';
+import noDoubleNext from './no-double-next.js';
+import returnResponse from './return-response.js';
+import storeNext from './store-next.js';
 
 /** Every rule, in catalogue order (RULES.md). */
-export const allRules: Rule[] = [];
+export const allRules: Rule[] = [
+  returnResponse,
+  callNext,
+  noDoubleNext,
+  noDiscardedResponse,
+  awaitNext,
+  storeNext,
+  hookReturn,
+] as Rule[];

@@ -128,12 +128,6 @@ export interface Unit {
   };
   handler?: FunctionSummary;
   hooks: Partial<Record<HookName, FunctionSummary>>;
-  /**
-   * Class form: a static method or a factory function that returns a class defined in it
-   * (`corsMiddleware(opts)` returning `class extends CorsMiddleware {...}`): the index of that
-   * returned class in FileFacts.units.
-   */
-  returnsUnit?: number;
 }
 
 export interface ImportFact {
@@ -190,6 +184,14 @@ export interface SyntaxProblem {
   range: Range;
 }
 
+export interface ClassFactory {
+  /** `corsMiddleware`, or `Class.method` for a static method. */
+  name: string;
+  range: Range;
+  /** Index in FileFacts.units of the returned class. */
+  returnsUnit: number;
+}
+
 /** A suppression comment: `onionlint-disable-next-line id` or `eslint-disable-line onion/id`, etc. */
 export interface SuppressionDirective {
   kind: 'disable' | 'enable' | 'disable-line' | 'disable-next-line';
@@ -208,6 +210,12 @@ export interface FileFacts {
   exports: ExportFact[];
   /** Top-level names declared in this file (classes, functions, variables) with their ranges. */
   declarations: Record<string, Range>;
+  /**
+   * Functions and static methods that return a class defined in them (`corsMiddleware(opts)`
+   * returning `class extends CorsMiddleware {...}`, or `AuthenticationMiddleware.configure(opts)`):
+   * a stack entry calling one of these lists the returned class.
+   */
+  classFactories: ClassFactory[];
   /** Suppression comments that concern onionlint's rules. */
   directives: SuppressionDirective[];
   /** A fatal problem: the file does not parse. When set, nothing else is trustworthy. */

@@ -63,7 +63,7 @@ export function resolveExport(facts: FileFacts, name: string, lookup: FactsLooku
 function isReturnedOnly(facts: FileFacts, unit: Unit): boolean {
   // A class expression returned by a factory is reachable only through that factory.
   const index = facts.units.indexOf(unit);
-  return facts.units.some((u) => u.returnsUnit === index);
+  return facts.classFactories.some((f) => f.returnsUnit === index);
 }
 
 interface ChainInfo {

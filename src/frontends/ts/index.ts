@@ -1,18 +1,215 @@
+import { ts } from 'ts-morph';
 import type { FrontendOptions } from '../../config.js';
-import type { FileFacts } from '../../model.js';
+import type { ExportFact, FileFacts, ImportFact, Range, SuppressionDirective } from '../../model.js';
+import { parseDirective } from '../../suppress.js';
+import { extractStacks } from './stacks.js';
+import { extractUnits } from './units.js';
 
 export const TS_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 
-/** Placeholder: replaced by the real front-end (units, flow summaries, imports, directives). */
-export function extractTypeScriptFacts(path: string, _text: string, _options: FrontendOptions): FileFacts {
+function scriptKind(path: string): ts.ScriptKind {
+  const ext = path.slice(path.lastIndexOf('.')).toLowerCase();
+  switch (ext) {
+    case '.tsx':
+      return ts.ScriptKind.TSX;
+    case '.jsx':
+      return ts.ScriptKind.JSX;
+    case '.js':
+    case '.mjs':
+    case '.cjs':
+      return ts.ScriptKind.JS;
+    default:
+      return ts.ScriptKind.TS;
+  }
+}
+
+export function isJavaScriptPath(path: string): boolean {
+  return /\.[cm]?jsx?$/i.test(path);
+}
+
+/** Parses one file with the TypeScript parser that ts-morph bundles. Throws RangeError on absurd nesting. */
+export function parse(path: string, text: string): ts.SourceFile {
+  return ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKind(path));
+}
+
+function emptyFacts(path: string): FileFacts {
   return {
     path,
-    language: /\.[cm]?jsx?$/.test(path) ? 'javascript' : 'typescript',
+    language: isJavaScriptPath(path) ? 'javascript' : 'typescript',
     units: [],
     stacks: [],
     imports: [],
     exports: [],
     declarations: {},
+    classFactories: [],
     directives: [],
   };
+}
+
+/**
+ * Extracts the facts of one TypeScript or JavaScript file. A file that does not parse — a syntax
+ * error, or nesting so deep that the parser overflows its stack — yields only a fatal problem.
+ */
+export function extractTypeScriptFacts(path: string, text: string, options: FrontendOptions): FileFacts {
+  const facts = emptyFacts(path);
+  try {
+    const sf = parse(path, text);
+    const syntax = (sf as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+    const firstError = syntax.find((d) => d.category === ts.DiagnosticCategory.Error);
+    if (firstError) {
+      const start = firstError.start ?? 0;
+      facts.fatal = {
+        message: `Parsing error: ${ts.flattenDiagnosticMessageText(firstError.messageText, '\n')}`,
+        range: { start, end: start + (firstError.length ?? 0) },
+      };
+      return facts;
+    }
+    collectModuleFacts(sf, facts);
+    const { units, classFactories } = extractUnits(sf, options.names);
+    facts.units = units;
+    facts.classFactories = classFactories;
+    facts.stacks = extractStacks(sf, options);
+    facts.directives = collectDirectives(sf, text);
+    return facts;
+  } catch (error) {
+    if (error instanceof RangeError) {
+      const clean = emptyFacts(path);
+      clean.fatal = { message: 'Parsing error: the file is nested too deeply to analyse (the parser ran out of stack).', range: { start: 0, end: 0 } };
+      return clean;
+    }
+    throw error;
+  }
+}
+
+function rangeOf(node: ts.Node, sf: ts.SourceFile): Range {
+  return { start: node.getStart(sf), end: node.getEnd() };
+}
+
+function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
+  return ts.canHaveModifiers(node) && !!ts.getModifiers(node)?.some((m) => m.kind === kind);
+}
+
+/** Imports, exports and top-level declarations, including CommonJS `require` and `module.exports`. */
+function collectModuleFacts(sf: ts.SourceFile, facts: FileFacts): void {
+  const imports: ImportFact[] = facts.imports;
+  const exports: ExportFact[] = facts.exports;
+  const declare = (name: string, node: ts.Node) => {
+    facts.declarations[name] = rangeOf(node, sf);
+  };
+  for (const st of sf.statements) {
+    if (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier)) {
+      const source = st.moduleSpecifier.text;
+      const clause = st.importClause;
+      if (!clause) continue;
+      if (clause.name) imports.push({ local: clause.name.text, imported: 'default', source, range: rangeOf(clause.name, sf) });
+      const bindings = clause.namedBindings;
+      if (bindings && ts.isNamespaceImport(bindings)) imports.push({ local: bindings.name.text, imported: '*', source, range: rangeOf(bindings, sf) });
+      if (bindings && ts.isNamedImports(bindings)) {
+        for (const el of bindings.elements) {
+          imports.push({ local: el.name.text, imported: (el.propertyName ?? el.name).text, source, range: rangeOf(el, sf) });
+        }
+      }
+    } else if (ts.isExportDeclaration(st)) {
+      const source = st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier) ? st.moduleSpecifier.text : undefined;
+      if (!st.exportClause) {
+        if (source) exports.push({ exported: '*', source });
+      } else if (ts.isNamespaceExport(st.exportClause)) {
+        if (source) exports.push({ exported: st.exportClause.name.text, source, imported: '*' });
+      } else {
+        for (const el of st.exportClause.elements) {
+          const local = (el.propertyName ?? el.name).text;
+          exports.push(source ? { exported: el.name.text, source, imported: local } : { exported: el.name.text, local });
+        }
+      }
+    } else if (ts.isExportAssignment(st)) {
+      const e = st.expression;
+      exports.push(ts.isIdentifier(e) ? { exported: 'default', local: e.text } : { exported: 'default' });
+    } else if (ts.isClassDeclaration(st) || ts.isFunctionDeclaration(st)) {
+      const name = st.name?.text;
+      if (name) declare(name, st);
+      if (hasModifier(st, ts.SyntaxKind.ExportKeyword)) {
+        if (hasModifier(st, ts.SyntaxKind.DefaultKeyword)) exports.push(name ? { exported: 'default', local: name } : { exported: 'default' });
+        else if (name) exports.push({ exported: name, local: name });
+      }
+    } else if (ts.isVariableStatement(st)) {
+      const exported = hasModifier(st, ts.SyntaxKind.ExportKeyword);
+      for (const d of st.declarationList.declarations) {
+        if (!ts.isIdentifier(d.name)) continue;
+        declare(d.name.text, d);
+        if (exported) exports.push({ exported: d.name.text, local: d.name.text });
+        const init = d.initializer && unwrapAwait(d.initializer);
+        // CommonJS: const x = require('./m'); const { A } = require('./m')
+        if (init && isRequire(init)) imports.push({ local: d.name.text, imported: '*', source: requireSource(init), range: rangeOf(d, sf) });
+      }
+      for (const d of st.declarationList.declarations) {
+        const init = d.initializer && unwrapAwait(d.initializer);
+        if (ts.isObjectBindingPattern(d.name) && init && isRequire(init)) {
+          for (const el of d.name.elements) {
+            if (!ts.isIdentifier(el.name)) continue;
+            const imported = el.propertyName && ts.isIdentifier(el.propertyName) ? el.propertyName.text : el.name.text;
+            imports.push({ local: el.name.text, imported, source: requireSource(init), range: rangeOf(el, sf) });
+          }
+        }
+      }
+    } else if (ts.isEnumDeclaration(st) || ts.isInterfaceDeclaration(st) || ts.isTypeAliasDeclaration(st)) {
+      declare(st.name.text, st);
+    } else if (ts.isExpressionStatement(st) && ts.isBinaryExpression(st.expression) && st.expression.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      collectCommonJsExport(st.expression, exports);
+    }
+  }
+}
+
+function unwrapAwait(e: ts.Expression): ts.Expression {
+  return ts.isAwaitExpression(e) ? e.expression : e;
+}
+
+function isRequire(e: ts.Expression): e is ts.CallExpression {
+  return ts.isCallExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'require' && e.arguments.length === 1 && ts.isStringLiteral(e.arguments[0]!);
+}
+
+function requireSource(e: ts.CallExpression): string {
+  return (e.arguments[0] as ts.StringLiteral).text;
+}
+
+/** `module.exports = X`, `module.exports.A = A`, `exports.A = A`, `module.exports = { A, B: C }`. */
+function collectCommonJsExport(assign: ts.BinaryExpression, exports: ExportFact[]): void {
+  const left = assign.left.getText().replace(/\s+/g, '');
+  const right = assign.right;
+  if (left === 'module.exports') {
+    if (ts.isIdentifier(right)) exports.push({ exported: 'default', local: right.text });
+    else if (ts.isObjectLiteralExpression(right)) {
+      for (const p of right.properties) {
+        if (ts.isShorthandPropertyAssignment(p)) exports.push({ exported: p.name.text, local: p.name.text });
+        else if (ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && ts.isIdentifier(p.initializer)) exports.push({ exported: p.name.text, local: p.initializer.text });
+      }
+    } else exports.push({ exported: 'default' });
+    return;
+  }
+  const m = /^(?:module\.)?exports\.([A-Za-z_$][\w$]*)$/.exec(left);
+  if (m) exports.push(ts.isIdentifier(right) ? { exported: m[1]!, local: right.text } : { exported: m[1]! });
+}
+
+/** Suppression comments that concern onionlint (cheap: only files that mention a directive are walked). */
+function collectDirectives(sf: ts.SourceFile, text: string): SuppressionDirective[] {
+  if (!/(onionlint|eslint)-(disable|enable)/.test(text)) return [];
+  const seen = new Set<number>();
+  const out: SuppressionDirective[] = [];
+  const take = (ranges: ts.CommentRange[] | undefined) => {
+    for (const r of ranges ?? []) {
+      if (seen.has(r.pos)) continue;
+      seen.add(r.pos);
+      const raw = text.slice(r.pos, r.end);
+      const body = r.kind === ts.SyntaxKind.SingleLineCommentTrivia ? raw.slice(2) : raw.slice(2, -2);
+      const directive = parseDirective(body, { start: r.pos, end: r.end });
+      if (directive) out.push(directive);
+    }
+  };
+  const visit = (node: ts.Node): void => {
+    take(ts.getLeadingCommentRanges(text, node.pos));
+    take(ts.getTrailingCommentRanges(text, node.end));
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  take(ts.getLeadingCommentRanges(text, sf.endOfFileToken.pos));
+  return out.sort((a, b) => a.range.start - b.range.start);
 }

@@ -1,0 +1,32 @@
+import { defineUnitRule } from '../src/rules/api.js';
+
+/**
+ * In an async handler the next layer's result is a promise: headers set on it vanish, and Django
+ * fails with `AttributeError: 'coroutine' object has no attribute ...`.
+ */
+export default defineUnitRule({
+  meta: {
+    id: 'await-next',
+    description: "An async handler awaits the next layer's result before using it as a response.",
+    scope: 'unit',
+    severity: 'error',
+    recommended: true,
+    messages: {
+      notAwaited:
+        '`{{name}}` {{verb}} `{{access}}` on `{{value}}`, which is the next layer\'s un-awaited promise, not a response: the change is lost (Django: `AttributeError: \'coroutine\' object has no attribute ...`). Await the next layer first: `const response = await ...`.',
+    },
+  },
+  check(ctx) {
+    const { handler } = ctx.unit;
+    if (!handler) return;
+    for (const use of handler.unawaitedUses) {
+      const text = ctx.file.text.slice(use.range.start, use.range.end);
+      const access = text.length > use.text.length ? text.slice(use.text.length).replace(/^\?\.|^\./, '') : text;
+      ctx.report({
+        messageId: 'notAwaited',
+        data: { name: handler.name, verb: use.kind === 'write' ? 'sets' : 'reads', access, value: use.text },
+        range: use.range,
+      });
+    }
+  },
+});

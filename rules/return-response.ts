@@ -1,0 +1,51 @@
+import { defineUnitRule } from '../src/rules/api.js';
+import { describeNoResponse, nextLabel, returnsNoResponse } from '../src/rules/unit-helpers.js';
+
+/**
+ * A handler exit that returns no response. Django has no friendly error for this: the handler
+ * above (or BaseHandler itself) fails with `AttributeError: 'NoneType' object has no attribute ...`.
+ */
+export default defineUnitRule({
+  meta: {
+    id: 'return-response',
+    description: 'Every exit of a middleware handler returns a response.',
+    scope: 'unit',
+    severity: 'error',
+    recommended: true,
+    fixable: true,
+    messages: {
+      fallsOffEnd:
+        '`{{name}}` can reach its end without returning a response, so the server receives `undefined` instead of one. {{hint}}',
+      returnsNothing:
+        '`{{name}}` returns {{value}} here instead of a response, so the server receives no response. Return the response from `{{next}}(...)` or one you build.',
+    },
+  },
+  check(ctx) {
+    const { handler } = ctx.unit;
+    if (!handler) return;
+    const next = nextLabel(ctx.unit);
+    for (const exit of handler.exits) {
+      if (!returnsNoResponse(exit)) continue;
+      if (exit.kind === 'implicit') {
+        const fix = exit.returnFix;
+        const hint = fix
+          ? `Return \`${fix.variable}\` after the work on it (\`return ${fix.variable};\`).`
+          : `Return the response from \`${next}(...)\` or one you build.`;
+        let fixEdit;
+        if (fix) {
+          const between = ctx.file.text.slice(fix.offset, exit.range.start);
+          fixEdit = /^\s*$/.test(between)
+            ? { range: { start: fix.offset, end: fix.offset }, text: `${fix.indent}return ${fix.variable};\n` }
+            : { range: { start: exit.range.start, end: exit.range.start }, text: ` return ${fix.variable}; ` };
+        }
+        ctx.report({ messageId: 'fallsOffEnd', data: { name: handler.name, hint }, range: exit.range, ...(fixEdit ? { fix: fixEdit } : {}) });
+      } else {
+        ctx.report({
+          messageId: 'returnsNothing',
+          data: { name: handler.name, value: describeNoResponse(exit, ctx.file.text), next },
+          range: exit.range,
+        });
+      }
+    }
+  },
+});

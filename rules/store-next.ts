@@ -1,0 +1,56 @@
+import { defineUnitRule } from '../src/rules/api.js';
+
+/**
+ * The handler reaches the next layer through a member that was never assigned, so every request
+ * fails with `TypeError: this.x is not a function`.
+ */
+export default defineUnitRule({
+  meta: {
+    id: 'store-next',
+    description: 'The constructor stores the next layer where the handler looks for it.',
+    scope: 'unit',
+    severity: 'error',
+    recommended: true,
+    messages: {
+      wrongMember:
+        '`{{name}}` calls `this.{{member}}`, which is never assigned: the constructor stores the next layer in `this.{{stored}}`. Every request fails with `TypeError: this.{{member}} is not a function`. Call `this.{{stored}}(...)`.',
+      neverStored:
+        'The constructor of `{{cls}}` receives `{{param}}` but never stores it, while `{{name}}` calls `this.{{member}}`: every request fails with `TypeError: this.{{member}} is not a function`. Add `this.{{member}} = {{param}};` to the constructor.',
+      notPassedToSuper:
+        'The constructor of `{{cls}}` does not pass the next layer to `super(...)` first, so `{{base}}` stores something else as the next layer and every request fails. Pass it through: `super({{param}}, ...)`.',
+    },
+  },
+  check(ctx) {
+    const linked = ctx.unit;
+    const { unit } = linked;
+    if (unit.kind !== 'class') return;
+    const superCall = unit.constructorInfo?.superCall;
+    if (unit.base && linked.baseIsMiddleware && superCall && !superCall.passesNext) {
+      ctx.report({
+        messageId: 'notPassedToSuper',
+        data: { cls: unit.name, base: unit.base.name, param: unit.nextParam?.name ?? 'getResponse' },
+        range: superCall.range,
+      });
+      return;
+    }
+    if (!linked.chainKnown) return;
+    const summaries = [linked.handler, ...Object.values(unit.hooks)].filter((s) => s !== undefined);
+    let reportedNeverStored = false;
+    for (const summary of summaries) {
+      for (const call of summary.thisCalls) {
+        if (!summary.nextMembers.includes(call.name) || linked.members.includes(call.name)) continue;
+        const stored = linked.nextFields[0];
+        if (stored !== undefined) {
+          ctx.report({ messageId: 'wrongMember', data: { name: summary.name, member: call.name, stored }, range: call.range });
+        } else if (unit.nextParam && !reportedNeverStored) {
+          reportedNeverStored = true;
+          ctx.report({
+            messageId: 'neverStored',
+            data: { cls: unit.name, param: unit.nextParam.name, name: summary.name, member: call.name },
+            range: unit.nextParam.range,
+          });
+        }
+      }
+    }
+  },
+});

@@ -1,0 +1,815 @@
+import { ts } from 'ts-morph';
+import type { Exit, FunctionSummary, Range, RequestAccess, ThisCall, UnawaitedUse, ValueKind } from '../../model.js';
+
+/*
+ * Flow summaries: an abstract interpretation of one handler or hook over its control flow.
+ * States are joined per program point (never enumerated per path), so the cost stays linear in
+ * the size of the function; loops iterate to a fixpoint over a small finite lattice.
+ */
+
+// Value kinds as bits, so a set of kinds is one number and a join is a bitwise or.
+const NEXT = 1;
+const NEXT_PROMISE = 2;
+const RESPONSE = 4;
+const NOTHING = 8;
+const NOT_RESPONSE = 16;
+const UNKNOWN = 32;
+const KIND_NAMES: Array<[number, ValueKind]> = [
+  [NEXT, 'next'],
+  [NEXT_PROMISE, 'nextPromise'],
+  [RESPONSE, 'response'],
+  [NOTHING, 'nothing'],
+  [NOT_RESPONSE, 'notResponse'],
+  [UNKNOWN, 'unknown'],
+];
+
+// Possible next-layer call counts as bits: 0 calls, 1 call, 2 or more.
+const CALLS_0 = 1;
+const CALLS_1 = 2;
+const CALLS_2 = 4;
+
+function addCall(mask: number): number {
+  return (mask & CALLS_0 ? CALLS_1 : 0) | (mask & (CALLS_1 | CALLS_2) ? CALLS_2 : 0);
+}
+
+interface State {
+  reachable: boolean;
+  calls: number;
+  vars: Map<string, number>;
+  /** Must-information: on every path here, a next-layer result was computed and never used. */
+  dropped: boolean;
+  /** The variable that last received the next layer's result, while it still holds it. */
+  nextVar: string | undefined;
+}
+
+const UNREACHABLE: State = { reachable: false, calls: 0, vars: new Map(), dropped: false, nextVar: undefined };
+
+function copy(s: State): State {
+  return { ...s, vars: new Map(s.vars) };
+}
+
+function join(a: State, b: State): State {
+  if (!a.reachable) return b.reachable ? copy(b) : a;
+  if (!b.reachable) return copy(a);
+  const vars = new Map<string, number>();
+  for (const [k, v] of a.vars) vars.set(k, v | (b.vars.get(k) ?? UNKNOWN));
+  for (const [k, v] of b.vars) if (!a.vars.has(k)) vars.set(k, v | UNKNOWN);
+  return {
+    reachable: true,
+    calls: a.calls | b.calls,
+    vars,
+    dropped: a.dropped && b.dropped,
+    nextVar: a.nextVar === b.nextVar ? a.nextVar : undefined,
+  };
+}
+
+function sameState(a: State, b: State): boolean {
+  if (a.reachable !== b.reachable || a.calls !== b.calls || a.dropped !== b.dropped || a.nextVar !== b.nextVar) return false;
+  if (a.vars.size !== b.vars.size) return false;
+  for (const [k, v] of a.vars) if (b.vars.get(k) !== v) return false;
+  return true;
+}
+
+/** How the next layer is reached from inside the function being summarised. */
+export interface NextAccess {
+  /** Identifiers bound to the next layer (a factory's parameter). */
+  identifiers: Set<string>;
+  /** `this.<member>` names that hold the next layer. */
+  members: Set<string>;
+  /** The next layer's result is a promise (async next layer, or an async handler with an untyped one). */
+  promiseLike: boolean;
+}
+
+export interface SummaryOptions {
+  name: string;
+  nameRange: Range;
+  next: NextAccess;
+  /** A parameter (by position) and what it holds: a hook's response or exception parameter. */
+  paramKinds?: Array<{ index: number; kind: 'response' | 'exception' }>;
+}
+
+interface ExitRecord {
+  node: ts.Node;
+  kind: Exit['kind'];
+  value: number;
+  calls: number;
+  dropped: boolean;
+  description?: string;
+  valueRange?: Range;
+  returnFix?: Exit['returnFix'];
+}
+
+interface JumpTarget {
+  labels: string[];
+  isLoop: boolean;
+  isSwitch: boolean;
+  breaks: State;
+  continues: State;
+}
+
+interface TryContext {
+  catchEntry: State;
+  /** Inside the try block of a try with a catch clause (throws go to the catch). */
+  catches: boolean;
+}
+
+function rangeOf(node: ts.Node, sf: ts.SourceFile): Range {
+  return { start: node.getStart(sf), end: node.getEnd() };
+}
+
+function stripParens(e: ts.Expression): ts.Expression {
+  let cur = e;
+  for (;;) {
+    if (ts.isParenthesizedExpression(cur) || ts.isAsExpression(cur) || ts.isNonNullExpression(cur) || ts.isSatisfiesExpression(cur) || ts.isTypeAssertionExpression(cur)) cur = cur.expression;
+    else return cur;
+  }
+}
+
+const RESPONSE_FACTORY_METHODS = new Set(['json', 'redirect', 'error']);
+
+function endsWithResponse(e: ts.Expression): boolean {
+  const inner = stripParens(e);
+  if (ts.isIdentifier(inner)) return /Response$/.test(inner.text);
+  if (ts.isPropertyAccessExpression(inner)) return /Response$/.test(inner.name.text);
+  return false;
+}
+
+function isFunctionLike(node: ts.Node): node is ts.FunctionLikeDeclaration {
+  return ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node) || ts.isArrowFunction(node) || ts.isMethodDeclaration(node) || ts.isConstructorDeclaration(node) || ts.isGetAccessorDeclaration(node) || ts.isSetAccessorDeclaration(node);
+}
+
+/** Summarises one handler or hook. */
+export function summarize(fn: ts.FunctionLikeDeclaration, sf: ts.SourceFile, options: SummaryOptions): FunctionSummary {
+  return new Summarizer(fn, sf, options).run();
+}
+
+class Summarizer {
+  private readonly exits = new Map<ts.Node, ExitRecord>();
+  private readonly targets: JumpTarget[] = [];
+  private readonly tries: TryContext[] = [];
+  private readonly paramKind = new Map<string, number>();
+  private readonly paramDescription = new Map<string, string>();
+  private readonly requestParam: string | undefined;
+  private readonly readCounts = new Map<string, number>();
+  private readonly aliases = new Set<string>();
+  private readonly unawaited = new Map<number, UnawaitedUse>();
+  private readonly thisCalls = new Map<number, ThisCall>();
+  private readonly reads = new Map<string, RequestAccess>();
+  private readonly writes = new Map<string, RequestAccess>();
+  private readonly nextMembersUsed = new Set<string>();
+  private readonly nextCallSites: Range[] = [];
+  private nextReferenced = false;
+  private pendingLabels: string[] = [];
+
+  constructor(
+    private readonly fn: ts.FunctionLikeDeclaration,
+    private readonly sf: ts.SourceFile,
+    private readonly options: SummaryOptions,
+  ) {
+    const first = fn.parameters[0];
+    if (first && ts.isIdentifier(first.name)) {
+      this.requestParam = first.name.text;
+      this.paramKind.set(first.name.text, NOT_RESPONSE);
+      this.paramDescription.set(first.name.text, `the request (\`${first.name.text}\`)`);
+    }
+    for (const { index, kind } of options.paramKinds ?? []) {
+      const p = fn.parameters[index];
+      if (!p || !ts.isIdentifier(p.name)) continue;
+      this.paramKind.set(p.name.text, kind === 'response' ? RESPONSE : NOT_RESPONSE);
+      if (kind === 'exception') this.paramDescription.set(p.name.text, `the exception (\`${p.name.text}\`)`);
+    }
+    this.prescan();
+  }
+
+  /**
+   * One syntactic pass over the whole function, nested functions included: which locals are read,
+   * which locals alias the next layer, and every reference to and call of the next layer.
+   */
+  private prescan(): void {
+    const visit = (node: ts.Node): void => {
+      if (ts.isVariableDeclaration(node) && node.initializer) {
+        if (ts.isIdentifier(node.name) && this.isNextRef(node.initializer, true)) this.aliases.add(node.name.text);
+        // `const { getResponse } = this`
+        if (ts.isObjectBindingPattern(node.name) && stripParens(node.initializer).kind === ts.SyntaxKind.ThisKeyword) {
+          for (const el of node.name.elements) {
+            const prop = el.propertyName && ts.isIdentifier(el.propertyName) ? el.propertyName.text : ts.isIdentifier(el.name) ? el.name.text : undefined;
+            if (prop && this.options.next.members.has(prop) && ts.isIdentifier(el.name)) {
+              this.aliases.add(el.name.text);
+              this.nextMembersUsed.add(prop);
+            }
+          }
+        }
+      }
+      if (ts.isIdentifier(node) && isReadReference(node)) this.readCounts.set(node.text, (this.readCounts.get(node.text) ?? 0) + 1);
+      ts.forEachChild(node, visit);
+    };
+    if (this.fn.body) visit(this.fn.body);
+    const refs = (node: ts.Node): void => {
+      if (ts.isExpression(node) && this.isNextRef(node, false)) {
+        this.nextReferenced = true;
+        const parent = node.parent;
+        if (parent && ts.isCallExpression(parent) && parent.expression === node) this.nextCallSites.push(rangeOf(parent, this.sf));
+        else if (parent && ts.isPropertyAccessExpression(parent) && parent.expression === node && (parent.name.text === 'call' || parent.name.text === 'apply') && ts.isCallExpression(parent.parent) && parent.parent.expression === parent) {
+          this.nextCallSites.push(rangeOf(parent.parent, this.sf));
+        }
+        return;
+      }
+      ts.forEachChild(node, refs);
+    };
+    if (this.fn.body) refs(this.fn.body);
+  }
+
+  /** Whether an expression denotes the next layer itself (not a call of it). */
+  private isNextRef(expr: ts.Expression, forAlias: boolean): boolean {
+    const e = stripParens(expr);
+    if (ts.isIdentifier(e)) return this.options.next.identifiers.has(e.text) || this.aliases.has(e.text);
+    if (ts.isPropertyAccessExpression(e)) {
+      if (e.expression.kind === ts.SyntaxKind.ThisKeyword) {
+        const name = ts.isPrivateIdentifier(e.name) ? e.name.text : e.name.text;
+        if (this.options.next.members.has(name)) {
+          this.nextMembersUsed.add(name);
+          return true;
+        }
+        return false;
+      }
+      // `this.getResponse.bind(this)` aliases the next layer.
+      if (forAlias && e.name.text === 'bind') return this.isNextRef(e.expression, false);
+    }
+    if (forAlias && ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === 'bind') {
+      return this.isNextRef(e.expression.expression, false);
+    }
+    return false;
+  }
+
+  /** A call of the next layer: `next(request)`, `this.getResponse(request)`, `next.call(this, request)`. */
+  private isNextCall(e: ts.CallExpression): boolean {
+    if (this.isNextRef(e.expression, false)) return true;
+    const callee = stripParens(e.expression);
+    return ts.isPropertyAccessExpression(callee) && (callee.name.text === 'call' || callee.name.text === 'apply') && this.isNextRef(callee.expression, false);
+  }
+
+  run(): FunctionSummary {
+    const fn = this.fn;
+    const entry: State = { reachable: true, calls: CALLS_0, vars: new Map(), dropped: false, nextVar: undefined };
+    for (const [name, kind] of this.paramKind) entry.vars.set(name, kind);
+    let end: State;
+    if (fn.body && ts.isBlock(fn.body)) {
+      end = this.block(fn.body.statements, entry);
+      if (end.reachable) {
+        const close = fn.body.getEnd() - 1;
+        const record: ExitRecord = { node: fn.body, kind: 'implicit', value: NOTHING, calls: end.calls, dropped: end.dropped };
+        const fixVar = end.nextVar;
+        if (fixVar !== undefined && end.vars.get(fixVar) !== undefined && (end.vars.get(fixVar)! & ~(NEXT | NEXT_PROMISE)) === 0) {
+          record.returnFix = { variable: fixVar, offset: this.lineStartOf(close), indent: this.bodyIndent(fn.body) };
+        }
+        this.recordExit(record);
+      }
+    } else if (fn.body) {
+      const state = copy(entry);
+      const value = this.expr(fn.body as ts.Expression, state);
+      this.recordExit({ node: fn.body, kind: 'return', value, calls: state.calls, dropped: state.dropped, valueRange: rangeOf(fn.body, this.sf), description: this.describe(fn.body as ts.Expression) });
+    }
+    const exits: Exit[] = [...this.exits.values()].map((r) => this.toExit(r)).sort((a, b) => a.range.start - b.range.start);
+    return {
+      name: this.options.name,
+      nameRange: this.options.nameRange,
+      range: rangeOf(fn, this.sf),
+      async: isAsync(fn),
+      ...(this.requestParam !== undefined ? { requestParam: this.requestParam } : {}),
+      exits,
+      nextReferenced: this.nextReferenced,
+      nextCallSites: this.nextCallSites,
+      unawaitedUses: [...this.unawaited.values()],
+      thisCalls: [...this.thisCalls.values()],
+      nextMembers: [...this.nextMembersUsed],
+      requestReadsBeforeNext: [...this.reads.values()],
+      requestWritesBeforeNext: [...this.writes.values()],
+    };
+  }
+
+  private lineStartOf(offset: number): number {
+    const text = this.sf.text;
+    let i = offset;
+    while (i > 0 && text[i - 1] !== '\n' && text[i - 1] !== '\r') i--;
+    return i;
+  }
+
+  /** Indentation of the body's statements (or one level deeper than the closing brace). */
+  private bodyIndent(body: ts.Block): string {
+    const text = this.sf.text;
+    const last = body.statements[body.statements.length - 1];
+    const at = last ? last.getStart(this.sf) : body.getEnd() - 1;
+    const indent = /^[ \t]*/.exec(text.slice(this.lineStartOf(at)))![0];
+    return last ? indent : `${indent}  `;
+  }
+
+  private toExit(r: ExitRecord): Exit {
+    const node = r.node;
+    let range: Range;
+    if (r.kind === 'implicit') range = { start: node.getEnd() - 1, end: node.getEnd() };
+    else if (ts.isReturnStatement(node) || ts.isThrowStatement(node)) range = rangeOf(node, this.sf);
+    else range = rangeOf(node, this.sf);
+    const value: ValueKind[] = r.kind === 'throw' ? [] : KIND_NAMES.filter(([bit]) => r.value & bit).map(([, name]) => name);
+    const calls: Array<0 | 1 | 2> = [];
+    if (r.calls & CALLS_0) calls.push(0);
+    if (r.calls & CALLS_1) calls.push(1);
+    if (r.calls & CALLS_2) calls.push(2);
+    return {
+      kind: r.kind,
+      range,
+      value,
+      nextCalls: calls,
+      nextResultDropped: r.dropped,
+      ...(r.description !== undefined ? { valueDescription: r.description } : {}),
+      ...(r.valueRange ? { valueRange: r.valueRange } : {}),
+      ...(r.returnFix ? { returnFix: r.returnFix } : {}),
+    };
+  }
+
+  private recordExit(r: ExitRecord): void {
+    const prev = this.exits.get(r.node);
+    if (!prev) {
+      this.exits.set(r.node, r);
+      return;
+    }
+    prev.value |= r.value;
+    prev.calls |= r.calls;
+    prev.dropped = prev.dropped && r.dropped;
+    if (prev.description !== r.description) delete prev.description;
+    if (!r.returnFix || prev.returnFix?.variable !== r.returnFix.variable) delete prev.returnFix;
+  }
+
+  /** A short description of a value that is certainly not a response, for messages. */
+  private describe(e: ts.Expression | undefined): string | undefined {
+    if (!e) return undefined;
+    const inner = stripParens(e);
+    if (ts.isIdentifier(inner)) return this.paramDescription.get(inner.text);
+    if (inner.kind === ts.SyntaxKind.TrueKeyword || inner.kind === ts.SyntaxKind.FalseKeyword || ts.isNumericLiteral(inner)) return `\`${inner.getText(this.sf)}\``;
+    if (ts.isStringLiteral(inner) || ts.isNoSubstitutionTemplateLiteral(inner) || ts.isTemplateExpression(inner)) return 'a string';
+    return undefined;
+  }
+
+  // ---- statements -------------------------------------------------------------------------
+
+  private block(statements: ts.NodeArray<ts.Statement> | readonly ts.Statement[], state: State): State {
+    let s = state;
+    for (const st of statements) {
+      if (!s.reachable) {
+        // Function declarations are hoisted; nothing else after an exit runs.
+        continue;
+      }
+      s = this.statement(st, s);
+      const top = this.tries[this.tries.length - 1];
+      if (top) top.catchEntry = join(top.catchEntry, s);
+    }
+    return s;
+  }
+
+  private statement(st: ts.Statement, input: State): State {
+    const labels = this.pendingLabels;
+    this.pendingLabels = [];
+    const s = copy(input);
+    switch (st.kind) {
+      case ts.SyntaxKind.Block:
+        return this.block((st as ts.Block).statements, s);
+      case ts.SyntaxKind.VariableStatement:
+        for (const decl of (st as ts.VariableStatement).declarationList.declarations) this.declaration(decl, s);
+        return s;
+      case ts.SyntaxKind.ExpressionStatement: {
+        const e = (st as ts.ExpressionStatement).expression;
+        const value = this.expr(e, s);
+        // A next-layer result computed as a statement of its own is dropped on the spot.
+        if (value & (NEXT | NEXT_PROMISE) && this.isBareNextCall(e)) s.dropped = true;
+        return s;
+      }
+      case ts.SyntaxKind.IfStatement: {
+        const ifs = st as ts.IfStatement;
+        this.expr(ifs.expression, s);
+        const thenOut = this.statement(ifs.thenStatement, copy(s));
+        const elseOut = ifs.elseStatement ? this.statement(ifs.elseStatement, copy(s)) : s;
+        return join(thenOut, elseOut);
+      }
+      case ts.SyntaxKind.ReturnStatement: {
+        const ret = st as ts.ReturnStatement;
+        const value = ret.expression ? this.expr(ret.expression, s) : NOTHING;
+        if (ret.expression && value & (NEXT | NEXT_PROMISE)) s.dropped = false;
+        this.recordExit({
+          node: ret,
+          kind: 'return',
+          value,
+          calls: s.calls,
+          dropped: s.dropped,
+          ...(ret.expression ? { valueRange: rangeOf(ret.expression, this.sf) } : {}),
+          ...(this.describe(ret.expression) !== undefined ? { description: this.describe(ret.expression) } : {}),
+        });
+        // The returned expression may have thrown after the next layer ran: a catch sees that state.
+        const top = this.tries[this.tries.length - 1];
+        if (top) top.catchEntry = join(top.catchEntry, s);
+        return UNREACHABLE;
+      }
+      case ts.SyntaxKind.ThrowStatement: {
+        this.expr((st as ts.ThrowStatement).expression, s);
+        const catching = [...this.tries].reverse().find((t) => t.catches);
+        if (catching) catching.catchEntry = join(catching.catchEntry, s);
+        else this.recordExit({ node: st, kind: 'throw', value: 0, calls: s.calls, dropped: s.dropped });
+        return UNREACHABLE;
+      }
+      case ts.SyntaxKind.TryStatement:
+        return this.tryStatement(st as ts.TryStatement, s);
+      case ts.SyntaxKind.SwitchStatement:
+        return this.switchStatement(st as ts.SwitchStatement, s, labels);
+      case ts.SyntaxKind.LabeledStatement: {
+        const labeled = st as ts.LabeledStatement;
+        const inner = labeled.statement;
+        if (isLoop(inner) || ts.isSwitchStatement(inner)) {
+          this.pendingLabels = [...labels, labeled.label.text];
+          return this.statement(inner, s);
+        }
+        const target: JumpTarget = { labels: [labeled.label.text], isLoop: false, isSwitch: false, breaks: UNREACHABLE, continues: UNREACHABLE };
+        this.targets.push(target);
+        const out = this.statement(inner, s);
+        this.targets.pop();
+        return join(out, target.breaks);
+      }
+      case ts.SyntaxKind.BreakStatement:
+      case ts.SyntaxKind.ContinueStatement: {
+        const jump = st as ts.BreakOrContinueStatement;
+        const isBreak = st.kind === ts.SyntaxKind.BreakStatement;
+        const target = this.findTarget(jump.label?.text, isBreak);
+        if (target) {
+          if (isBreak) target.breaks = join(target.breaks, s);
+          else target.continues = join(target.continues, s);
+        }
+        return UNREACHABLE;
+      }
+      case ts.SyntaxKind.WhileStatement:
+      case ts.SyntaxKind.DoStatement:
+      case ts.SyntaxKind.ForStatement:
+      case ts.SyntaxKind.ForInStatement:
+      case ts.SyntaxKind.ForOfStatement:
+        return this.loop(st as ts.IterationStatement, s, labels);
+      case ts.SyntaxKind.FunctionDeclaration:
+      case ts.SyntaxKind.ClassDeclaration:
+      case ts.SyntaxKind.InterfaceDeclaration:
+      case ts.SyntaxKind.TypeAliasDeclaration:
+      case ts.SyntaxKind.EnumDeclaration:
+      case ts.SyntaxKind.EmptyStatement:
+      case ts.SyntaxKind.DebuggerStatement:
+        return s;
+      default:
+        // Anything else (with, import declarations in odd places): evaluate its expressions generically.
+        ts.forEachChild(st, (child) => {
+          if (ts.isExpression(child)) this.expr(child, s);
+        });
+        return s;
+    }
+  }
+
+  private isBareNextCall(e: ts.Expression): boolean {
+    let inner = stripParens(e);
+    if (ts.isAwaitExpression(inner)) inner = stripParens(inner.expression);
+    if (ts.isVoidExpression(inner)) return false;
+    return ts.isCallExpression(inner) && this.isNextCall(inner);
+  }
+
+  private findTarget(label: string | undefined, isBreak: boolean): JumpTarget | undefined {
+    for (let i = this.targets.length - 1; i >= 0; i--) {
+      const t = this.targets[i]!;
+      if (label !== undefined) {
+        if (t.labels.includes(label)) return t;
+      } else if (t.isLoop || (isBreak && t.isSwitch)) return t;
+    }
+    return undefined;
+  }
+
+  private declaration(decl: ts.VariableDeclaration, s: State): void {
+    const value = decl.initializer ? this.expr(decl.initializer, s) : NOTHING;
+    if (ts.isIdentifier(decl.name)) {
+      this.assign(decl.name.text, value, s, decl.initializer);
+    } else {
+      for (const name of boundNames(decl.name)) s.vars.set(name, UNKNOWN);
+    }
+  }
+
+  /** Stores a value in a local; a next-layer result stored in a local nobody reads is dropped. */
+  private assign(name: string, value: number, s: State, init: ts.Expression | undefined): void {
+    s.vars.set(name, value);
+    if (value & (NEXT | NEXT_PROMISE) && init && this.isBareNextCall(init)) {
+      s.nextVar = name;
+      if ((this.readCounts.get(name) ?? 0) === 0) s.dropped = true;
+    } else if (s.nextVar === name) s.nextVar = undefined;
+  }
+
+  private tryStatement(st: ts.TryStatement, s: State): State {
+    const ctx: TryContext = { catchEntry: copy(s), catches: st.catchClause !== undefined };
+    this.tries.push(ctx);
+    const tryOut = this.block(st.tryBlock.statements, s);
+    this.tries.pop();
+    let normal = tryOut;
+    if (st.catchClause) {
+      const entry = copy(ctx.catchEntry);
+      const decl = st.catchClause.variableDeclaration;
+      if (decl) for (const name of boundNames(decl.name)) entry.vars.set(name, UNKNOWN);
+      const catchOut = this.block(st.catchClause.block.statements, entry);
+      normal = join(tryOut, catchOut);
+    }
+    if (st.finallyBlock) {
+      if (normal.reachable) return this.block(st.finallyBlock.statements, normal);
+      // The finally block still runs on the abrupt paths; walk it for what it references.
+      this.block(st.finallyBlock.statements, { ...copy(ctx.catchEntry), reachable: true });
+      return UNREACHABLE;
+    }
+    return normal;
+  }
+
+  private switchStatement(st: ts.SwitchStatement, s: State, labels: string[]): State {
+    this.expr(st.expression, s);
+    const target: JumpTarget = { labels, isLoop: false, isSwitch: true, breaks: UNREACHABLE, continues: UNREACHABLE };
+    this.targets.push(target);
+    let fallthrough: State = UNREACHABLE;
+    let hasDefault = false;
+    for (const clause of st.caseBlock.clauses) {
+      const entry = copy(s);
+      if (ts.isCaseClause(clause)) this.expr(clause.expression, entry);
+      else hasDefault = true;
+      fallthrough = this.block(clause.statements, join(entry, fallthrough));
+    }
+    this.targets.pop();
+    let out = join(fallthrough, target.breaks);
+    if (!hasDefault) out = join(out, s);
+    return out;
+  }
+
+  private loop(st: ts.IterationStatement, s: State, labels: string[]): State {
+    if (ts.isForStatement(st) && st.initializer) {
+      if (ts.isVariableDeclarationList(st.initializer)) for (const d of st.initializer.declarations) this.declaration(d, s);
+      else this.expr(st.initializer, s);
+    }
+    if (ts.isForOfStatement(st) || ts.isForInStatement(st)) {
+      this.expr(st.expression, s);
+    }
+    const isDo = ts.isDoStatement(st);
+    let head = s;
+    let exitState: State = UNREACHABLE;
+    for (let iteration = 0; iteration < 6; iteration++) {
+      const target: JumpTarget = { labels, isLoop: true, isSwitch: false, breaks: UNREACHABLE, continues: UNREACHABLE };
+      const bodyIn = copy(head);
+      if (ts.isWhileStatement(st)) this.expr(st.expression, bodyIn);
+      if (ts.isForStatement(st) && st.condition) this.expr(st.condition, bodyIn);
+      if (ts.isForOfStatement(st) || ts.isForInStatement(st)) {
+        if (ts.isVariableDeclarationList(st.initializer)) {
+          for (const d of st.initializer.declarations) for (const name of boundNames(d.name)) bodyIn.vars.set(name, UNKNOWN);
+        }
+      }
+      this.targets.push(target);
+      let bodyOut = this.statement(st.statement, bodyIn);
+      this.targets.pop();
+      bodyOut = join(bodyOut, target.continues);
+      if (isDo) this.expr((st as ts.DoStatement).expression, bodyOut);
+      if (ts.isForStatement(st) && st.incrementor && bodyOut.reachable) this.expr(st.incrementor, bodyOut);
+      // A loop whose condition is `true` leaves only through break (or return/throw).
+      const infinite = isAlwaysTrue(st);
+      exitState = join(isDo || infinite ? UNREACHABLE : head, target.breaks);
+      if (isDo && !infinite) exitState = join(exitState, bodyOut);
+      const next = join(head, bodyOut);
+      if (sameState(next, head)) break;
+      head = next;
+      if (iteration === 4) {
+        // Widen: stop refining the locals; the call counts are already saturated by now.
+        for (const k of head.vars.keys()) head.vars.set(k, head.vars.get(k)! | UNKNOWN);
+      }
+    }
+    return exitState;
+  }
+
+  // ---- expressions ------------------------------------------------------------------------
+
+  /** Evaluates an expression for its possible kinds, updating the state in place. */
+  private expr(node: ts.Expression, s: State): number {
+    const e = node;
+    switch (e.kind) {
+      case ts.SyntaxKind.ParenthesizedExpression:
+      case ts.SyntaxKind.AsExpression:
+      case ts.SyntaxKind.SatisfiesExpression:
+      case ts.SyntaxKind.NonNullExpression:
+      case ts.SyntaxKind.TypeAssertionExpression:
+        return this.expr((e as ts.ParenthesizedExpression).expression, s);
+      case ts.SyntaxKind.NullKeyword:
+        return NOTHING;
+      case ts.SyntaxKind.TrueKeyword:
+      case ts.SyntaxKind.FalseKeyword:
+      case ts.SyntaxKind.NumericLiteral:
+      case ts.SyntaxKind.BigIntLiteral:
+      case ts.SyntaxKind.StringLiteral:
+      case ts.SyntaxKind.NoSubstitutionTemplateLiteral:
+        return NOT_RESPONSE;
+      case ts.SyntaxKind.TemplateExpression:
+        for (const span of (e as ts.TemplateExpression).templateSpans) this.expr(span.expression, s);
+        return NOT_RESPONSE;
+      case ts.SyntaxKind.VoidExpression:
+        this.expr((e as ts.VoidExpression).expression, s);
+        return NOTHING;
+      case ts.SyntaxKind.Identifier: {
+        const name = (e as ts.Identifier).text;
+        if (name === 'undefined' && !s.vars.has(name)) return NOTHING;
+        return s.vars.get(name) ?? UNKNOWN;
+      }
+      case ts.SyntaxKind.AwaitExpression: {
+        const inner = this.expr((e as ts.AwaitExpression).expression, s);
+        return inner & NEXT_PROMISE ? (inner & ~NEXT_PROMISE) | NEXT : inner;
+      }
+      case ts.SyntaxKind.ConditionalExpression: {
+        const c = e as ts.ConditionalExpression;
+        this.expr(c.condition, s);
+        const a = copy(s);
+        const b = copy(s);
+        const va = this.expr(c.whenTrue, a);
+        const vb = this.expr(c.whenFalse, b);
+        const joined = join(a, b);
+        Object.assign(s, joined);
+        return va | vb;
+      }
+      case ts.SyntaxKind.BinaryExpression:
+        return this.binary(e as ts.BinaryExpression, s);
+      case ts.SyntaxKind.CallExpression:
+        return this.call(e as ts.CallExpression, s);
+      case ts.SyntaxKind.NewExpression: {
+        const n = e as ts.NewExpression;
+        this.expr(n.expression, s);
+        for (const arg of n.arguments ?? []) this.use(this.expr(arg, s), s);
+        return endsWithResponse(n.expression) ? RESPONSE : UNKNOWN;
+      }
+      case ts.SyntaxKind.PropertyAccessExpression:
+      case ts.SyntaxKind.ElementAccessExpression:
+        return this.access(e as ts.PropertyAccessExpression | ts.ElementAccessExpression, s, 'read');
+      case ts.SyntaxKind.ArrowFunction:
+      case ts.SyntaxKind.FunctionExpression:
+      case ts.SyntaxKind.ClassExpression:
+        // Nested functions run at unknown times: their returns are not this function's exits.
+        return UNKNOWN;
+      case ts.SyntaxKind.PrefixUnaryExpression:
+      case ts.SyntaxKind.PostfixUnaryExpression: {
+        const operand = (e as ts.PrefixUnaryExpression).operand;
+        this.expr(operand, s);
+        if (ts.isIdentifier(operand) && (e as ts.PrefixUnaryExpression).operator !== ts.SyntaxKind.ExclamationToken) s.vars.delete(operand.text);
+        return NOT_RESPONSE;
+      }
+      case ts.SyntaxKind.TypeOfExpression:
+        this.expr((e as ts.TypeOfExpression).expression, s);
+        return NOT_RESPONSE;
+      case ts.SyntaxKind.DeleteExpression:
+        this.expr((e as ts.DeleteExpression).expression, s);
+        return NOT_RESPONSE;
+      default: {
+        // Array and object literals, spreads, yields, tagged templates...: evaluate the parts.
+        ts.forEachChild(e, (child) => {
+          if (ts.isExpression(child)) this.use(this.expr(child, s), s);
+          else if (ts.isPropertyAssignment(child) || ts.isSpreadAssignment(child) || ts.isShorthandPropertyAssignment(child)) {
+            const init = ts.isPropertyAssignment(child) ? child.initializer : ts.isSpreadAssignment(child) ? child.expression : child.name;
+            this.use(this.expr(init, s), s);
+          }
+        });
+        return UNKNOWN;
+      }
+    }
+  }
+
+  /** A next-layer result flowing somewhere (an argument, a property) has been used. */
+  private use(value: number, s: State): void {
+    if (value & (NEXT | NEXT_PROMISE)) s.dropped = false;
+  }
+
+  private binary(b: ts.BinaryExpression, s: State): number {
+    const op = b.operatorToken.kind;
+    if (op === ts.SyntaxKind.EqualsToken) {
+      const value = this.expr(b.right, s);
+      const left = stripParens(b.left);
+      if (ts.isIdentifier(left)) this.assign(left.text, value, s, b.right);
+      else {
+        this.use(value, s);
+        if (ts.isPropertyAccessExpression(left) || ts.isElementAccessExpression(left)) this.access(left, s, 'write');
+        else if (ts.isArrayLiteralExpression(left) || ts.isObjectLiteralExpression(left)) {
+          for (const name of assignedNames(left)) s.vars.set(name, UNKNOWN);
+        }
+      }
+      return value;
+    }
+    if (op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken || op === ts.SyntaxKind.QuestionQuestionToken) {
+      const left = this.expr(b.left, s);
+      const rightState = copy(s);
+      const right = this.expr(b.right, rightState);
+      Object.assign(s, join(s, rightState));
+      // `a && b` yields a falsy `a` or `b`; `a || b` a truthy `a` or `b`; `a ?? b` a non-null `a` or `b`.
+      if (op === ts.SyntaxKind.QuestionQuestionToken) return (left & ~NOTHING) | right;
+      return left | right;
+    }
+    if (op >= ts.SyntaxKind.FirstCompoundAssignment && op <= ts.SyntaxKind.LastCompoundAssignment) {
+      this.expr(b.left, s);
+      this.expr(b.right, s);
+      const left = stripParens(b.left);
+      if (ts.isIdentifier(left)) s.vars.set(left.text, UNKNOWN);
+      return UNKNOWN;
+    }
+    if (op === ts.SyntaxKind.CommaToken) {
+      this.expr(b.left, s);
+      return this.expr(b.right, s);
+    }
+    this.use(this.expr(b.left, s), s);
+    this.use(this.expr(b.right, s), s);
+    // Comparisons and arithmetic: certainly not a response.
+    return op === ts.SyntaxKind.InstanceOfKeyword || op === ts.SyntaxKind.InKeyword || (op >= ts.SyntaxKind.FirstBinaryOperator && op <= ts.SyntaxKind.LastBinaryOperator) ? NOT_RESPONSE : UNKNOWN;
+  }
+
+  private call(c: ts.CallExpression, s: State): number {
+    if (this.isNextCall(c)) {
+      const callee = stripParens(c.expression);
+      if (ts.isPropertyAccessExpression(callee) && callee.expression.kind === ts.SyntaxKind.ThisKeyword) {
+        this.thisCalls.set(callee.getStart(this.sf), { name: callee.name.text, range: rangeOf(callee, this.sf) });
+      }
+      for (const arg of c.arguments) this.expr(arg, s);
+      s.calls = addCall(s.calls);
+      return this.options.next.promiseLike ? NEXT_PROMISE : NEXT;
+    }
+    const callee = stripParens(c.expression);
+    if (ts.isPropertyAccessExpression(callee)) {
+      // Evaluate the object (request reads, un-awaited uses), not the method itself.
+      this.access(callee, s, 'call');
+      if (callee.expression.kind === ts.SyntaxKind.ThisKeyword) {
+        this.thisCalls.set(callee.getStart(this.sf), { name: callee.name.text, range: rangeOf(callee, this.sf) });
+      }
+    } else if (!ts.isIdentifier(callee)) this.expr(callee, s);
+    for (const arg of c.arguments) this.use(this.expr(arg, s), s);
+    if (ts.isPropertyAccessExpression(callee) && RESPONSE_FACTORY_METHODS.has(callee.name.text) && endsWithResponse(callee.expression)) return RESPONSE;
+    return UNKNOWN;
+  }
+
+  /** A property access: request attribute reads/writes, and uses of an un-awaited next result. */
+  private access(e: ts.PropertyAccessExpression | ts.ElementAccessExpression, s: State, how: 'read' | 'write' | 'call'): number {
+    const object = stripParens(e.expression);
+    if (ts.isElementAccessExpression(e)) this.expr(e.argumentExpression, s);
+    const name = ts.isPropertyAccessExpression(e)
+      ? e.name.text
+      : ts.isStringLiteral(e.argumentExpression) || ts.isNoSubstitutionTemplateLiteral(e.argumentExpression)
+        ? e.argumentExpression.text
+        : undefined;
+    if (object.kind === ts.SyntaxKind.ThisKeyword) return UNKNOWN;
+    const objectValue = this.expr(object, s);
+    if (objectValue & (NEXT | NEXT_PROMISE)) s.dropped = false;
+    if (objectValue === NEXT_PROMISE && name !== undefined && !PROMISE_MEMBERS.has(name)) {
+      const start = e.getStart(this.sf);
+      this.unawaited.set(start, { range: rangeOf(e, this.sf), kind: how === 'write' ? 'write' : 'read', text: object.getText(this.sf) });
+    }
+    if (ts.isIdentifier(object) && object.text === this.requestParam && name !== undefined && s.calls & CALLS_0 && s.vars.get(object.text) === NOT_RESPONSE) {
+      const target = how === 'write' ? this.writes : this.reads;
+      if (!target.has(name)) target.set(name, { attribute: name, range: rangeOf(e, this.sf) });
+    }
+    return UNKNOWN;
+  }
+}
+
+const PROMISE_MEMBERS = new Set(['then', 'catch', 'finally']);
+
+function isAsync(fn: ts.FunctionLikeDeclaration): boolean {
+  return (ts.getCombinedModifierFlags(fn as ts.Declaration) & ts.ModifierFlags.Async) !== 0 || !!fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
+}
+
+function isLoop(st: ts.Statement): boolean {
+  return ts.isWhileStatement(st) || ts.isDoStatement(st) || ts.isForStatement(st) || ts.isForInStatement(st) || ts.isForOfStatement(st);
+}
+
+function isAlwaysTrue(st: ts.IterationStatement): boolean {
+  if (ts.isForStatement(st)) return st.condition === undefined || st.condition.kind === ts.SyntaxKind.TrueKeyword;
+  if (ts.isWhileStatement(st) || ts.isDoStatement(st)) return stripParens(st.expression).kind === ts.SyntaxKind.TrueKeyword;
+  return false;
+}
+
+function boundNames(name: ts.BindingName): string[] {
+  if (ts.isIdentifier(name)) return [name.text];
+  const out: string[] = [];
+  for (const el of name.elements) if (!ts.isOmittedExpression(el)) out.push(...boundNames(el.name));
+  return out;
+}
+
+function assignedNames(pattern: ts.Expression): string[] {
+  const out: string[] = [];
+  const visit = (n: ts.Node): void => {
+    if (ts.isIdentifier(n)) out.push(n.text);
+    else ts.forEachChild(n, visit);
+  };
+  visit(pattern);
+  return out;
+}
+
+/** An identifier that reads a variable (not a declaration name, property name or assignment target). */
+function isReadReference(id: ts.Identifier): boolean {
+  const p = id.parent;
+  if (!p) return false;
+  if ((ts.isVariableDeclaration(p) || ts.isParameter(p) || ts.isBindingElement(p) || ts.isFunctionDeclaration(p) || ts.isClassDeclaration(p) || ts.isFunctionExpression(p)) && p.name === id) return false;
+  if ((ts.isPropertyAccessExpression(p) && p.name === id) || (ts.isPropertyAssignment(p) && p.name === id) || (ts.isMethodDeclaration(p) && p.name === id)) return false;
+  if (ts.isBinaryExpression(p) && p.left === id && p.operatorToken.kind === ts.SyntaxKind.EqualsToken) return false;
+  if (ts.isBindingElement(p) && p.propertyName === id) return false;
+  if (ts.isLabeledStatement(p) || ts.isBreakOrContinueStatement(p)) return false;
+  return true;
+}
+
+export { isFunctionLike, stripParens };

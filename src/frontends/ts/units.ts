@@ -1,0 +1,371 @@
+import { ts } from 'ts-morph';
+import type { NameSettings } from '../../config.js';
+import type { ClassFactory, FunctionSummary, HookName, Range, Unit, UnitEvidence } from '../../model.js';
+import { stripParens, summarize, type NextAccess } from './flow.js';
+
+const HOOKS: Record<string, HookName> = {
+  processView: 'processView',
+  process_view: 'processView',
+  processException: 'processException',
+  process_exception: 'processException',
+  processTemplateResponse: 'processTemplateResponse',
+  process_template_response: 'processTemplateResponse',
+};
+
+function rangeOf(node: ts.Node, sf: ts.SourceFile): Range {
+  return { start: node.getStart(sf), end: node.getEnd() };
+}
+
+function memberName(name: ts.PropertyName | ts.BindingName | undefined): string | undefined {
+  if (!name) return undefined;
+  if (ts.isIdentifier(name) || ts.isPrivateIdentifier(name) || ts.isStringLiteral(name)) return name.text;
+  return undefined;
+}
+
+/**
+ * Whether a parameter is the next layer: by name (`getResponse`, configurable), or by type — a
+ * function type that returns a response or a promise of one, or a configured type name.
+ */
+function nextEvidence(param: ts.ParameterDeclaration | undefined, names: NameSettings): 'name' | 'type' | undefined {
+  if (!param || !ts.isIdentifier(param.name)) return undefined;
+  if (names.next.includes(param.name.text)) return 'name';
+  const type = param.type;
+  if (!type) return undefined;
+  if (ts.isFunctionTypeNode(type) && /Response\b/.test(type.type.getText())) return 'type';
+  if (ts.isTypeReferenceNode(type)) {
+    const typeName = ts.isIdentifier(type.typeName) ? type.typeName.text : type.typeName.right.text;
+    if (names.nextTypes.includes(typeName)) return 'type';
+  }
+  return undefined;
+}
+
+/** Whether the next layer's type says it returns a promise (true), a plain response (false), or nothing is known (null). */
+function nextAsync(param: ts.ParameterDeclaration | undefined): boolean | null {
+  const type = param?.type;
+  if (!type || !ts.isFunctionTypeNode(type)) return null;
+  const ret = type.type.getText();
+  if (/^(Promise|PromiseLike|Awaitable)\b/.test(ret)) return /^Awaitable\b/.test(ret) ? null : true;
+  if (/\bPromise</.test(ret)) return null;
+  return false;
+}
+
+function isAsyncFunction(fn: ts.FunctionLikeDeclaration): boolean {
+  return !!fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
+}
+
+/** The name under which a class or function is known: its own, the variable it is assigned to, or `default`. */
+function declaredName(node: ts.ClassLikeDeclaration | ts.FunctionLikeDeclaration): { name: string; range: Range } | undefined {
+  const sf = node.getSourceFile();
+  if (node.name && ts.isIdentifier(node.name)) return { name: node.name.text, range: rangeOf(node.name, sf) };
+  const parent = node.parent;
+  if (parent && ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return { name: parent.name.text, range: rangeOf(parent.name, sf) };
+  if (parent && ts.isExportAssignment(parent)) return { name: 'default', range: { start: node.getStart(sf), end: node.getStart(sf) + (ts.isClassLike(node) ? 5 : 8) } };
+  if ((ts.isClassDeclaration(node) || ts.isFunctionDeclaration(node)) && node.modifiers?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword)) {
+    return { name: 'default', range: { start: node.getStart(sf), end: node.getStart(sf) + 6 } };
+  }
+  return undefined;
+}
+
+export interface UnitScan {
+  units: Unit[];
+  classFactories: ClassFactory[];
+}
+
+/** Finds every class-form and factory-form middleware in a file, with flow summaries. */
+export function extractUnits(sf: ts.SourceFile, names: NameSettings): UnitScan {
+  const units: Unit[] = [];
+  const classFactories: ClassFactory[] = [];
+  const classIndex = new Map<ts.Node, number>();
+
+  const visit = (node: ts.Node): void => {
+    if (ts.isClassDeclaration(node) || ts.isClassExpression(node)) {
+      const unit = classUnit(node, sf, names);
+      if (unit) {
+        classIndex.set(node, units.length);
+        units.push(unit);
+      }
+    } else if (ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node) || ts.isArrowFunction(node)) {
+      const unit = factoryUnit(node, sf, names);
+      if (unit) units.push(unit);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+
+  // Functions and static methods that return a class of this file: `corsMiddleware(opts)`.
+  for (const [node, index] of classIndex) {
+    const fn = enclosingReturner(node);
+    if (!fn) continue;
+    let name: string | undefined;
+    let range: Range | undefined;
+    if (ts.isMethodDeclaration(fn) && fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword)) {
+      const owner = fn.parent;
+      const ownerName = ts.isClassLike(owner) ? declaredName(owner)?.name : undefined;
+      const method = memberName(fn.name);
+      if (ownerName && method) {
+        name = `${ownerName}.${method}`;
+        range = rangeOf(fn.name, sf);
+      }
+    } else if (!ts.isMethodDeclaration(fn)) {
+      const declared = declaredName(fn);
+      if (declared) ({ name, range } = declared);
+    }
+    if (name && range) classFactories.push({ name, range, returnsUnit: index });
+  }
+  return { units, classFactories };
+}
+
+/** The function that returns this class expression (`return class extends X {}` or an arrow body). */
+function enclosingReturner(node: ts.Node): ts.FunctionLikeDeclaration | undefined {
+  if (!ts.isClassExpression(node)) return undefined;
+  let cur: ts.Node = node;
+  while (ts.isParenthesizedExpression(cur.parent) || ts.isAsExpression(cur.parent)) cur = cur.parent;
+  const p = cur.parent;
+  if (ts.isReturnStatement(p)) {
+    let fn: ts.Node | undefined = p.parent;
+    while (fn && !ts.isFunctionLike(fn)) fn = fn.parent;
+    return fn && (ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn) || ts.isArrowFunction(fn) || ts.isMethodDeclaration(fn)) ? fn : undefined;
+  }
+  if (ts.isArrowFunction(p) && p.body === cur) return p;
+  return undefined;
+}
+
+function classUnit(node: ts.ClassLikeDeclaration, sf: ts.SourceFile, names: NameSettings): Unit | undefined {
+  const ctor = node.members.find((m): m is ts.ConstructorDeclaration => ts.isConstructorDeclaration(m) && m.body !== undefined);
+  const heritage = node.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
+  const baseExpr = heritage?.expression;
+  const firstParam = ctor?.parameters[0];
+  const byParam = nextEvidence(firstParam, names);
+  let evidence: UnitEvidence | undefined = byParam;
+  if (!evidence && baseExpr) evidence = 'base';
+  if (!evidence && firstParam && ts.isIdentifier(firstParam.name)) evidence = 'position';
+  if (!evidence) return undefined;
+
+  const handlerMethod = findMethod(node, names.handler);
+  const hookMethods = Object.keys(HOOKS).map((k) => [k, findMethod(node, [k])] as const).filter(([, m]) => m !== undefined);
+  // A class with a next-layer constructor but no handler is still a unit: a base for others.
+  if (evidence === 'position' && !handlerMethod) return undefined;
+  if (evidence === 'base' && !handlerMethod && hookMethods.length === 0 && !ctor) return undefined;
+
+  const declared = declaredName(node) ?? { name: enclosingName(node) ?? 'anonymous class', range: rangeOf(node.getFirstToken(sf) ?? node, sf) };
+  const nextParamName = firstParam && ts.isIdentifier(firstParam.name) && evidence !== 'base' ? firstParam.name.text : undefined;
+
+  // Where the constructor stores the next layer: parameter properties and `this.x = getResponse`.
+  const nextFields: string[] = [];
+  const members = new Set<string>();
+  for (const m of node.members) {
+    const n = memberName(m.name);
+    if (n !== undefined && !ts.isConstructorDeclaration(m)) members.add(n);
+  }
+  if (ctor) {
+    for (const p of ctor.parameters) {
+      const isProperty = ts.getModifiers(p)?.some((m) => m.kind === ts.SyntaxKind.PrivateKeyword || m.kind === ts.SyntaxKind.PublicKeyword || m.kind === ts.SyntaxKind.ProtectedKeyword || m.kind === ts.SyntaxKind.ReadonlyKeyword);
+      if (isProperty && ts.isIdentifier(p.name)) {
+        members.add(p.name.text);
+        if (p === firstParam && nextParamName) nextFields.push(p.name.text);
+      }
+    }
+  }
+  const thisAssignments = (body: ts.Node, inCtor: boolean): void => {
+    const visit = (n: ts.Node): void => {
+      if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+        const left = stripParens(n.left);
+        if (ts.isPropertyAccessExpression(left) && left.expression.kind === ts.SyntaxKind.ThisKeyword) {
+          const field = left.name.text;
+          members.add(field);
+          if (inCtor && nextParamName && isNextValue(n.right, nextParamName)) nextFields.push(field);
+        }
+      }
+      // `Object.assign(this, { getResponse })`
+      if (ts.isCallExpression(n) && n.expression.getText(sf) === 'Object.assign' && n.arguments[0]?.kind === ts.SyntaxKind.ThisKeyword) {
+        for (const arg of n.arguments.slice(1)) {
+          if (!ts.isObjectLiteralExpression(arg)) continue;
+          for (const prop of arg.properties) {
+            const field = memberName(prop.name);
+            if (field === undefined) continue;
+            members.add(field);
+            const value = ts.isShorthandPropertyAssignment(prop) ? prop.name : ts.isPropertyAssignment(prop) ? prop.initializer : undefined;
+            if (inCtor && nextParamName && value && isNextValue(value, nextParamName)) nextFields.push(field);
+          }
+        }
+      }
+      if (!ts.isClassLike(n)) ts.forEachChild(n, visit);
+    };
+    visit(body);
+  };
+  for (const m of node.members) {
+    if (ts.isConstructorDeclaration(m) && m.body) thisAssignments(m.body, m === ctor);
+    else if ((ts.isMethodDeclaration(m) || ts.isGetAccessor(m) || ts.isSetAccessor(m)) && m.body) thisAssignments(m.body, false);
+    else if (ts.isPropertyDeclaration(m) && m.initializer) thisAssignments(m.initializer, false);
+  }
+
+  let superCall: { range: Range; passesNext: boolean } | undefined;
+  if (ctor?.body && baseExpr) {
+    const visit = (n: ts.Node): void => {
+      if (superCall) return;
+      if (ts.isCallExpression(n) && n.expression.kind === ts.SyntaxKind.SuperKeyword) {
+        const first = n.arguments[0];
+        const passesNext = first !== undefined && (ts.isSpreadElement(first) || (nextParamName !== undefined && isNextValue(first, nextParamName)));
+        superCall = { range: rangeOf(n, sf), passesNext };
+        return;
+      }
+      if (!ts.isFunctionLike(n) || n === ctor) ts.forEachChild(n, visit);
+    };
+    visit(ctor.body);
+  }
+
+  const nextType = firstParam && nextParamName ? nextAsync(firstParam) : null;
+  const methodNames = new Set(node.members.filter((m) => ts.isMethodDeclaration(m)).map((m) => memberName(m.name)));
+  const access = (fn: ts.FunctionLikeDeclaration): NextAccess => {
+    const memberSet = new Set(nextFields);
+    for (const n of names.next) if (!methodNames.has(n)) memberSet.add(n);
+    return { identifiers: new Set(), members: memberSet, promiseLike: nextType === true || (nextType === null && isAsyncFunction(fn)) };
+  };
+
+  const summaryFor = (method: ts.FunctionLikeDeclaration, label: string, hook?: HookName): FunctionSummary =>
+    summarize(method, sf, {
+      name: `${declared.name}.${label}`,
+      nameRange: method.name ? rangeOf(method.name, sf) : declared.range,
+      next: access(method),
+      ...(hook === 'processTemplateResponse' ? { paramKinds: [{ index: 1, kind: 'response' as const }] } : {}),
+      ...(hook === 'processException' ? { paramKinds: [{ index: 1, kind: 'exception' as const }] } : {}),
+    });
+
+  const hooks: Partial<Record<HookName, FunctionSummary>> = {};
+  for (const [label, method] of hookMethods) hooks[HOOKS[label]!] = summaryFor(method!, label, HOOKS[label]);
+
+  return {
+    kind: 'class',
+    name: declared.name,
+    range: rangeOf(node, sf),
+    nameRange: declared.range,
+    evidence,
+    ...(nextParamName && firstParam ? { nextParam: { name: nextParamName, range: rangeOf(firstParam, sf) } } : {}),
+    nextIsAsync: nextType,
+    nextFields: [...new Set(nextFields)],
+    members: [...members],
+    ...(baseExpr && isDottedName(baseExpr) ? { base: { name: baseExpr.getText(sf).replace(/\s+/g, ''), range: rangeOf(baseExpr, sf) } } : {}),
+    ...(baseExpr && !isDottedName(baseExpr) ? { base: { name: baseExpr.kind === ts.SyntaxKind.ThisKeyword ? 'this' : '?', range: rangeOf(baseExpr, sf) } } : {}),
+    ...(ctor ? { constructorInfo: { range: rangeOf(ctor, sf), ...(superCall ? { superCall } : {}) } } : {}),
+    ...(handlerMethod ? { handler: summaryFor(handlerMethod, memberName(handlerMethod.name) ?? 'call') } : {}),
+    hooks,
+  };
+}
+
+function enclosingName(node: ts.Node): string | undefined {
+  let cur: ts.Node | undefined = node.parent;
+  while (cur) {
+    if (ts.isFunctionDeclaration(cur) || ts.isFunctionExpression(cur) || ts.isArrowFunction(cur) || ts.isMethodDeclaration(cur)) {
+      if (ts.isMethodDeclaration(cur)) {
+        const owner = cur.parent;
+        const ownerName = ts.isClassLike(owner) ? declaredName(owner)?.name : undefined;
+        const m = memberName(cur.name);
+        return ownerName && m ? `${ownerName}.${m}()` : undefined;
+      }
+      const d = declaredName(cur);
+      return d ? `${d.name}()` : undefined;
+    }
+    cur = cur.parent;
+  }
+  return undefined;
+}
+
+function isDottedName(e: ts.Expression): boolean {
+  return ts.isIdentifier(e) || (ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.name) && isDottedName(e.expression));
+}
+
+function isNextValue(e: ts.Expression, nextName: string): boolean {
+  const inner = stripParens(e);
+  if (ts.isIdentifier(inner)) return inner.text === nextName;
+  // `getResponse.bind(...)`, `getResponse ?? fallback`
+  if (ts.isCallExpression(inner) && ts.isPropertyAccessExpression(inner.expression) && inner.expression.name.text === 'bind') return isNextValue(inner.expression.expression, nextName);
+  if (ts.isBinaryExpression(inner) && (inner.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || inner.operatorToken.kind === ts.SyntaxKind.BarBarToken)) return isNextValue(inner.left, nextName);
+  return false;
+}
+
+/** The handler or hook: a method, or a property holding an arrow function or function expression. */
+function findMethod(node: ts.ClassLikeDeclaration, candidates: string[]): ts.FunctionLikeDeclaration | undefined {
+  for (const name of candidates) {
+    for (const m of node.members) {
+      if (memberName(m.name) !== name) continue;
+      if (ts.canHaveModifiers(m) && ts.getModifiers(m)?.some((mod) => mod.kind === ts.SyntaxKind.StaticKeyword)) continue;
+      if (ts.isMethodDeclaration(m) && m.body) return m;
+      if (ts.isPropertyDeclaration(m) && m.initializer) {
+        const init = stripParens(m.initializer);
+        if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) return init;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** A function whose first parameter is the next layer and which returns the handler function. */
+function factoryUnit(fn: ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction, sf: ts.SourceFile, names: NameSettings): Unit | undefined {
+  const first = fn.parameters[0];
+  if (!first || !ts.isIdentifier(first.name)) return undefined;
+  // A method's callback or an inner function of a class is not a factory.
+  if (fn.parent && (ts.isCallExpression(fn.parent) || ts.isNewExpression(fn.parent))) return undefined;
+  const evidence = nextEvidence(first, names);
+  const handler = returnedFunction(fn);
+  if (!handler) return undefined;
+  const declared = declaredName(fn);
+  if (!declared) return undefined;
+  // Position-only evidence (any curried function) is kept only when it looks like a request handler.
+  if (!evidence && handler.parameters.length !== 1) return undefined;
+  const nextName = first.name.text;
+  const nextType = nextAsync(first);
+  const summary = summarize(handler, sf, {
+    name: declared.name,
+    nameRange: declared.range,
+    next: { identifiers: new Set([nextName]), members: new Set(), promiseLike: nextType === true || (nextType === null && isAsyncFunction(handler)) },
+  });
+  return {
+    kind: 'factory',
+    name: declared.name,
+    range: rangeOf(fn, sf),
+    nameRange: declared.range,
+    evidence: evidence ?? 'position',
+    nextParam: { name: nextName, range: rangeOf(first, sf) },
+    nextIsAsync: nextType,
+    nextFields: [],
+    members: [],
+    handler: summary,
+    hooks: {},
+  };
+}
+
+/** The function a factory returns: an arrow or function expression, or a local function returned by name. */
+function returnedFunction(fn: ts.FunctionLikeDeclaration): ts.FunctionLikeDeclaration | undefined {
+  const body = fn.body;
+  if (!body) return undefined;
+  const asFunction = (e: ts.Expression): ts.FunctionLikeDeclaration | undefined => {
+    const inner = stripParens(e);
+    if (ts.isArrowFunction(inner) || ts.isFunctionExpression(inner)) return inner;
+    if (ts.isIdentifier(inner) && ts.isBlock(body)) {
+      for (const st of body.statements) {
+        if (ts.isFunctionDeclaration(st) && st.name?.text === inner.text && st.body) return st;
+        if (ts.isVariableStatement(st)) {
+          for (const d of st.declarationList.declarations) {
+            if (ts.isIdentifier(d.name) && d.name.text === inner.text && d.initializer) {
+              const init = stripParens(d.initializer);
+              if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) return init;
+            }
+          }
+        }
+      }
+    }
+    return undefined;
+  };
+  if (!ts.isBlock(body)) return asFunction(body);
+  let found: ts.FunctionLikeDeclaration | undefined;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isReturnStatement(n) && n.expression) {
+      found = asFunction(n.expression);
+      return;
+    }
+    if (!ts.isFunctionLike(n) && !ts.isClassLike(n)) ts.forEachChild(n, visit);
+  };
+  visit(body);
+  return found;
+}

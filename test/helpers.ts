@@ -1,0 +1,17 @@
+import { defaultConfig } from '../src/config.js';
+import { lint } from '../src/engine.js';
+import { extractTypeScriptFacts } from '../src/frontends/ts/index.js';
+
+/** Facts of one in-memory file. */
+export function factsOf(text: string, path = '/virtual/mw.ts') {
+  return extractTypeScriptFacts(path, text, { names: defaultConfig().names });
+}
+
+/** Reports of one in-memory file as `rule@line` strings. */
+export function reportsOf(text: string, path = '/virtual/mw.ts'): string[] {
+  const [result] = lint([{ path, text }], { config: defaultConfig() });
+  return result!.diagnostics.map((d) => {
+    const line = text.slice(0, d.range.start).split('\n').length;
+    return `${d.ruleId?.replace('onion/', '') ?? 'fatal'}@${line}`;
+  });
+}
