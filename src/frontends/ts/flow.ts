@@ -152,6 +152,8 @@ class Summarizer {
   private readonly requestParam: string | undefined;
   private readonly readCounts = new Map<string, number>();
   private readonly aliases = new Set<string>();
+  /** Locals assigned inside nested functions: their values at any point are unknown. */
+  private readonly escaped = new Set<string>();
   private readonly unawaited = new Map<number, UnawaitedUse>();
   private readonly thisCalls = new Map<number, ThisCall>();
   private readonly reads = new Map<string, RequestAccess>();
@@ -204,6 +206,14 @@ class Summarizer {
       ts.forEachChild(node, visit);
     };
     if (this.fn.body) visit(this.fn.body);
+    const nested = (node: ts.Node, inside: boolean): void => {
+      if (inside && ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
+        for (const name of assignedNames(node.left)) this.escaped.add(name);
+      }
+      if (inside && (ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) && ts.isIdentifier(node.operand)) this.escaped.add(node.operand.text);
+      ts.forEachChild(node, (child) => nested(child, inside || isFunctionLike(child)));
+    };
+    if (this.fn.body) nested(this.fn.body, false);
     const refs = (node: ts.Node): void => {
       if (ts.isExpression(node) && this.isNextRef(node, false)) {
         this.nextReferenced = true;
@@ -370,8 +380,10 @@ class Summarizer {
     this.pendingLabels = [];
     const s = copy(input);
     switch (st.kind) {
-      case ts.SyntaxKind.Block:
-        return this.block((st as ts.Block).statements, s);
+      case ts.SyntaxKind.Block: {
+        const out = this.block((st as ts.Block).statements, s);
+        return out.reachable ? this.leaveScope((st as ts.Block).statements, input, out) : out;
+      }
       case ts.SyntaxKind.VariableStatement:
         for (const decl of (st as ts.VariableStatement).declarationList.declarations) this.declaration(decl, s);
         return s;
@@ -463,6 +475,24 @@ class Summarizer {
         });
         return s;
     }
+  }
+
+  /** Restores the outer values of names that a block's own declarations shadowed. */
+  private leaveScope(statements: readonly ts.Statement[], outer: State, out: State): State {
+    const result = out;
+    for (const st of statements) {
+      const names: string[] = [];
+      if (ts.isVariableStatement(st) && st.declarationList.flags & ts.NodeFlags.BlockScoped) {
+        for (const d of st.declarationList.declarations) names.push(...boundNames(d.name));
+      } else if ((ts.isClassDeclaration(st) || ts.isFunctionDeclaration(st)) && st.name) names.push(st.name.text);
+      for (const name of names) {
+        const before = outer.vars.get(name);
+        if (before === undefined) result.vars.delete(name);
+        else result.vars.set(name, before);
+        if (result.nextVar === name) result.nextVar = undefined;
+      }
+    }
+    return result;
   }
 
   private isBareNextCall(e: ts.Expression): boolean {
@@ -612,6 +642,7 @@ class Summarizer {
       case ts.SyntaxKind.Identifier: {
         const name = (e as ts.Identifier).text;
         if (name === 'undefined' && !s.vars.has(name)) return NOTHING;
+        if (this.escaped.has(name)) return UNKNOWN;
         return s.vars.get(name) ?? UNKNOWN;
       }
       case ts.SyntaxKind.AwaitExpression: {

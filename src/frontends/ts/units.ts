@@ -12,6 +12,12 @@ const HOOKS: Record<string, HookName> = {
   process_template_response: 'processTemplateResponse',
 };
 
+/**
+ * `next` alone names too many things (Redux middleware `next => action => ...`, linked lists):
+ * it marks middleware only together with other evidence — the handler calls it, or a stack lists it.
+ */
+const WEAK_NEXT_NAMES = new Set(['next']);
+
 function rangeOf(node: ts.Node, sf: ts.SourceFile): Range {
   return { start: node.getStart(sf), end: node.getEnd() };
 }
@@ -26,9 +32,9 @@ function memberName(name: ts.PropertyName | ts.BindingName | undefined): string 
  * Whether a parameter is the next layer: by name (`getResponse`, configurable), or by type — a
  * function type that returns a response or a promise of one, or a configured type name.
  */
-function nextEvidence(param: ts.ParameterDeclaration | undefined, names: NameSettings): 'name' | 'type' | undefined {
+function nextEvidence(param: ts.ParameterDeclaration | undefined, names: NameSettings): 'name' | 'type' | 'weakName' | undefined {
   if (!param || !ts.isIdentifier(param.name)) return undefined;
-  if (names.next.includes(param.name.text)) return 'name';
+  if (names.next.includes(param.name.text)) return WEAK_NEXT_NAMES.has(param.name.text) ? 'weakName' : 'name';
   const type = param.type;
   if (!type) return undefined;
   if (ts.isFunctionTypeNode(type) && /Response\b/.test(type.type.getText())) return 'type';
@@ -136,7 +142,7 @@ function classUnit(node: ts.ClassLikeDeclaration, sf: ts.SourceFile, names: Name
   const baseExpr = heritage?.expression;
   const firstParam = ctor?.parameters[0];
   const byParam = nextEvidence(firstParam, names);
-  let evidence: UnitEvidence | undefined = byParam;
+  let evidence: UnitEvidence | undefined = byParam === 'weakName' ? 'position' : byParam;
   if (!evidence && baseExpr) evidence = 'base';
   if (!evidence && firstParam && ts.isIdentifier(firstParam.name)) evidence = 'position';
   if (!evidence) return undefined;
@@ -233,6 +239,9 @@ function classUnit(node: ts.ClassLikeDeclaration, sf: ts.SourceFile, names: Name
 
   const hooks: Partial<Record<HookName, FunctionSummary>> = {};
   for (const [label, method] of hookMethods) hooks[HOOKS[label]!] = summaryFor(method!, label, HOOKS[label]);
+  const handler = handlerMethod ? summaryFor(handlerMethod, memberName(handlerMethod.name) ?? 'call') : undefined;
+  // A weakly named next layer that the handler actually calls is evidence enough.
+  if (byParam === 'weakName' && handler?.nextCallSites.length) evidence = 'name';
 
   return {
     kind: 'class',
@@ -247,7 +256,7 @@ function classUnit(node: ts.ClassLikeDeclaration, sf: ts.SourceFile, names: Name
     ...(baseExpr && isDottedName(baseExpr) ? { base: { name: baseExpr.getText(sf).replace(/\s+/g, ''), range: rangeOf(baseExpr, sf) } } : {}),
     ...(baseExpr && !isDottedName(baseExpr) ? { base: { name: baseExpr.kind === ts.SyntaxKind.ThisKeyword ? 'this' : '?', range: rangeOf(baseExpr, sf) } } : {}),
     ...(ctor ? { constructorInfo: { range: rangeOf(ctor, sf), ...(superCall ? { superCall } : {}) } } : {}),
-    ...(handlerMethod ? { handler: summaryFor(handlerMethod, memberName(handlerMethod.name) ?? 'call') } : {}),
+    ...(handler ? { handler } : {}),
     hooks,
   };
 }
@@ -289,7 +298,7 @@ function findMethod(node: ts.ClassLikeDeclaration, candidates: string[]): ts.Fun
     for (const m of node.members) {
       if (memberName(m.name) !== name) continue;
       if (ts.canHaveModifiers(m) && ts.getModifiers(m)?.some((mod) => mod.kind === ts.SyntaxKind.StaticKeyword)) continue;
-      if (ts.isMethodDeclaration(m) && m.body) return m;
+      if (ts.isMethodDeclaration(m) && m.body && !m.asteriskToken) return m;
       if (ts.isPropertyDeclaration(m) && m.initializer) {
         const init = stripParens(m.initializer);
         if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) return init;
@@ -305,7 +314,8 @@ function factoryUnit(fn: ts.FunctionDeclaration | ts.FunctionExpression | ts.Arr
   if (!first || !ts.isIdentifier(first.name)) return undefined;
   // A method's callback or an inner function of a class is not a factory.
   if (fn.parent && (ts.isCallExpression(fn.parent) || ts.isNewExpression(fn.parent))) return undefined;
-  const evidence = nextEvidence(first, names);
+  const byParam = nextEvidence(first, names);
+  const evidence = byParam === 'weakName' ? undefined : byParam;
   const handler = returnedFunction(fn);
   if (!handler) return undefined;
   const declared = declaredName(fn);
