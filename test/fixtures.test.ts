@@ -1,0 +1,94 @@
+/**
+ * Drives every rule fixture through the engine (fixtures/README.md):
+ * - a valid case yields no report of any rule;
+ * - an invalid case yields exactly the reports its `// expect:` comments list (as a multiset of
+ *   `rule@line` per file), and its rendering (code, underlined range, message, fixed output)
+ *   matches the snapshot under test/__snapshots__/fixtures/;
+ * - every fix produces code that still parses and re-lints without that rule's report.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { defaultConfig } from '../src/config.js';
+import { lint, type FileResult, type LintHost } from '../src/engine.js';
+import type { Fix } from '../src/model.js';
+import { allRules } from '../rules/index.js';
+import { fixtureCases, fixtureRules, type FixtureCase } from './fixture-cases.js';
+import { applyTextFixes, renderFiles, reportKeys } from './render.js';
+
+/** Files a case imports are read from disk; a case's own files are all given to lint. */
+const diskHost: LintHost = {
+  readFile(path) {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      return undefined;
+    }
+  },
+};
+
+function lintCase(c: FixtureCase, texts?: Map<string, string>): FileResult[] {
+  const inputs = c.files.map((f) => ({ path: f.path, text: texts?.get(f.path) ?? f.text }));
+  return lint(inputs, { config: defaultConfig(), host: diskHost });
+}
+
+function fixesOf(result: FileResult): Fix[] {
+  return result.diagnostics.flatMap((d) => (d.fix ? [d.fix] : []));
+}
+
+/** Rules whose invalid fixtures produced at least one fix. */
+const casesWithFixes = new Set<string>();
+
+for (const rule of fixtureRules()) {
+  describe(rule, () => {
+    for (const c of fixtureCases(rule)) {
+      const label = `${c.kind}/${c.name}`;
+      if (c.kind === 'valid') {
+        it(`${label} has no reports`, () => {
+          const results = lintCase(c);
+          const reports = results.flatMap((r) => reportKeys(r.text, r.diagnostics).map((k) => `${k} in ${r.filePath}`));
+          expect(reports).toEqual([]);
+        });
+        continue;
+      }
+
+      it(`${label} reports exactly what its expect comments say`, async () => {
+        const results = lintCase(c);
+        for (const [i, result] of results.entries()) {
+          const file = c.files[i]!;
+          const actual = reportKeys(result.text, result.diagnostics).sort();
+          expect(actual, file.relPath).toEqual([...file.expected].sort());
+        }
+        const fixed = new Map<string, string>();
+        const rendered = renderFiles(
+          results.map((result, i) => {
+            const fixes = fixesOf(result);
+            const after = fixes.length > 0 ? applyTextFixes(result.text, fixes) : undefined;
+            if (after !== undefined) fixed.set(result.filePath, after);
+            return { name: c.files[i]!.relPath, text: result.text, diagnostics: result.diagnostics, ...(after !== undefined ? { fixed: after } : {}) };
+          }),
+        );
+        await expect(rendered).toMatchFileSnapshot(`./__snapshots__/fixtures/${rule}/${c.name}.snap`);
+
+        // --fix: the fixed files still parse, and the rules that fixed them have nothing left to say.
+        if (fixed.size > 0) {
+          const fixedRules = new Set(results.flatMap((r) => r.diagnostics.filter((d) => d.fix).map((d) => d.ruleId)));
+          for (const id of fixedRules) casesWithFixes.add(String(id).replace(/^onion\//, ''));
+          for (const r of lintCase(c, fixed)) {
+            expect(r.diagnostics.filter((d) => d.fatal).map((d) => d.message), `${r.filePath} after --fix`).toEqual([]);
+            const left = r.diagnostics.filter((d) => fixedRules.has(d.ruleId)).map((d) => d.ruleId);
+            expect(left, `${r.filePath} after --fix`).toEqual([]);
+          }
+        }
+      });
+    }
+  });
+}
+
+describe('fixable rules', () => {
+  // Runs after the fixture suites above (vitest runs tests in declaration order within a file).
+  for (const rule of allRules.filter((r) => r.meta.fixable)) {
+    it(`${rule.meta.id}: some invalid fixture exercises its fix`, () => {
+      expect(casesWithFixes.has(rule.meta.id)).toBe(true);
+    });
+  }
+});
