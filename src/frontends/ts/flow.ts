@@ -151,6 +151,8 @@ class Summarizer {
   private readonly paramDescription = new Map<string, string>();
   private readonly requestParam: string | undefined;
   private readonly readCounts = new Map<string, number>();
+  /** Locals read inside nested functions: when such a read runs is unknown, so it may use a result. */
+  private readonly readInNested = new Set<string>();
   private readonly aliases = new Set<string>();
   /** Locals assigned inside nested functions: their values at any point are unknown. */
   private readonly escaped = new Set<string>();
@@ -205,6 +207,11 @@ class Summarizer {
       if (ts.isIdentifier(node) && isReadReference(node)) this.readCounts.set(node.text, (this.readCounts.get(node.text) ?? 0) + 1);
       ts.forEachChild(node, visit);
     };
+    const nestedReads = (node: ts.Node, inside: boolean): void => {
+      if (inside && ts.isIdentifier(node) && isReadReference(node)) this.readInNested.add(node.text);
+      ts.forEachChild(node, (child) => nestedReads(child, inside || isFunctionLike(child)));
+    };
+    if (this.fn.body) nestedReads(this.fn.body, false);
     if (this.fn.body) visit(this.fn.body);
     const nested = (node: ts.Node, inside: boolean): void => {
       if (inside && ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
@@ -214,7 +221,19 @@ class Summarizer {
       ts.forEachChild(node, (child) => nested(child, inside || isFunctionLike(child)));
     };
     if (this.fn.body) nested(this.fn.body, false);
+    const ownName = this.fn.name && ts.isIdentifier(this.fn.name) ? this.fn.name.text : undefined;
     const refs = (node: ts.Node): void => {
+      // `super.call(request)` runs the base class's handler, which may call the next layer: the
+      // handler does not provably skip it (its value stays unknown, its calls uncounted).
+      if (
+        ownName !== undefined &&
+        ts.isCallExpression(node) &&
+        ts.isPropertyAccessExpression(node.expression) &&
+        node.expression.expression.kind === ts.SyntaxKind.SuperKeyword &&
+        node.expression.name.text === ownName
+      ) {
+        this.nextReferenced = true;
+      }
       if (ts.isExpression(node) && this.isNextRef(node, false)) {
         this.nextReferenced = true;
         const parent = node.parent;
@@ -526,7 +545,8 @@ class Summarizer {
     s.vars.set(name, value);
     if (value & (NEXT | NEXT_PROMISE) && init && this.isBareNextCall(init)) {
       s.nextVar = name;
-      if ((this.readCounts.get(name) ?? 0) === 0) s.dropped = true;
+      // Dropped until a read of the local on the path uses it (see the Identifier case of expr).
+      if ((this.readCounts.get(name) ?? 0) === 0 || !this.readInNested.has(name)) s.dropped = true;
     } else if (s.nextVar === name) s.nextVar = undefined;
   }
 
@@ -643,7 +663,10 @@ class Summarizer {
         const name = (e as ts.Identifier).text;
         if (name === 'undefined' && !s.vars.has(name)) return NOTHING;
         if (this.escaped.has(name)) return UNKNOWN;
-        return s.vars.get(name) ?? UNKNOWN;
+        const value = s.vars.get(name) ?? UNKNOWN;
+        // Any read of a local holding the next layer's result uses that result.
+        if (value & (NEXT | NEXT_PROMISE)) s.dropped = false;
+        return value;
       }
       case ts.SyntaxKind.AwaitExpression: {
         const inner = this.expr((e as ts.AwaitExpression).expression, s);

@@ -34,15 +34,17 @@ function memberName(name: ts.PropertyName | ts.BindingName | undefined): string 
  */
 function nextEvidence(param: ts.ParameterDeclaration | undefined, names: NameSettings): 'name' | 'type' | 'weakName' | undefined {
   if (!param || !ts.isIdentifier(param.name)) return undefined;
-  if (names.next.includes(param.name.text)) return WEAK_NEXT_NAMES.has(param.name.text) ? 'weakName' : 'name';
+  const weak = WEAK_NEXT_NAMES.has(param.name.text) && names.next.includes(param.name.text);
+  if (names.next.includes(param.name.text) && !weak) return 'name';
   const type = param.type;
-  if (!type) return undefined;
+  // A weakly named parameter still counts fully when its type says request → response.
+  if (!type) return weak ? 'weakName' : undefined;
   if (ts.isFunctionTypeNode(type) && /Response\b/.test(type.type.getText())) return 'type';
   if (ts.isTypeReferenceNode(type)) {
     const typeName = ts.isIdentifier(type.typeName) ? type.typeName.text : type.typeName.right.text;
     if (names.nextTypes.includes(typeName)) return 'type';
   }
-  return undefined;
+  return weak ? 'weakName' : undefined;
 }
 
 /** Whether the next layer's type says it returns a promise (true), a plain response (false), or nothing is known (null). */

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { reportsOf } from './helpers.js';
+
+/** Engine behaviour pinned while running the rule fixtures (fixtures/README.md). */
+describe('findings from the fixture suite', () => {
+  it('a first parameter named `next` and typed request → response is the next layer (by type)', () => {
+    const src = `class Teapot {
+  constructor(private next: (request: Req) => HttpResponse) {}
+  handle(request: Req) {
+    return new HttpResponse('teapot', { status: 418 });
+  }
+}`;
+    expect(reportsOf(src)).toEqual(['call-next@3']);
+    // Untyped, `next` alone is still too weak to call a class middleware.
+    expect(reportsOf(src.replace(': (request: Req) => HttpResponse', ''))).toEqual([]);
+  });
+
+  it('`super.call(request)` delegates to the base handler: not a call-next report', () => {
+    const src = `class Base {
+  constructor(getResponse) { this.getResponse = getResponse; }
+  call(request) { return this.getResponse(request); }
+}
+class Bots extends Base {
+  call(request) {
+    if (request.bot) return new HttpResponse('', { status: 204 });
+    return super.call(request);
+  }
+}`;
+    expect(reportsOf(src, '/virtual/mw.js')).toEqual([]);
+    // A super call of another method is no delegation of the handler.
+    expect(reportsOf(src.replace('super.call(request)', 'super.toString()'), '/virtual/mw.js')).toEqual(['call-next@6']);
+  });
+
+  it('a stored next result is dropped on the paths that do not read it before another response', () => {
+    const src = `class Ajax {
+  constructor(getResponse) { this.getResponse = getResponse; }
+  call(request) {
+    const response = this.getResponse(request);
+    if (request.ajax) {
+      return JsonResponse.json({ ok: true });
+    }
+    return response;
+  }
+}`;
+    expect(reportsOf(src, '/virtual/mw.js')).toEqual(['no-discarded-response@6']);
+    // Read first (the status decides), then replaced: a decision, not a discarded response.
+    expect(reportsOf(src.replace('request.ajax', 'response.status === 404'), '/virtual/mw.js')).toEqual([]);
+    // Read inside a callback that may run first: not provably dropped.
+    expect(
+      reportsOf(src.replace('if (request.ajax) {', 'request.onDone(() => log(response));\n    if (request.ajax) {'), '/virtual/mw.js'),
+    ).toEqual([]);
+  });
+});
