@@ -50,4 +50,36 @@ class Bots extends Base {
       reportsOf(src.replace('if (request.ajax) {', 'request.onDone(() => log(response));\n    if (request.ajax) {'), '/virtual/mw.js'),
     ).toEqual([]);
   });
+
+  it('a handler delegating to a method that calls the next layer is not a call-next report', () => {
+    const src = `class Sub {
+  constructor(getResponse) { this.getResponse = getResponse; }
+  call(request) {
+    if (request.www) return HttpResponse.redirect('/');
+    return this.forward(request);
+  }
+  forward(request) { return this.getResponse(request); }
+}`;
+    expect(reportsOf(src, '/virtual/mw.js')).toEqual([]);
+    // An inherited (or otherwise undeclared) method may call it too.
+    expect(reportsOf(src.replace(/  forward\(request\)[^\n]*\n/, ''), '/virtual/mw.js')).toEqual([]);
+    // A helper of its own that never reaches the next layer proves nothing: still reported.
+    expect(reportsOf(src.replace('return this.getResponse(request);', "return new HttpResponse('x');"), '/virtual/mw.js')).toEqual([
+      'call-next@3',
+    ]);
+  });
+
+  it('a subclass passing its first constructor parameter to super passes the next layer, whatever its name', () => {
+    const src = `class Base {
+  constructor(getResponse) { this.getResponse = getResponse; }
+}
+class Sub extends Base {
+  constructor(inner, options) { super(inner); this.options = options; }
+  call(request) { return this.getResponse(request); }
+}`;
+    expect(reportsOf(src, '/virtual/mw.js')).toEqual([]);
+    expect(reportsOf(src.replace('super(inner)', 'super(options)'), '/virtual/mw.js')).toEqual(['store-next@5']);
+    expect(reportsOf(src.replace('super(inner)', 'super({ inner })'), '/virtual/mw.js')).toEqual(['store-next@5']);
+    expect(reportsOf(src.replace('super(inner)', 'super(wrap(inner))'), '/virtual/mw.js')).toEqual([]);
+  });
 });

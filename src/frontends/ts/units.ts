@@ -212,8 +212,7 @@ function classUnit(node: ts.ClassLikeDeclaration, sf: ts.SourceFile, names: Name
     const visit = (n: ts.Node): void => {
       if (superCall) return;
       if (ts.isCallExpression(n) && n.expression.kind === ts.SyntaxKind.SuperKeyword) {
-        const first = n.arguments[0];
-        const passesNext = first !== undefined && (ts.isSpreadElement(first) || (nextParamName !== undefined && isNextValue(first, nextParamName)));
+        const passesNext = !provablyNotNext(n.arguments[0], ctor);
         superCall = { range: rangeOf(n, sf), passesNext };
         return;
       }
@@ -242,6 +241,37 @@ function classUnit(node: ts.ClassLikeDeclaration, sf: ts.SourceFile, names: Name
   const hooks: Partial<Record<HookName, FunctionSummary>> = {};
   for (const [label, method] of hookMethods) hooks[HOOKS[label]!] = summaryFor(method!, label, HOOKS[label]);
   const handler = handlerMethod ? summaryFor(handlerMethod, memberName(handlerMethod.name) ?? 'call') : undefined;
+  // A handler that delegates to a method of its own (`return this.process(request)`) reaches the
+  // next layer when that method does; one calling a method this class does not declare (inherited,
+  // or assigned at run time) may reach it too. Either way call-next cannot prove it never does.
+  if (handler && !handler.nextReferenced) {
+    const nextMembers = access(handlerMethod!).members;
+    const methods = new Map<string, ts.Node>();
+    for (const m of node.members) {
+      const n = memberName(m.name);
+      if (n === undefined) continue;
+      if (ts.isMethodDeclaration(m) && m.body) methods.set(n, m.body);
+      else if (ts.isPropertyDeclaration(m) && m.initializer) methods.set(n, m.initializer);
+    }
+    const reachesNext = (name: string, seen: Set<string>): boolean => {
+      if (nextMembers.has(name)) return true;
+      const body = methods.get(name);
+      if (body === undefined) return true;
+      if (seen.has(name)) return false;
+      seen.add(name);
+      let found = false;
+      const visit = (n: ts.Node): void => {
+        if (found) return;
+        if (ts.isPropertyAccessExpression(n) && n.expression.kind === ts.SyntaxKind.ThisKeyword && methods.has(n.name.text) === false && nextMembers.has(n.name.text)) found = true;
+        else if (ts.isPropertyAccessExpression(n) && n.expression.kind === ts.SyntaxKind.SuperKeyword) found = true;
+        else if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && n.expression.expression.kind === ts.SyntaxKind.ThisKeyword && reachesNext(n.expression.name.text, seen)) found = true;
+        else ts.forEachChild(n, visit);
+      };
+      visit(body);
+      return found;
+    };
+    if (handler.thisCalls.some((call) => reachesNext(call.name, new Set([memberName(handlerMethod!.name) ?? ''])))) handler.nextReferenced = true;
+  }
   // A weakly named next layer that the handler actually calls is evidence enough.
   if (byParam === 'weakName' && handler?.nextCallSites.length) evidence = 'name';
 
@@ -291,6 +321,24 @@ function isNextValue(e: ts.Expression, nextName: string): boolean {
   // `getResponse.bind(...)`, `getResponse ?? fallback`
   if (ts.isCallExpression(inner) && ts.isPropertyAccessExpression(inner.expression) && inner.expression.name.text === 'bind') return isNextValue(inner.expression.expression, nextName);
   if (ts.isBinaryExpression(inner) && (inner.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || inner.operatorToken.kind === ts.SyntaxKind.BarBarToken)) return isNextValue(inner.left, nextName);
+  return false;
+}
+
+/**
+ * Whether the first argument of `super(...)` is certainly not the next layer: missing, a literal,
+ * or another parameter of the constructor than its first (the one the framework fills with the
+ * next layer, whatever its name). Anything else (a wrapper, a spread, a computed value) may be it.
+ */
+function provablyNotNext(arg: ts.Expression | undefined, ctor: ts.ConstructorDeclaration): boolean {
+  if (arg === undefined) return true;
+  const e = stripParens(arg);
+  if (ts.isObjectLiteralExpression(e) || ts.isArrayLiteralExpression(e) || ts.isLiteralExpression(e) || ts.isNoSubstitutionTemplateLiteral(e)) return true;
+  if (e.kind === ts.SyntaxKind.NullKeyword || e.kind === ts.SyntaxKind.TrueKeyword || e.kind === ts.SyntaxKind.FalseKeyword || ts.isVoidExpression(e)) return true;
+  if (ts.isIdentifier(e)) {
+    if (e.text === 'undefined') return true;
+    const index = ctor.parameters.findIndex((p) => ts.isIdentifier(p.name) && p.name.text === e.text);
+    return index > 0;
+  }
   return false;
 }
 
