@@ -6,13 +6,14 @@
  *   matches the snapshot under test/__snapshots__/fixtures/;
  * - every fix produces code that still parses and re-lints without that rule's report.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../src/config.js';
 import { lint, type FileResult, type LintHost } from '../src/engine.js';
 import type { Fix } from '../src/model.js';
 import { allRules } from '../rules/index.js';
-import { fixtureCases, fixtureRules, type FixtureCase } from './fixture-cases.js';
+import { allFixtureCases, fixtureCases, fixtureRules, repoRoot, type FixtureCase } from './fixture-cases.js';
 import { applyTextFixes, renderFiles, reportKeys } from './render.js';
 
 /** Files a case imports are read from disk; a case's own files are all given to lint. */
@@ -91,4 +92,17 @@ describe('fixable rules', () => {
       expect(casesWithFixes.has(rule.meta.id)).toBe(true);
     });
   }
+});
+
+describe('fixture snapshots', () => {
+  it('every snapshot file belongs to an invalid case (no leftovers of renamed cases)', () => {
+    const dir = join(repoRoot, 'test', '__snapshots__', 'fixtures');
+    const expected = new Set(allFixtureCases().filter((c) => c.kind === 'invalid').map((c) => `${c.rule}/${c.name}.snap`));
+    const present = existsSync(dir)
+      ? readdirSync(dir, { withFileTypes: true })
+          .filter((e) => e.isDirectory())
+          .flatMap((e) => readdirSync(join(dir, e.name)).map((f) => `${e.name}/${f}`))
+      : [];
+    expect(present.filter((f) => !expected.has(f))).toEqual([]);
+  });
 });
