@@ -34,8 +34,10 @@ export default defineUnitRule({
         let fixEdit;
         if (fix) {
           const between = ctx.file.text.slice(fix.offset, exit.range.start);
+          // Keep the file's line breaks: a CRLF file gets a CRLF line.
+          const eol = ctx.file.text.slice(Math.max(0, fix.offset - 2), fix.offset) === '\r\n' ? '\r\n' : '\n';
           fixEdit = /^\s*$/.test(between)
-            ? { range: { start: fix.offset, end: fix.offset }, text: `${fix.indent}return ${fix.variable};\n` }
+            ? { range: { start: fix.offset, end: fix.offset }, text: `${fix.indent}return ${fix.variable};${eol}` }
             : { range: { start: exit.range.start, end: exit.range.start }, text: ` return ${fix.variable}; ` };
         }
         ctx.report({ messageId: 'fallsOffEnd', data: { name: handler.name, hint }, range: exit.range, ...(fixEdit ? { fix: fixEdit } : {}) });

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { defaultConfig } from '../src/config.js';
+import { lint } from '../src/engine.js';
 import { reportsOf } from './helpers.js';
 
 /** Engine behaviour pinned while running the rule fixtures (fixtures/README.md). */
@@ -81,5 +83,12 @@ class Sub extends Base {
     expect(reportsOf(src.replace('super(inner)', 'super(options)'), '/virtual/mw.js')).toEqual(['store-next@5']);
     expect(reportsOf(src.replace('super(inner)', 'super({ inner })'), '/virtual/mw.js')).toEqual(['store-next@5']);
     expect(reportsOf(src.replace('super(inner)', 'super(wrap(inner))'), '/virtual/mw.js')).toEqual([]);
+  });
+
+  it('the return-response fix keeps CRLF line breaks', () => {
+    const text = 'class M {\r\n  constructor(getResponse) { this.getResponse = getResponse; }\r\n  call(request) {\r\n    const response = this.getResponse(request);\r\n    response.x = 1;\r\n  }\r\n}\r\n';
+    const [result] = lint([{ path: '/virtual/mw.js', text }], { config: defaultConfig() });
+    const fix = result!.diagnostics.find((d) => d.ruleId === 'onion/return-response')?.fix;
+    expect(fix?.text).toBe('    return response;\r\n');
   });
 });
