@@ -13,7 +13,7 @@ export default defineUnitRule({
     recommended: true,
     messages: {
       notAwaited:
-        '`{{name}}` {{verb}} `{{access}}` on `{{value}}`, which is the next layer\'s un-awaited promise, not a response: the change is lost (Django: `AttributeError: \'coroutine\' object has no attribute ...`). Await the next layer first: `const response = await ...`.',
+        '`{{name}}` {{verb}} `{{access}}` on `{{value}}`, which is the next layer\'s un-awaited promise, not a response: {{consequence}} (Django: `AttributeError: \'coroutine\' object has no attribute ...`). Await the next layer first: `const response = await ...`.',
     },
   },
   check(ctx) {
@@ -24,7 +24,13 @@ export default defineUnitRule({
       const access = text.length > use.text.length ? text.slice(use.text.length).replace(/^\?\.|^\./, '') : text;
       ctx.report({
         messageId: 'notAwaited',
-        data: { name: handler.name, verb: use.kind === 'write' ? 'sets' : 'reads', access, value: use.text },
+        data: {
+          name: handler.name,
+          verb: use.kind === 'write' ? 'sets' : 'reads',
+          access,
+          value: use.text,
+          consequence: use.kind === 'write' ? 'the change is lost' : 'a promise has no such property, so this reads `undefined`',
+        },
         range: use.range,
       });
     }
