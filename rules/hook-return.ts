@@ -2,10 +2,12 @@ import type { HookName } from '../src/model.js';
 import { defineUnitRule } from '../src/rules/api.js';
 import { describeNoResponse, returnsNoResponse, valueIsOnly } from '../src/rules/unit-helpers.js';
 
-const DJANGO_NAMES: Record<HookName, string> = {
-  processView: 'process_view',
-  processException: 'process_exception',
-  processTemplateResponse: 'process_template_response',
+/** What Django does with a non-response from these hooks: it tests the result for truthiness. */
+const CONSEQUENCES: Record<'processView' | 'processException', string> = {
+  processView:
+    'Django skips the view and every remaining `process_view` for a truthy value and then fails on it, and a falsy one can skip the view too.',
+  processException:
+    'Django takes a truthy value as the response to the exception and then fails on it, and treats a falsy one like `None`.',
 };
 
 /**
@@ -23,7 +25,7 @@ export default defineUnitRule({
       templateResponseMissing:
         '`{{name}}` returns {{value}} here: Django raises `ValueError: {{cls}}.process_template_response didn\'t return an HttpResponse object. It returned None instead.` Return the (possibly changed) response.',
       notResponseOrNull:
-        '`{{name}}` returns {{value}}, which is neither a response nor `null`: Django skips the view and every remaining {{hook}} for it and then fails on the value. Return a response to answer the request, or `null` to let it continue.',
+        '`{{name}}` returns {{value}}, which is neither a response nor `null`: {{consequence}} Return a response to answer the request, or `null` to let it continue.',
     },
   },
   check(ctx) {
@@ -40,7 +42,7 @@ export default defineUnitRule({
         } else if (exit.kind === 'return' && valueIsOnly(exit, ['notResponse'])) {
           ctx.report({
             messageId: 'notResponseOrNull',
-            data: { name: summary.name, value: describeNoResponse(exit, ctx.file.text), hook: DJANGO_NAMES[hook] },
+            data: { name: summary.name, value: describeNoResponse(exit, ctx.file.text), consequence: CONSEQUENCES[hook] },
             range: exit.range,
           });
         }
