@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { FrontendOptions } from '../config.js';
 import type { FileFacts } from '../model.js';
-import { TOOL_VERSION } from './version.js';
+import { TOOL_VERSION } from '../package-root.js';
 
 /** One cache file: facts by path, each valid for one content hash, for one tool version and options. */
 interface CacheFile {

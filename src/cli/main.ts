@@ -1,0 +1,283 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { defaultConfig, type OnionConfig } from '../config.js';
+import { frontendOptions, lint, type FileResult, type LintHost } from '../engine.js';
+import { collectFacts, type Concurrency } from '../facts/index.js';
+import { defaultCacheLocation } from '../facts/cache.js';
+import { PACKAGE_ROOT, TOOL_VERSION } from '../package-root.js';
+import { applyFixes } from '../fix.js';
+import type { Diagnostic } from '../model.js';
+import { allRules } from '../../rules/index.js';
+import { collectFiles } from './files.js';
+import { json } from './format/json.js';
+import { toLintResult, totals, type Formatter, type LintResult } from './format/results.js';
+import { stylish } from './format/stylish.js';
+import { readSource } from './read.js';
+
+export interface CliIO {
+  stdout: { write(text: string): unknown; isTTY?: boolean };
+  stderr: { write(text: string): unknown; isTTY?: boolean };
+  cwd: string;
+  env?: NodeJS.ProcessEnv;
+  /** Standard input, for --stdin (read whole). */
+  readStdin?: () => Promise<string>;
+}
+
+export const formatters: Record<string, Formatter> = { stylish, json };
+
+/** A problem the user caused (bad flag, missing path, bad config): a message and exit code 2. */
+export class UsageError extends Error {}
+
+const MAX_FIX_PASSES = 10;
+
+interface LintFlags {
+  format: string;
+  fix?: boolean;
+  fixDryRun?: boolean;
+  maxWarnings?: number;
+  quiet?: boolean;
+  color?: boolean;
+  ignore?: boolean;
+  ignorePattern: string[];
+  rule: string[];
+  cache?: boolean;
+  cacheLocation?: string;
+  concurrency: Concurrency;
+  stdin?: boolean;
+  stdinFilename?: string;
+}
+
+function parseConcurrency(value: string): Concurrency {
+  if (value === 'auto' || value === 'off') return value;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of threads, "auto" or "off".');
+  return n;
+}
+
+function parseWarnings(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number of warnings (0 or more).');
+  return n;
+}
+
+/** `--rule return-response:off` → config.rules entry. */
+function applyRuleFlags(config: OnionConfig, flags: string[]): void {
+  const known = new Set(allRules.map((r) => r.meta.id));
+  for (const flag of flags) {
+    const m = /^(?:onion\/)?([\w-]+):(off|warn|error)$/.exec(flag.trim());
+    if (!m) throw new UsageError(`--rule expects <rule-id>:<off|warn|error>, got "${flag}".`);
+    if (!known.has(m[1]!)) throw new UsageError(`--rule names an unknown rule "${m[1]}". Known rules: ${[...known].join(', ')}.`);
+    config.rules[m[1]!] = m[2] as 'off' | 'warn' | 'error';
+  }
+}
+
+/** Whether to colour output: --no-color and NO_COLOR turn it off, FORCE_COLOR on, else a TTY decides. */
+function useColor(flag: boolean | undefined, io: CliIO): boolean {
+  const env = io.env ?? process.env;
+  if (flag === false) return false;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false') return true;
+  return io.stdout.isTTY === true;
+}
+
+/** Reads another project file for the link step (a base class, a settings module); never runs it. */
+function diskHost(): LintHost {
+  return {
+    readFile(path) {
+      const read = readSource(path);
+      return read.ok ? read.text : undefined;
+    },
+  };
+}
+
+interface Source {
+  path: string;
+  text: string;
+  bom: boolean;
+  /** Why the file could not be read, when it could not. */
+  unreadable?: string;
+}
+
+async function runLint(paths: string[], flags: LintFlags, io: CliIO, config: OnionConfig): Promise<number> {
+  const formatter = formatters[flags.format];
+  if (!formatter) throw new UsageError(`--format must be one of: ${Object.keys(formatters).join(', ')} (got "${flags.format}").`);
+  applyRuleFlags(config, flags.rule);
+
+  const sources: Source[] = [];
+  if (flags.stdin) {
+    const text = (await (io.readStdin ?? readProcessStdin)()).replace(/^\uFEFF/, '');
+    sources.push({ path: resolve(io.cwd, flags.stdinFilename ?? '<text>'), text, bom: false });
+  } else {
+    const { files, missing } = collectFiles(paths, { cwd: io.cwd, useGitignore: flags.ignore !== false, ignorePatterns: flags.ignorePattern });
+    if (missing.length) throw new UsageError(missing.map((m) => `No such file or directory: "${m}".`).join('\n'));
+    const showProgress = io.stderr.isTTY === true && flags.format === 'stylish' && files.length > 300;
+    if (showProgress) io.stderr.write(`Linting ${files.length} files…`);
+    for (const path of files) {
+      const read = readSource(path);
+      sources.push(read.ok ? { path, text: read.text, bom: read.bom } : { path, text: '', bom: false, unreadable: read.message });
+    }
+    if (showProgress) io.stderr.write('\r\x1b[K');
+  }
+
+  const readable = sources.filter((s) => s.unreadable === undefined);
+  const facts = await collectFacts(readable, {
+    frontend: frontendOptions(config),
+    concurrency: flags.concurrency,
+    ...(flags.cache ? { cacheLocation: flags.cacheLocation ? resolve(io.cwd, flags.cacheLocation) : defaultCacheLocation(io.cwd) } : {}),
+  });
+  const host = diskHost();
+  let results = lint(readable, { config, host, facts });
+
+  const outputs = new Map<string, string>();
+  if (flags.fix || flags.fixDryRun) {
+    const texts = new Map(readable.map((s) => [s.path, s.text]));
+    for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
+      let changed = false;
+      for (const result of results) {
+        const fixes = result.diagnostics.filter((d) => d.fix && !d.fatal).map((d) => d.fix!);
+        if (fixes.length === 0) continue;
+        const { output, applied } = applyFixes(result.text, fixes);
+        if (applied.length === 0 || output === result.text) continue;
+        texts.set(result.filePath, output);
+        changed = true;
+      }
+      if (!changed) break;
+      results = lint(
+        readable.map((s) => ({ path: s.path, text: texts.get(s.path)! })),
+        { config, host },
+      );
+    }
+    for (const s of readable) {
+      const text = texts.get(s.path)!;
+      if (text !== s.text) outputs.set(s.path, text);
+    }
+    if (flags.fix && !flags.stdin) {
+      for (const s of readable) {
+        const text = outputs.get(s.path);
+        if (text !== undefined) writeFileSync(s.path, (s.bom ? '\uFEFF' : '') + text);
+      }
+    }
+  }
+
+  const unreadableResults: FileResult[] = sources
+    .filter((s) => s.unreadable !== undefined)
+    .map((s) => ({
+      filePath: s.path,
+      text: '',
+      diagnostics: [{ ruleId: null, fatal: true, severity: 2, message: s.unreadable!, filePath: s.path, range: { start: 0, end: 0 } } satisfies Diagnostic],
+    }));
+  const byPath = new Map([...results, ...unreadableResults].map((r) => [r.filePath, r]));
+  let lintResults: LintResult[] = sources.map((s) => toLintResult(byPath.get(s.path)!));
+  if (flags.quiet) {
+    lintResults = lintResults.map((r) => ({ ...r, messages: r.messages.filter((m) => m.severity === 2), warningCount: 0, fixableWarningCount: 0 }));
+  }
+  const rendered = flags.format === 'json' && outputs.size
+    ? JSON.stringify(JSON.parse(formatter(lintResults, { cwd: io.cwd, color: false })).map((r: LintResult) => (outputs.has(r.filePath) ? { ...r, output: outputs.get(r.filePath) } : r)))
+    : formatter(lintResults, { cwd: io.cwd, color: useColor(flags.color, io) });
+  if (rendered) io.stdout.write(rendered.endsWith('\n') ? rendered : `${rendered}\n`);
+
+  const t = totals(lintResults);
+  if (t.errors > 0) return 1;
+  if (flags.maxWarnings !== undefined && t.warnings > flags.maxWarnings) {
+    io.stderr.write(`onionlint found too many warnings (maximum: ${flags.maxWarnings}).\n`);
+    return 1;
+  }
+  return 0;
+}
+
+async function readProcessStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
+  const program = new Command();
+  program
+    .name('onionlint')
+    .description('Lint onion-model (Django-style) middleware and the stacks that list them.')
+    .version(TOOL_VERSION, '-v, --version')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .showHelpAfterError('(run onionlint --help for usage)');
+
+  program
+    .command('lint', { isDefault: true })
+    .description('lint files and folders (the default command)')
+    .argument('[paths...]', 'files and folders to lint', [])
+    .addOption(new Option('-f, --format <name>', 'output format').default('stylish'))
+    .option('--fix', 'apply fixes to the files in place')
+    .option('--fix-dry-run', 'compute fixes without writing them (json output carries `output`)')
+    .option('--max-warnings <n>', 'exit 1 when there are more warnings than this', parseWarnings)
+    .option('--quiet', 'report errors only')
+    .option('--no-color', 'never colour the output')
+    .option('--no-ignore', 'do not honour .gitignore files or ignore patterns')
+    .option('--ignore-pattern <pattern>', 'gitignore-style pattern of paths to skip (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--rule <id:severity>', 'override one rule, e.g. return-response:warn (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--cache', 'reuse facts of unchanged files between runs')
+    .option('--cache-location <path>', 'where the cache file lives (default node_modules/.cache/onionlint/facts.json)')
+    .addOption(new Option('--concurrency <n>', 'worker threads: a number, "auto" or "off"').argParser(parseConcurrency).default('auto'))
+    .option('--stdin', 'lint the text on standard input')
+    .option('--stdin-filename <path>', 'the file name to report for --stdin (decides the language)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  onionlint                         lint the current folder
+  onionlint src/middleware settings.ts
+  onionlint --fix src               apply the safe fixes in place
+  onionlint -f json . > report.json ESLint-compatible JSON
+  cat mw.ts | onionlint --stdin --stdin-filename mw.ts
+
+Exit codes: 0 no errors, 1 errors (or too many warnings), 2 usage or internal error.`,
+    )
+    .action(async (paths: string[], flags: LintFlags) => {
+      setExit(await runLint(paths, flags, io, defaultConfig()));
+    });
+
+  program
+    .command('rules')
+    .description('list the rules with their default severity and fixability')
+    .action(() => {
+      const rows = allRules.map((r) => [`onion/${r.meta.id}`, r.meta.recommended ? r.meta.severity : 'off', r.meta.fixable ? 'fixable' : '', r.meta.description]);
+      const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i]!.length)));
+      for (const row of rows) io.stdout.write(`${row.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]!) : cell)).join('  ')}\n`);
+      setExit(0);
+    });
+
+  program
+    .command('explain')
+    .description("print a rule's documentation")
+    .argument('<rule-id>', 'e.g. return-response')
+    .action((id: string) => {
+      const bare = id.replace(/^onion\//, '');
+      const rule = allRules.find((r) => r.meta.id === bare);
+      if (!rule) throw new UsageError(`Unknown rule "${id}". Run \`onionlint rules\` to list them.`);
+      io.stdout.write(readFileSync(join(PACKAGE_ROOT, 'docs', 'rules', `${bare}.md`), 'utf8'));
+      setExit(0);
+    });
+  return program;
+}
+
+/** Runs the CLI with arguments (without `node` and the script), returning the exit code. */
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  let code = 0;
+  const program = buildProgram(io, (c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? 0 : 2;
+    }
+    if (error instanceof UsageError) {
+      io.stderr.write(`onionlint: ${error.message}\n`);
+      return 2;
+    }
+    io.stderr.write(`onionlint: internal error — please report it with the input that caused it.\n${(error as Error)?.stack ?? String(error)}\n`);
+    return 2;
+  }
+}
