@@ -11,10 +11,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../src/config.js';
 import { lint, type FileResult, type LintHost } from '../src/engine.js';
+import { applyFixes } from '../src/fix.js';
 import type { Fix } from '../src/model.js';
 import { allRules } from '../rules/index.js';
 import { allFixtureCases, fixtureCases, fixtureRules, repoRoot, type FixtureCase } from './fixture-cases.js';
-import { applyTextFixes, renderFiles, reportKeys } from './render.js';
+import { renderFiles, reportKeys } from './render.js';
 
 /** Files a case imports are read from disk; a case's own files are all given to lint. */
 const diskHost: LintHost = {
@@ -63,7 +64,7 @@ for (const rule of fixtureRules()) {
         const rendered = renderFiles(
           results.map((result, i) => {
             const fixes = fixesOf(result);
-            const after = fixes.length > 0 ? applyTextFixes(result.text, fixes) : undefined;
+            const after = fixes.length > 0 ? applyFixes(result.text, fixes).output : undefined;
             if (after !== undefined) fixed.set(result.filePath, after);
             return { name: c.files[i]!.relPath, text: result.text, diagnostics: result.diagnostics, ...(after !== undefined ? { fixed: after } : {}) };
           }),

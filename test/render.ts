@@ -3,7 +3,7 @@
  * snapshots): the code with line numbers, `^^^` under each reported range, the rule and message
  * under it, and, when reports carry fixes, the file after applying them.
  */
-import type { Diagnostic, Fix } from '../src/model.js';
+import type { Diagnostic } from '../src/model.js';
 import { LineIndex } from '../src/text.js';
 
 export interface RenderInput {
@@ -82,22 +82,4 @@ export function renderFiles(inputs: RenderInput[]): string {
 export function reportKeys(text: string, diagnostics: Diagnostic[]): string[] {
   const index = new LineIndex(text);
   return diagnostics.map((d) => `${(d.ruleId ?? 'fatal').replace(/^onion\//, '')}@${index.position(d.range.start).line}`);
-}
-
-/**
- * Applies non-overlapping fixes in one pass, in offset order, skipping any fix that overlaps one
- * already applied (ESLint's rule for one pass of --fix).
- */
-export function applyTextFixes(text: string, fixes: Fix[]): string {
-  const sorted = [...fixes].sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end);
-  let out = '';
-  let cursor = 0;
-  let lastEnd = -1;
-  for (const fix of sorted) {
-    if (fix.range.start < lastEnd || fix.range.start < cursor) continue;
-    out += text.slice(cursor, fix.range.start) + fix.text;
-    cursor = fix.range.end;
-    lastEnd = fix.range.end;
-  }
-  return out + text.slice(cursor);
 }
