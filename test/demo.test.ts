@@ -10,7 +10,8 @@ import { defaultConfig } from '../src/config.js';
 import { isSourceFile, lint } from '../src/engine.js';
 import { LineIndex } from '../src/text.js';
 import { allRules } from '../rules/index.js';
-import { fixturesRoot } from './fixture-cases.js';
+import { fixturesRoot, repoRoot } from './fixture-cases.js';
+import { run } from './cli/run.js';
 
 const demoRoot = join(fixturesRoot, 'demo');
 
@@ -65,5 +66,18 @@ describe('fixtures/demo', () => {
     const timing = results.find((r) => r.filePath.endsWith('timing.ts'))!;
     const fix = timing.diagnostics.find((d) => d.ruleId === 'onion/return-response')?.fix;
     expect(fix?.text.trim()).toBe('return response;');
+  });
+
+  it('the quick start (`onionlint fixtures/demo`) prints those mistakes and exits 1', async () => {
+    const result = await run(['fixtures/demo', '--format', 'json'], repoRoot);
+    expect(result.code).toBe(1);
+    const files = JSON.parse(result.stdout) as Array<{ filePath: string; messages: Array<{ ruleId: string | null; line: number }> }>;
+    const fromCli = files.flatMap((f) => {
+      const file = relative(demoRoot, f.filePath).split('\\').join('/');
+      return f.messages
+        .filter((m) => m.ruleId === null || unitRuleIds.has(m.ruleId))
+        .map((m) => `${m.ruleId?.replace(/^onion\//, '') ?? 'fatal'}@${file}:${m.line}`);
+    });
+    expect(fromCli.sort()).toEqual([...reports].sort());
   });
 });
