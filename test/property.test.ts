@@ -102,7 +102,9 @@ describe('property: generated middleware', () => {
       { numRuns: 300 },
     );
     // The generator must actually produce fixable mistakes, or this property proves nothing.
-    expect(fixesSeen).toBeGreaterThan(5);
+    // (How many depends on the random seed: 5 or fewer happened in about one run in five, so the
+    // bound only asks for some; test/fixtures.test.ts checks fixes on fixed cases.)
+    expect(fixesSeen).toBeGreaterThan(0);
   });
 
   it('results do not depend on the order the files are given', () => {
