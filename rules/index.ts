@@ -1,6 +1,11 @@
 import type { Rule } from '../src/rules/api.js';
 import awaitNext from './await-next.js';
 import callNext from './call-next.js';
+import middlewareOrder from './middleware-order.js';
+import noDuplicateMiddleware from './no-duplicate-middleware.js';
+import noLegacyMiddlewareSetting from './no-legacy-middleware-setting.js';
+import requiredMiddleware from './required-middleware.js';
+import resolvableMiddleware from './resolvable-middleware.js';
 import hookReturn from './hook-return.js';
 import noDiscardedResponse from './no-discarded-response.js';
 import noDoubleNext from './no-double-next.js';
@@ -16,4 +21,9 @@ export const allRules: Rule[] = [
   awaitNext,
   storeNext,
   hookReturn,
+  middlewareOrder,
+  noDuplicateMiddleware,
+  resolvableMiddleware,
+  requiredMiddleware,
+  noLegacyMiddlewareSetting,
 ] as Rule[];

@@ -92,7 +92,14 @@ export function lint(inputs: SourceText[], options: LintOptions): FileResult[] {
   for (const input of inputs) sources.add(input.path, input.text);
   const model = linkProject(sources, config);
   const byFile = new Map<string, Diagnostic[]>(inputs.map((i) => [i.path, []]));
-  const push = (d: Diagnostic) => byFile.get(d.filePath)?.push(d);
+  // One entry of a base settings file can be judged in several composed stacks: report it once.
+  const seen = new Set<string>();
+  const push = (d: Diagnostic) => {
+    const key = `${d.filePath}\0${d.ruleId}\0${d.range.start}\0${d.range.end}\0${d.message}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    byFile.get(d.filePath)?.push(d);
+  };
 
   for (const input of inputs) {
     const facts = sources.facts.get(input.path)!;
@@ -148,7 +155,7 @@ function runRules(model: ProjectModel, sources: SourceSet, config: OnionConfig, 
     } else {
       for (const stackContext of model.stackContexts) {
         const file = { path: stackContext.filePath, text: sources.textOf(stackContext.filePath) ?? '' };
-        rule.check({ ...stackContext, file, options, textOf, config, report: makeReporter(stackContext.filePath) } as never);
+        rule.check({ ...stackContext, file, options, textOf, report: makeReporter(stackContext.filePath) } as never);
       }
     }
   }

@@ -153,24 +153,30 @@ export interface ExportFact {
 
 /** An entry of a declared stack: see RULES.md "Rules on a stack". Filled by the stack front-end. */
 export interface StackEntryFact {
-  /** `string`: a dotted path; `reference`: an identifier or member expression; `call`: a factory call. */
+  /**
+   * `string`: a dotted path; `reference`: an identifier or member expression; `call`: a factory
+   * call; `spread`: another list spread in (resolved by the link step); `unknown`: anything else.
+   */
   kind: 'string' | 'reference' | 'call' | 'spread' | 'unknown';
-  /** The dotted path, the referenced name (`a.b.C` for members), or the called name. */
+  /** The dotted path, the referenced name (`a.b.C` for members), the called name, or the spread name. */
   value: string;
   range: Range;
-  /** Present only in some configurations (a conditional spread or a conditional edit). */
-  conditional: boolean;
-  /** For `spread`: the spread identifier, resolved by the link step (same or other module). */
-  spreadOf?: string;
-  /** For entries with a known position inside one array literal: that literal's range. */
+  /**
+   * Present only in some configurations: the id of the condition (a conditional spread or a
+   * conditional edit) and the branch. Entries of different branches of one condition never coexist.
+   */
+  condition?: { id: number; branch: number };
+  /** For entries written inside one array literal: that literal's range (a fix can move them). */
   arrayRange?: Range;
-  /** Position unknown (e.g. a splice with a computed index): left out of ordering checks. */
+  /** Position unknown (e.g. a splice at a computed index): left out of ordering checks. */
   positionUnknown?: boolean;
 }
 
 export interface StackFact {
-  /** The setting name, e.g. MIDDLEWARE, MIDDLEWARE_CLASSES or INSTALLED_APPS. */
+  /** The setting or list name, e.g. MIDDLEWARE, MIDDLEWARE_CLASSES, INSTALLED_APPS, BASE_MIDDLEWARE. */
   setting: string;
+  /** `setting`: a settings list that is checked; `fragment`: a list that is only spread into others. */
+  role: 'setting' | 'fragment';
   /** The declaration's name range. */
   nameRange: Range;
   range: Range;
@@ -216,6 +222,8 @@ export interface FileFacts {
    * a stack entry calling one of these lists the returned class.
    */
   classFactories: ClassFactory[];
+  /** Top-level constants with a literal value (`CSRF_USE_SESSIONS = true`), for settings checks. */
+  constants: Record<string, string | number | boolean>;
   /** Suppression comments that concern onionlint's rules. */
   directives: SuppressionDirective[];
   /** A fatal problem: the file does not parse. When set, nothing else is trustworthy. */

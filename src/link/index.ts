@@ -1,22 +1,20 @@
 import type { OnionConfig } from '../config.js';
 import type { LinkedUnit } from '../rules/api.js';
 import type { SourceSet } from '../engine.js';
+import { linkStacks, type StackContext } from './stacks.js';
 import { linkUnits } from './units.js';
-
-/** What a stack rule's context carries besides the common parts; filled by the stack link step. */
-export interface StackContextData {
-  filePath: string;
-  [key: string]: unknown;
-}
 
 /** The cross-file view: every unit linked to its bases, every stack resolved. */
 export interface ProjectModel {
   units: LinkedUnit[];
-  stackContexts: StackContextData[];
+  stackContexts: StackContext[];
 }
 
 export function linkProject(sources: SourceSet, config: OnionConfig): ProjectModel {
   const lookup = (path: string) => sources.get(path);
-  const units = linkUnits([...sources.facts.values()], lookup, config);
-  return { units, stackContexts: [] };
+  const given = [...sources.facts.values()];
+  const { stacks, listed, knowledge } = linkStacks(given, lookup, config);
+  const units = linkUnits(given, lookup, config, listed);
+  const stackContexts = stacks.map((stack) => ({ filePath: stack.filePath, stack, knowledge, presets: config.presets }));
+  return { units, stackContexts };
 }

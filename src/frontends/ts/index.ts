@@ -42,6 +42,7 @@ function emptyFacts(path: string): FileFacts {
     exports: [],
     declarations: {},
     classFactories: [],
+    constants: {},
     directives: [],
   };
 }
@@ -68,7 +69,9 @@ export function extractTypeScriptFacts(path: string, text: string, options: Fron
     const { units, classFactories } = extractUnits(sf, options.names);
     facts.units = units;
     facts.classFactories = classFactories;
-    facts.stacks = extractStacks(sf, options);
+    const settings = extractStacks(sf, options);
+    facts.stacks = settings.stacks;
+    facts.constants = settings.constants;
     facts.directives = collectDirectives(sf, text);
     return facts;
   } catch (error) {

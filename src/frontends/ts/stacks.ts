@@ -1,8 +1,277 @@
-import type { ts } from 'ts-morph';
+import { ts } from 'ts-morph';
 import type { FrontendOptions } from '../../config.js';
-import type { StackFact } from '../../model.js';
+import type { Range, StackEntryFact, StackFact } from '../../model.js';
 
-/** Finds the stacks a file declares (MIDDLEWARE = [...] and its edits). Placeholder. */
-export function extractStacks(_sourceFile: ts.SourceFile, _options: FrontendOptions): StackFact[] {
-  return [];
+/** Settings read like MIDDLEWARE besides the configured stack names. */
+const OTHER_SETTINGS = ['MIDDLEWARE_CLASSES', 'INSTALLED_APPS'];
+/** Lists that are not settings but are worth keeping for spreads from other modules. */
+const FRAGMENT_NAME = /middleware|_APPS$|^APPS$/i;
+
+export interface SettingsFacts {
+  stacks: StackFact[];
+  constants: Record<string, string | number | boolean>;
+}
+
+interface ListState {
+  name: string;
+  entries: StackEntryFact[];
+  nameRange: Range;
+  range: Range;
+  exported: boolean;
+}
+
+function rangeOf(node: ts.Node, sf: ts.SourceFile): Range {
+  return { start: node.getStart(sf), end: node.getEnd() };
+}
+
+function unwrap(e: ts.Expression): ts.Expression {
+  let cur = e;
+  for (;;) {
+    if (ts.isParenthesizedExpression(cur) || ts.isAsExpression(cur) || ts.isSatisfiesExpression(cur) || ts.isNonNullExpression(cur) || ts.isTypeAssertionExpression(cur)) cur = cur.expression;
+    // Object.freeze([...]) keeps the list as it is.
+    else if (ts.isCallExpression(cur) && cur.arguments.length === 1 && dotted(cur.expression) === 'Object.freeze') cur = cur.arguments[0]!;
+    else return cur;
+  }
+}
+
+/** `a.b.C` for identifiers and member chains of identifiers, else undefined. */
+function dotted(e: ts.Expression): string | undefined {
+  if (ts.isIdentifier(e)) return e.text;
+  if (ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.name)) {
+    const head = dotted(e.expression);
+    return head === undefined ? undefined : `${head}.${e.name.text}`;
+  }
+  return undefined;
+}
+
+/**
+ * Finds the stacks a module declares — `MIDDLEWARE = [...]` and friends — with the edits the
+ * module makes to them afterwards (push, unshift, splice, reassignment with a self-spread, concat),
+ * in statement order. Spreads of lists from other modules stay `spread` entries for the link step.
+ */
+export function extractStacks(sf: ts.SourceFile, options: FrontendOptions): SettingsFacts {
+  const settingNames = new Set([...options.names.stack, ...OTHER_SETTINGS]);
+  const constants: Record<string, string | number | boolean> = {};
+  // Cheap exit: a module that never names a setting or a middleware list declares no stack.
+  const text = sf.text;
+  if (![...settingNames].some((n) => text.includes(n)) && !/middleware|_APPS/i.test(text)) return { stacks: [], constants: collectConstants(sf, constants) };
+
+  const lists = new Map<string, ListState>();
+  const exportedNames = new Set<string>();
+  let conditionIds = 0;
+
+  const isCandidate = (name: string) => settingNames.has(name) || FRAGMENT_NAME.test(name);
+
+  /** Entries of one array element (a spread may yield several). */
+  const element = (el: ts.Expression, arrayRange: Range | undefined, self: string, condition: StackEntryFact['condition']): StackEntryFact[] => {
+    const e = unwrap(el);
+    const base = (kind: StackEntryFact['kind'], value: string): StackEntryFact => ({
+      kind,
+      value,
+      range: rangeOf(el, sf),
+      ...(condition ? { condition } : {}),
+      ...(arrayRange ? { arrayRange } : {}),
+    });
+    if (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e)) return [base('string', e.text)];
+    if (ts.isSpreadElement(e)) return spread(e.expression, self, condition, rangeOf(e, sf));
+    const name = dotted(e);
+    if (name !== undefined) return [base('reference', name)];
+    if (ts.isCallExpression(e)) {
+      const callee = dotted(unwrap(e.expression));
+      if (callee !== undefined) return [base('call', callee)];
+    }
+    return [base('unknown', e.getText(sf).slice(0, 80))];
+  };
+
+  /** The entries a spread contributes: a local list inlined, a condition's branches, or a spread for link. */
+  const spread = (expr: ts.Expression, self: string, condition: StackEntryFact['condition'], range: Range): StackEntryFact[] => {
+    const e = unwrap(expr);
+    const name = dotted(e);
+    if (name !== undefined) {
+      const local = lists.get(name);
+      if (local) return local.entries.map((x) => (condition && !x.condition ? { ...x, condition } : { ...x }));
+      return [{ kind: 'spread', value: name, range, ...(condition ? { condition } : {}) }];
+    }
+    if (ts.isConditionalExpression(e)) {
+      const id = ++conditionIds;
+      return [...(listOf(e.whenTrue, self, { id, branch: 0 }) ?? unknownEntry(e.whenTrue, { id, branch: 0 })), ...(listOf(e.whenFalse, self, { id, branch: 1 }) ?? unknownEntry(e.whenFalse, { id, branch: 1 }))];
+    }
+    if (ts.isBinaryExpression(e) && (e.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken || e.operatorToken.kind === ts.SyntaxKind.BarBarToken || e.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken)) {
+      const id = ++conditionIds;
+      return listOf(e.right, self, { id, branch: 0 }) ?? unknownEntry(e.right, { id, branch: 0 });
+    }
+    return listOf(e, self, condition) ?? unknownEntry(e, condition);
+  };
+
+  const unknownEntry = (e: ts.Expression, condition: StackEntryFact['condition']): StackEntryFact[] => [
+    { kind: 'unknown', value: e.getText(sf).slice(0, 80), range: rangeOf(e, sf), ...(condition ? { condition } : {}) },
+  ];
+
+  /** The entries of a list-valued expression, or undefined when it is not recognisably a list. */
+  const listOf = (expr: ts.Expression, self: string, condition?: StackEntryFact['condition']): StackEntryFact[] | undefined => {
+    const e = unwrap(expr);
+    if (ts.isArrayLiteralExpression(e)) {
+      const arrayRange = rangeOf(e, sf);
+      return e.elements.flatMap((el) => element(el, arrayRange, self, condition));
+    }
+    const name = dotted(e);
+    if (name !== undefined) return spread(e, self, condition, rangeOf(e, sf));
+    // A.concat(B, [C]) and [...].concat(...)
+    if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === 'concat') {
+      const head = listOf(e.expression.expression, self, condition);
+      if (!head) return undefined;
+      const rest = e.arguments.flatMap((arg) => {
+        const inner = unwrap(arg);
+        return ts.isArrayLiteralExpression(inner) || dotted(inner) !== undefined ? (listOf(inner, self, condition) ?? []) : element(inner, undefined, self, condition);
+      });
+      return [...head, ...rest];
+    }
+    if (ts.isConditionalExpression(e)) return spread(e, self, condition, rangeOf(e, sf));
+    return undefined;
+  };
+
+  const declare = (name: string, init: ts.Expression, nameNode: ts.Node, whole: ts.Node, exported: boolean): void => {
+    if (!isCandidate(name)) return;
+    const entries = listOf(init, name);
+    if (!entries) return;
+    lists.set(name, { name, entries, nameRange: rangeOf(nameNode, sf), range: rangeOf(whole, sf), exported });
+  };
+
+  /** The list an edit applies to: a local one, or an imported setting edited in place. */
+  const target = (name: string, node: ts.Node): ListState | undefined => {
+    const known = lists.get(name);
+    if (known) return known;
+    if (!settingNames.has(name)) return undefined;
+    const created: ListState = { name, entries: [{ kind: 'spread', value: name, range: rangeOf(node, sf) }], nameRange: rangeOf(node, sf), range: rangeOf(node, sf), exported: false };
+    lists.set(name, created);
+    return created;
+  };
+
+  /** A literal index, or `LIST.indexOf('x') [+ n]` evaluated against the list as it stands. */
+  const indexOf = (expr: ts.Expression, list: ListState): number | undefined => {
+    const e = unwrap(expr);
+    if (ts.isNumericLiteral(e)) return Number(e.text);
+    if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(e.operand)) return list.entries.length - Number(e.operand.text);
+    if (ts.isBinaryExpression(e) && (e.operatorToken.kind === ts.SyntaxKind.PlusToken || e.operatorToken.kind === ts.SyntaxKind.MinusToken)) {
+      const left = indexOf(e.left, list);
+      const right = unwrap(e.right);
+      if (left === undefined || left < 0 || !ts.isNumericLiteral(right)) return undefined;
+      return e.operatorToken.kind === ts.SyntaxKind.PlusToken ? left + Number(right.text) : left - Number(right.text);
+    }
+    if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === 'indexOf' && dotted(e.expression.expression) === list.name) {
+      const arg = e.arguments[0] && unwrap(e.arguments[0]);
+      if (!arg) return undefined;
+      const wanted = ts.isStringLiteral(arg) ? arg.text : dotted(arg);
+      if (list.entries.some((x) => x.kind === 'spread' || x.kind === 'unknown')) return undefined;
+      const found = list.entries.findIndex((x) => x.value === wanted);
+      return found >= 0 ? found : -1;
+    }
+    return undefined;
+  };
+
+  const edit = (call: ts.CallExpression, condition: StackEntryFact['condition']): boolean => {
+    if (!ts.isPropertyAccessExpression(call.expression)) return false;
+    const listName = dotted(call.expression.expression);
+    const method = call.expression.name.text;
+    if (listName === undefined || !['push', 'unshift', 'splice'].includes(method)) return false;
+    const list = target(listName, call.expression.expression);
+    if (!list) return false;
+    const items = (args: readonly ts.Expression[]) => args.flatMap((a) => element(a, undefined, listName, condition));
+    if (method === 'push') list.entries.push(...items(call.arguments));
+    else if (method === 'unshift') list.entries.unshift(...items(call.arguments));
+    else {
+      const [startArg, countArg, ...rest] = call.arguments;
+      const start = startArg ? indexOf(startArg, list) : undefined;
+      const count = countArg ? unwrap(countArg) : undefined;
+      const deleteCount = count && ts.isNumericLiteral(count) ? Number(count.text) : undefined;
+      const spreadsBefore = start !== undefined && list.entries.slice(0, Math.max(0, start)).some((x) => x.kind === 'spread' || x.kind === 'unknown');
+      if (start !== undefined && start >= 0 && start <= list.entries.length && deleteCount !== undefined && !spreadsBefore && !condition) {
+        list.entries.splice(start, deleteCount, ...items(rest));
+      } else {
+        // Where the new entries land (or what is removed) is not known here.
+        if (deleteCount !== 0) list.entries.push({ kind: 'unknown', value: call.getText(sf).slice(0, 80), range: rangeOf(call, sf), positionUnknown: true });
+        list.entries.push(...items(rest).map((x) => ({ ...x, positionUnknown: true })));
+      }
+    }
+    return true;
+  };
+
+  const statement = (st: ts.Statement, condition: StackEntryFact['condition']): void => {
+    if (ts.isVariableStatement(st) && !condition) {
+      const exported = !!ts.getModifiers(st)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+      for (const d of st.declarationList.declarations) {
+        if (ts.isIdentifier(d.name) && d.initializer) declare(d.name.text, d.initializer, d.name, d, exported);
+      }
+      return;
+    }
+    if (ts.isExportDeclaration(st) && st.exportClause && ts.isNamedExports(st.exportClause) && !st.moduleSpecifier) {
+      for (const el of st.exportClause.elements) exportedNames.add((el.propertyName ?? el.name).text);
+      return;
+    }
+    if (ts.isIfStatement(st)) {
+      const id = ++conditionIds;
+      const branch = (s: ts.Statement | undefined, b: number) => {
+        if (!s) return;
+        for (const inner of ts.isBlock(s) ? s.statements : [s]) statement(inner, { id, branch: b });
+      };
+      branch(st.thenStatement, 0);
+      branch(st.elseStatement, 1);
+      return;
+    }
+    if (!ts.isExpressionStatement(st)) return;
+    const e = unwrap(st.expression);
+    if (ts.isCallExpression(e)) {
+      edit(e, condition);
+      return;
+    }
+    if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      const left = dotted(unwrap(e.left));
+      if (left === undefined) return;
+      // module.exports.MIDDLEWARE = [...] / exports.MIDDLEWARE = [...]
+      const cjs = /^(?:module\.)?exports\.(\w+)$/.exec(left);
+      const name = cjs ? cjs[1]! : left;
+      if (name.includes('.')) return;
+      if (condition) {
+        // A reassignment in one branch: the list is one of two; keep the first, mark the other's entries conditional.
+        const list = lists.get(name);
+        const entries = list && listOf(e.right, name, condition);
+        if (list && entries) list.entries.push(...entries.filter((x) => !list.entries.some((y) => y.range.start === x.range.start)).map((x) => ({ ...x, condition })));
+        return;
+      }
+      const existing = lists.get(name);
+      if (existing) {
+        const entries = listOf(e.right, name);
+        if (entries) existing.entries = entries;
+        else existing.entries = [{ kind: 'unknown', value: e.right.getText(sf).slice(0, 80), range: rangeOf(e.right, sf) }];
+      } else declare(name, e.right, e.left, st, cjs !== null);
+    }
+  };
+
+  for (const st of sf.statements) statement(st, undefined);
+  collectConstants(sf, constants);
+
+  const stacks: StackFact[] = [];
+  for (const list of lists.values()) {
+    const exported = list.exported || exportedNames.has(list.name);
+    const role = settingNames.has(list.name) ? 'setting' : 'fragment';
+    if (role === 'fragment' && !exported) continue;
+    stacks.push({ setting: list.name, role, nameRange: list.nameRange, range: list.range, exported, entries: list.entries });
+  }
+  return { stacks, constants };
+}
+
+/** Top-level UPPER_CASE constants with a literal value (e.g. CSRF_USE_SESSIONS, MESSAGE_STORAGE). */
+function collectConstants(sf: ts.SourceFile, out: Record<string, string | number | boolean>): Record<string, string | number | boolean> {
+  for (const st of sf.statements) {
+    if (!ts.isVariableStatement(st)) continue;
+    for (const d of st.declarationList.declarations) {
+      if (!ts.isIdentifier(d.name) || !/^[A-Z][A-Z0-9_]*$/.test(d.name.text) || !d.initializer) continue;
+      const v = unwrap(d.initializer);
+      if (ts.isStringLiteral(v) || ts.isNoSubstitutionTemplateLiteral(v)) out[d.name.text] = v.text;
+      else if (ts.isNumericLiteral(v)) out[d.name.text] = Number(v.text);
+      else if (v.kind === ts.SyntaxKind.TrueKeyword) out[d.name.text] = true;
+      else if (v.kind === ts.SyntaxKind.FalseKeyword) out[d.name.text] = false;
+    }
+  }
+  return out;
 }

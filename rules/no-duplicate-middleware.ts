@@ -1,0 +1,38 @@
+import { coexist, isActiveStack, placed, removeEntry, where, defineSettingsRule } from '../src/rules/stack-helpers.js';
+
+/** A layer listed twice runs twice per request: its side effects happen twice, its checks twice. */
+export default defineSettingsRule({
+  meta: {
+    id: 'no-duplicate-middleware',
+    description: 'A middleware is listed once in a stack.',
+    scope: 'stack',
+    severity: 'error',
+    recommended: true,
+    fixable: true,
+    messages: {
+      duplicate:
+        '`{{name}}` is already listed at {{first}}: Django builds it twice and runs both layers on every request (double work, double side effects). Remove this entry.',
+    },
+  },
+  check(ctx) {
+    if (!isActiveStack(ctx)) return;
+    const entries = placed(ctx).concat(ctx.stack.entries.filter((e) => e.fact.positionUnknown && e.fact.kind !== 'unknown'));
+    const reported = new Set<unknown>();
+    for (let j = 0; j < entries.length; j++) {
+      const later = entries[j]!;
+      if (reported.has(later)) continue;
+      const earlier = entries.slice(0, j).find((e) => e.identity === later.identity && coexist(e, later));
+      if (!earlier) continue;
+      reported.add(later);
+      const text = ctx.textOf(later.filePath);
+      const fix = text && later.fact.arrayRange ? removeEntry(text, later) : undefined;
+      ctx.report({
+        messageId: 'duplicate',
+        data: { name: later.label, first: where(ctx, earlier, later.filePath) },
+        range: later.fact.range,
+        filePath: later.filePath,
+        ...(fix ? { fix } : {}),
+      });
+    }
+  },
+});

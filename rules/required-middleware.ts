@@ -1,0 +1,52 @@
+import { BUILTINS, lastSegment, PRESENCE_REQUIREMENTS } from '../src/knowledge/django.js';
+import { defineSettingsRule, isActiveStack } from '../src/rules/stack-helpers.js';
+
+/**
+ * What the stack must contain: the admin needs Authentication, Message and Session middleware
+ * (Django's admin.E408–E410); built-ins need the layers that set what they read; the opt-in
+ * `deploy` preset wants Security, CSRF and X-Frame-Options (security.W001–W003).
+ */
+export default defineSettingsRule({
+  meta: {
+    id: 'required-middleware',
+    description: 'The stack contains the middleware that installed apps and its own entries need.',
+    scope: 'stack',
+    severity: 'warn',
+    recommended: true,
+    messages: {
+      required: '`{{setting}}` lacks `{{name}}` ({{check}}: {{reason}}). Add `{{path}}`.',
+      missingProvider:
+        '`{{name}}` reads `request.{{attribute}}`, which no entry of `{{setting}}` sets: every request fails{{failure}}. Add `{{provider}}` above it.',
+    },
+  },
+  check(ctx) {
+    const { stack } = ctx;
+    // A base list spread into another, or one with entries that cannot be known, may be completed elsewhere.
+    if (!isActiveStack(ctx) || !stack.final || stack.open) return;
+    const present = (path: string) => stack.entries.some((e) => e.identity === path || (e.resolution.kind === 'project' && e.resolution.known?.path === path));
+    for (const req of PRESENCE_REQUIREMENTS) {
+      const applies = 'installedApp' in req.when ? stack.installedApps?.includes(req.when.installedApp) === true : ctx.presets.includes(req.when.preset);
+      if (!applies || present(req.path)) continue;
+      ctx.report({
+        messageId: 'required',
+        data: { setting: stack.setting, name: lastSegment(req.path), check: req.check, reason: req.message, path: req.path },
+        range: stack.nameRange,
+      });
+    }
+    for (const entry of stack.entries) {
+      const known = entry.resolution.kind === 'builtin' ? entry.resolution.known : undefined;
+      if (!known) continue;
+      for (const need of entry.needs) {
+        if (stack.entries.some((other) => other !== entry && other.sets.includes(need.attribute))) continue;
+        const provider = BUILTINS.find((b) => b.sets.includes(need.attribute));
+        if (!provider) continue;
+        ctx.report({
+          messageId: 'missingProvider',
+          data: { name: entry.label, attribute: need.attribute, setting: stack.setting, failure: known.failure ? ` with \`${known.failure.replace(/\.$/, '')}\`` : '', provider: provider.path },
+          range: entry.fact.range,
+          filePath: entry.filePath,
+        });
+      }
+    }
+  },
+});

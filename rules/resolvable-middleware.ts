@@ -1,0 +1,51 @@
+import { lastSegment } from '../src/knowledge/django.js';
+import { defineSettingsRule, isActiveStack } from '../src/rules/stack-helpers.js';
+
+/** An entry that names nothing: Django fails at start-up, before serving a single request. */
+export default defineSettingsRule({
+  meta: {
+    id: 'resolvable-middleware',
+    description: 'Every stack entry resolves to a middleware.',
+    scope: 'stack',
+    severity: 'error',
+    recommended: true,
+    messages: {
+      unknownBuiltin:
+        '`{{path}}` is not a Django middleware: start-up fails with `ImportError: Module "{{module}}" does not define a "{{name}}" attribute/class`.{{hint}}',
+      removed: '`{{path}}` was {{fate}}: start-up fails with `ImportError`. {{hint}}',
+      missingModule:
+        '`{{path}}` names module `{{module}}`, which does not exist under `{{root}}`: loading fails with `ModuleNotFoundError: No module named \'{{module}}\'`. Fix the path, or add the folder holding it to `roots`.',
+      missingExport:
+        '`{{path}}` names `{{name}}`, which `{{file}}` does not export: loading fails with `ImportError: Module "{{module}}" does not define a "{{name}}" attribute/class`. Export it, or fix the name.',
+      notMiddleware:
+        '`{{path}}` is not middleware: {{why}}. Django fails at start-up (`TypeError: {{name}}() takes no arguments`, or a handler that never runs). List a middleware class or factory instead.',
+    },
+  },
+  check(ctx) {
+    if (!isActiveStack(ctx)) return;
+    for (const entry of ctx.stack.entries) {
+      const r = entry.resolution;
+      if (r.kind !== 'unresolved') continue;
+      const path = entry.fact.value;
+      const module = path.includes('.') ? path.slice(0, path.lastIndexOf('.')) : path;
+      const at = { range: entry.fact.range, filePath: entry.filePath };
+      switch (r.problem) {
+        case 'unknownBuiltin':
+          ctx.report({ messageId: 'unknownBuiltin', data: { path, module, name: lastSegment(path), hint: r.suggestion ? ` Did you mean \`${r.suggestion}\`?` : '' }, ...at });
+          break;
+        case 'removed':
+          ctx.report({ messageId: 'removed', data: { path, fate: r.fate, hint: r.replacement ? `Use \`${r.replacement}\` instead.` : 'Remove the entry.' }, ...at });
+          break;
+        case 'missingModule':
+          ctx.report({ messageId: 'missingModule', data: { path, module: r.module, root: r.root }, ...at });
+          break;
+        case 'missingExport':
+          ctx.report({ messageId: 'missingExport', data: { path, name: r.name, file: r.file.slice(r.file.lastIndexOf('/') + 1), module: r.module }, ...at });
+          break;
+        case 'notMiddleware':
+          ctx.report({ messageId: 'notMiddleware', data: { path, why: r.why, name: lastSegment(r.name) }, ...at });
+          break;
+      }
+    }
+  },
+});

@@ -1,0 +1,220 @@
+/**
+ * What onionlint knows about Django's built-in middleware without analysing them: the request
+ * attributes each sets and needs in its request half, the documented ordering constraints, and
+ * the system checks they take part in. Every entry cites where the fact lives in Django
+ * (see ../shared/design/DJANGO.md, checked against Django's main branch, 6.2 development).
+ */
+
+export interface KnownMiddleware {
+  /** The dotted path a settings list names it by. */
+  path: string;
+  /** Request attributes it sets before calling the next layer. */
+  sets: string[];
+  /** Request attributes it reads before calling the next layer (set by a layer above it). */
+  needs: string[];
+  /** Where the fact comes from. */
+  source: string;
+  /** Django's own error text when a `needs` is not met, for messages. */
+  failure?: string;
+  /** Hooks it implements (for the onion picture). */
+  hooks?: Array<'processView' | 'processException' | 'processTemplateResponse'>;
+}
+
+/** `upper` must be listed above `lower`; `reason` says what breaks otherwise. */
+export interface OrderConstraint {
+  upper: string;
+  lower: string;
+  reason: string;
+  source: string;
+}
+
+export interface RemovedMiddleware {
+  path: string;
+  fate: string;
+  /** The path that replaced it, when there is one. */
+  replacement?: string;
+}
+
+const MW = 'docs/ref/middleware.txt, "Middleware ordering"';
+
+export const BUILTINS: KnownMiddleware[] = [
+  { path: 'django.middleware.security.SecurityMiddleware', sets: [], needs: [], source: `django/middleware/security.py; ${MW}` },
+  { path: 'django.middleware.cache.UpdateCacheMiddleware', sets: [], needs: [], source: `django/middleware/cache.py; ${MW}` },
+  { path: 'django.middleware.gzip.GZipMiddleware', sets: [], needs: [], source: `django/middleware/gzip.py; ${MW}` },
+  { path: 'django.contrib.sessions.middleware.SessionMiddleware', sets: ['session'], needs: [], source: 'django/contrib/sessions/middleware.py (process_request sets request.session)' },
+  { path: 'django.middleware.http.ConditionalGetMiddleware', sets: [], needs: [], source: `django/middleware/http.py; ${MW}` },
+  { path: 'django.middleware.locale.LocaleMiddleware', sets: ['LANGUAGE_CODE'], needs: [], source: `django/middleware/locale.py; ${MW}` },
+  { path: 'django.middleware.common.CommonMiddleware', sets: [], needs: [], source: `django/middleware/common.py; ${MW}` },
+  { path: 'django.middleware.common.BrokenLinkEmailsMiddleware', sets: [], needs: [], source: `django/middleware/common.py; ${MW}` },
+  {
+    path: 'django.middleware.csrf.CsrfViewMiddleware',
+    sets: ['csrf_processing_done'],
+    needs: [],
+    hooks: ['processView'],
+    source: `django/middleware/csrf.py; ${MW} (needs session only with CSRF_USE_SESSIONS)`,
+  },
+  {
+    path: 'django.contrib.auth.middleware.AuthenticationMiddleware',
+    sets: ['user', 'auser'],
+    needs: ['session'],
+    source: 'django/contrib/auth/middleware.py (AuthenticationMiddleware.process_request)',
+    failure:
+      "ImproperlyConfigured: The Django authentication middleware requires session middleware to be installed. Edit your MIDDLEWARE setting to insert 'django.contrib.sessions.middleware.SessionMiddleware' before 'django.contrib.auth.middleware.AuthenticationMiddleware'.",
+  },
+  {
+    path: 'django.contrib.auth.middleware.LoginRequiredMiddleware',
+    sets: [],
+    needs: ['user'],
+    hooks: ['processView'],
+    source: 'django/contrib/auth/middleware.py (Django 5.1+); system check auth.E013',
+    failure: "AttributeError: 'WSGIRequest' object has no attribute 'user'",
+  },
+  {
+    path: 'django.contrib.auth.middleware.RemoteUserMiddleware',
+    sets: ['user'],
+    needs: ['user', 'session'],
+    source: 'django/contrib/auth/middleware.py (RemoteUserMiddleware.process_request)',
+    failure: 'ImproperlyConfigured: The Django remote user auth middleware requires the authentication middleware to be installed.',
+  },
+  {
+    path: 'django.contrib.auth.middleware.PersistentRemoteUserMiddleware',
+    sets: ['user'],
+    needs: ['user', 'session'],
+    source: 'django/contrib/auth/middleware.py (PersistentRemoteUserMiddleware)',
+    failure: 'ImproperlyConfigured: The Django remote user auth middleware requires the authentication middleware to be installed.',
+  },
+  {
+    path: 'django.contrib.messages.middleware.MessageMiddleware',
+    sets: ['_messages'],
+    needs: ['session'],
+    source: 'django/contrib/messages/middleware.py; storage/session.py (default storage)',
+    failure:
+      'ImproperlyConfigured: The session-based temporary message storage requires session middleware to be installed, and come before the message middleware in the MIDDLEWARE list.',
+  },
+  { path: 'django.middleware.cache.FetchFromCacheMiddleware', sets: ['_cache_update_cache'], needs: [], source: `django/middleware/cache.py; ${MW}` },
+  { path: 'django.middleware.cache.CacheMiddleware', sets: [], needs: [], source: `django/middleware/cache.py; ${MW}` },
+  { path: 'django.middleware.clickjacking.XFrameOptionsMiddleware', sets: [], needs: [], source: 'django/middleware/clickjacking.py' },
+  { path: 'django.middleware.csp.ContentSecurityPolicyMiddleware', sets: ['_csp_nonce'], needs: [], source: 'django/middleware/csp.py (Django 6.0+)' },
+  { path: 'django.contrib.sites.middleware.CurrentSiteMiddleware', sets: ['site'], needs: [], source: 'django/contrib/sites/middleware.py' },
+  { path: 'django.contrib.flatpages.middleware.FlatpageFallbackMiddleware', sets: [], needs: [], source: `django/contrib/flatpages/middleware.py; ${MW}` },
+  { path: 'django.contrib.redirects.middleware.RedirectFallbackMiddleware', sets: [], needs: [], source: 'django/contrib/redirects/middleware.py' },
+  {
+    path: 'django.contrib.admindocs.middleware.XViewMiddleware',
+    sets: [],
+    needs: ['user'],
+    hooks: ['processView'],
+    source: 'django/contrib/admindocs/middleware.py (process_view reads request.user)',
+  },
+];
+
+const P = {
+  updateCache: 'django.middleware.cache.UpdateCacheMiddleware',
+  fetchFromCache: 'django.middleware.cache.FetchFromCacheMiddleware',
+  cache: 'django.middleware.cache.CacheMiddleware',
+  gzip: 'django.middleware.gzip.GZipMiddleware',
+  session: 'django.contrib.sessions.middleware.SessionMiddleware',
+  conditionalGet: 'django.middleware.http.ConditionalGetMiddleware',
+  locale: 'django.middleware.locale.LocaleMiddleware',
+  common: 'django.middleware.common.CommonMiddleware',
+  brokenLinks: 'django.middleware.common.BrokenLinkEmailsMiddleware',
+  csrf: 'django.middleware.csrf.CsrfViewMiddleware',
+  auth: 'django.contrib.auth.middleware.AuthenticationMiddleware',
+  remoteUser: 'django.contrib.auth.middleware.RemoteUserMiddleware',
+  persistentRemoteUser: 'django.contrib.auth.middleware.PersistentRemoteUserMiddleware',
+  message: 'django.contrib.messages.middleware.MessageMiddleware',
+  flatpages: 'django.contrib.flatpages.middleware.FlatpageFallbackMiddleware',
+  security: 'django.middleware.security.SecurityMiddleware',
+  xframe: 'django.middleware.clickjacking.XFrameOptionsMiddleware',
+} as const;
+
+export const KNOWN_PATHS = P;
+
+const VARY = 'UpdateCacheMiddleware must run after (be listed above) every middleware that adds to the Vary header, or the cache ignores that variation';
+
+/** Documented orderings that are not request-attribute dependencies (those come from sets/needs). */
+export const ORDER_CONSTRAINTS: OrderConstraint[] = [
+  { upper: P.updateCache, lower: P.session, reason: `${VARY} (SessionMiddleware adds Vary: Cookie)`, source: MW },
+  { upper: P.updateCache, lower: P.gzip, reason: `${VARY} (GZipMiddleware adds Vary: Accept-Encoding)`, source: MW },
+  { upper: P.updateCache, lower: P.locale, reason: `${VARY} (LocaleMiddleware adds Vary: Accept-Language)`, source: MW },
+  { upper: P.session, lower: P.fetchFromCache, reason: 'FetchFromCacheMiddleware must come after everything that changes Vary (SessionMiddleware), or it serves cached pages across sessions', source: MW },
+  { upper: P.gzip, lower: P.fetchFromCache, reason: 'FetchFromCacheMiddleware must come after everything that changes Vary (GZipMiddleware)', source: MW },
+  { upper: P.locale, lower: P.fetchFromCache, reason: 'FetchFromCacheMiddleware must come after everything that changes Vary (LocaleMiddleware)', source: MW },
+  { upper: P.updateCache, lower: P.fetchFromCache, reason: 'the cache middleware pair wraps the stack: UpdateCacheMiddleware first, FetchFromCacheMiddleware last', source: MW },
+  { upper: P.gzip, lower: P.conditionalGet, reason: 'ConditionalGetMiddleware must see the compressed body to compute a correct ETag, so it goes below GZipMiddleware', source: MW },
+  { upper: P.session, lower: P.locale, reason: 'LocaleMiddleware reads the language stored in the session', source: MW },
+  { upper: P.cache, lower: P.locale, reason: 'LocaleMiddleware goes below CacheMiddleware, which must see its Vary: Accept-Language', source: MW },
+  { upper: P.locale, lower: P.common, reason: 'CommonMiddleware needs the activated language to resolve URLs when APPEND_SLASH redirects', source: MW },
+  { upper: P.brokenLinks, lower: P.locale, reason: 'BrokenLinkEmailsMiddleware must see 404s before LocaleMiddleware turns them into redirects', source: MW },
+  { upper: P.brokenLinks, lower: P.flatpages, reason: 'BrokenLinkEmailsMiddleware must see 404s before FlatpageFallbackMiddleware answers them', source: MW },
+  { upper: P.csrf, lower: P.remoteUser, reason: 'RemoteUserMiddleware logs users in, which must happen after the CSRF check', source: MW },
+  { upper: P.csrf, lower: P.persistentRemoteUser, reason: 'PersistentRemoteUserMiddleware logs users in, which must happen after the CSRF check', source: MW },
+];
+
+/** Paths old code still lists, and what became of them (an unknown-path report says so). */
+export const REMOVED: RemovedMiddleware[] = [
+  { path: 'django.contrib.auth.middleware.SessionAuthenticationMiddleware', fate: 'a no-op since Django 1.10 and removed in 2.0' },
+  { path: 'django.middleware.transaction.TransactionMiddleware', fate: 'removed in Django 1.8 (use ATOMIC_REQUESTS)' },
+  { path: 'django.middleware.doc.XViewMiddleware', fate: 'moved', replacement: 'django.contrib.admindocs.middleware.XViewMiddleware' },
+  { path: 'django.middleware.csrf.CsrfResponseMiddleware', fate: 'removed in Django 1.4' },
+];
+
+/** `django-admin startproject`'s MIDDLEWARE, which must lint clean. */
+export const STARTPROJECT_DEFAULT: string[] = [P.security, P.session, P.common, P.csrf, P.auth, P.message, P.xframe];
+
+/** Presence requirements from Django's system checks. */
+export interface PresenceRequirement {
+  /** What triggers it: an installed app, or a preset. */
+  when: { installedApp: string } | { preset: string };
+  path: string;
+  check: string;
+  message: string;
+}
+
+export const PRESENCE_REQUIREMENTS: PresenceRequirement[] = [
+  { when: { installedApp: 'django.contrib.admin' }, path: P.auth, check: 'admin.E408', message: "'django.contrib.auth.middleware.AuthenticationMiddleware' must be in MIDDLEWARE in order to use the admin application." },
+  { when: { installedApp: 'django.contrib.admin' }, path: P.message, check: 'admin.E409', message: "'django.contrib.messages.middleware.MessageMiddleware' must be in MIDDLEWARE in order to use the admin application." },
+  { when: { installedApp: 'django.contrib.admin' }, path: P.session, check: 'admin.E410', message: "'django.contrib.sessions.middleware.SessionMiddleware' must be in MIDDLEWARE in order to use the admin application." },
+  { when: { preset: 'deploy' }, path: P.security, check: 'security.W001', message: 'You do not have SecurityMiddleware in MIDDLEWARE, so SECURE_HSTS_SECONDS, SECURE_SSL_REDIRECT and the other security headers are never applied.' },
+  { when: { preset: 'deploy' }, path: P.xframe, check: 'security.W002', message: 'You do not have XFrameOptionsMiddleware in MIDDLEWARE, so your pages are not served with X-Frame-Options: DENY (clickjacking).' },
+  { when: { preset: 'deploy' }, path: P.csrf, check: 'security.W003', message: 'You do not have CsrfViewMiddleware in MIDDLEWARE; your site is not protected against cross-site request forgery unless every view uses csrf_protect.' },
+];
+
+/** A project's or third party's middleware described in config (`knowledge` key). */
+export interface KnowledgeExtension {
+  /** Dotted path, or the class name an imported entry is known by. */
+  path: string;
+  sets?: string[];
+  needs?: string[];
+  /** Paths (or names) this middleware must be listed below. */
+  below?: string[];
+  /** Paths (or names) this middleware must be listed above. */
+  above?: string[];
+  note?: string;
+}
+
+export interface KnowledgeBase {
+  middleware: Map<string, KnownMiddleware>;
+  /** By class name (last path segment), for entries imported from a Django port package. */
+  byName: Map<string, KnownMiddleware>;
+  constraints: OrderConstraint[];
+  removed: Map<string, RemovedMiddleware>;
+}
+
+/** Django's knowledge plus the config's extensions. */
+export function knowledgeBase(extensions: KnowledgeExtension[] = []): KnowledgeBase {
+  const middleware = new Map(BUILTINS.map((m) => [m.path, m]));
+  const constraints = [...ORDER_CONSTRAINTS];
+  for (const ext of extensions) {
+    const known: KnownMiddleware = { path: ext.path, sets: ext.sets ?? [], needs: ext.needs ?? [], source: ext.note ?? 'project configuration (knowledge)' };
+    middleware.set(ext.path, known);
+    for (const upper of ext.below ?? []) constraints.push({ upper, lower: ext.path, reason: ext.note ?? `the configuration says ${lastSegment(ext.path)} goes below ${lastSegment(upper)}`, source: 'project configuration' });
+    for (const lower of ext.above ?? []) constraints.push({ upper: ext.path, lower, reason: ext.note ?? `the configuration says ${lastSegment(ext.path)} goes above ${lastSegment(lower)}`, source: 'project configuration' });
+  }
+  const byName = new Map<string, KnownMiddleware>();
+  for (const m of middleware.values()) byName.set(lastSegment(m.path), m);
+  return { middleware, byName, constraints, removed: new Map(REMOVED.map((r) => [r.path, r])) };
+}
+
+export function lastSegment(path: string): string {
+  return path.slice(path.lastIndexOf('.') + 1);
+}

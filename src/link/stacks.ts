@@ -1,0 +1,358 @@
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import type { OnionConfig } from '../config.js';
+import { knowledgeBase, lastSegment, type KnowledgeBase, type KnowledgeExtension, type KnownMiddleware } from '../knowledge/django.js';
+import type { FileFacts, Range, StackEntryFact, StackFact, Unit } from '../model.js';
+import { resolveModulePath, resolveRelativeModule, type FactsLookup } from './resolve.js';
+import { resolveBinding, resolveExport, type Binding } from './units.js';
+
+/** Why an entry resolves to nothing, with what a message needs to say. */
+export type Unresolved =
+  | { problem: 'unknownBuiltin'; suggestion?: string }
+  | { problem: 'removed'; fate: string; replacement?: string }
+  | { problem: 'missingModule'; module: string; root: string }
+  | { problem: 'missingExport'; module: string; file: string; name: string }
+  | { problem: 'notMiddleware'; file: string; name: string; why: string };
+
+export type Resolution =
+  | { kind: 'builtin'; known: KnownMiddleware }
+  | { kind: 'project'; unit: Unit; filePath: string; known?: KnownMiddleware }
+  | { kind: 'external'; source: string; name: string; known?: KnownMiddleware }
+  | ({ kind: 'unresolved' } & Unresolved)
+  | { kind: 'unknown' };
+
+export interface StackEntry {
+  fact: StackEntryFact;
+  /** The file the entry is written in (a base settings file for spread entries). */
+  filePath: string;
+  /** Short name for messages: the class name. */
+  label: string;
+  resolution: Resolution;
+  /** Same identity, same middleware: a dotted path and an imported class naming one thing agree. */
+  identity: string;
+  /** Request attributes it sets / reads in its request half, with where the read is (project code). */
+  sets: string[];
+  needs: Array<{ attribute: string; filePath?: string; range?: Range }>;
+}
+
+export interface Stack {
+  setting: string;
+  filePath: string;
+  nameRange: Range;
+  entries: StackEntry[];
+  /** Some entry could not be known (an unresolved spread, a computed value): presence checks are off. */
+  open: boolean;
+  /** Not spread into another settings list of the project: the list Django would run. */
+  final: boolean;
+  /** INSTALLED_APPS of the same settings module, when it declares one with known entries. */
+  installedApps?: string[];
+  constants: Record<string, string | number | boolean>;
+}
+
+/** What a stack rule sees besides the common context. */
+export interface StackContext {
+  filePath: string;
+  stack: Stack;
+  knowledge: KnowledgeBase;
+  presets: string[];
+}
+
+function projectRoot(file: string): string {
+  let dir = dirname(file);
+  for (;;) {
+    if (existsSync(join(dir, 'package.json')) || existsSync(join(dir, 'tsconfig.json'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) return dirname(file);
+    dir = parent;
+  }
+}
+
+/** Whether a package of that name is installed above the root (a dotted path into a dependency). */
+function isInstalledPackage(root: string, name: string): boolean {
+  let dir = root;
+  for (;;) {
+    if (existsSync(join(dir, 'node_modules', name))) return true;
+    const parent = dirname(dir);
+    if (parent === dir) return false;
+    dir = parent;
+  }
+}
+
+function nearest(name: string, candidates: string[]): string | undefined {
+  let best: string | undefined;
+  let bestScore = Infinity;
+  for (const c of candidates) {
+    const d = levenshtein(name, c);
+    if (d < bestScore) {
+      bestScore = d;
+      best = c;
+    }
+  }
+  // A suggestion is worth making only for a plausible typo.
+  return best !== undefined && bestScore <= Math.max(2, Math.floor(name.length / 6)) ? best : undefined;
+}
+
+// fastest-levenshtein is CommonJS; load it once through createRequire-free default import.
+import { distance as levenshtein } from 'fastest-levenshtein';
+
+interface Resolver {
+  lookup: FactsLookup;
+  knowledge: KnowledgeBase;
+  config: OnionConfig;
+}
+
+function describeUnitProblem(binding: Binding): string | undefined {
+  if (binding.kind !== 'unit') return undefined;
+  const unit = binding.unit;
+  if (unit.kind === 'factory') return undefined;
+  if (!unit.handler && Object.keys(unit.hooks).length === 0 && unit.evidence !== 'base') return 'it has no handler (`call`, `__call__` or `handle`)';
+  return undefined;
+}
+
+/** A project unit found for an entry: a class, a factory, or the class a called factory returns. */
+function unitResolution(binding: Binding, knowledge: KnowledgeBase, lookup: FactsLookup): Resolution | undefined {
+  if (binding.kind === 'external') {
+    return { kind: 'external', source: binding.source, name: binding.name, ...(knowledge.byName.get(lastSegment(binding.name)) ? { known: knowledge.byName.get(lastSegment(binding.name))! } : {}) };
+  }
+  if (binding.kind !== 'unit') return undefined;
+  const unit = binding.unit;
+  // A project subclass of a known built-in provides what its base provides.
+  let known: KnownMiddleware | undefined;
+  if (unit.base) {
+    const base = resolveBinding(binding.facts, unit.base.name, lookup);
+    if (base.kind === 'external') known = knowledge.byName.get(lastSegment(base.name));
+    else if (base.kind === 'unknown') known = knowledge.byName.get(lastSegment(unit.base.name));
+  }
+  return { kind: 'project', unit, filePath: binding.facts.path, ...(known ? { known } : {}) };
+}
+
+function resolveDotted(path: string, settingsFile: string, r: Resolver): Resolution {
+  const builtin = r.knowledge.middleware.get(path);
+  if (builtin) return { kind: 'builtin', known: builtin };
+  const removed = r.knowledge.removed.get(path);
+  if (removed) return { kind: 'unresolved', problem: 'removed', fate: removed.fate, ...(removed.replacement ? { replacement: removed.replacement } : {}) };
+  const segments = path.split('.');
+  if (segments[0] === 'django') {
+    const suggestion = nearest(path, [...r.knowledge.middleware.keys()].filter((p) => p.startsWith('django.')));
+    return { kind: 'unresolved', problem: 'unknownBuiltin', ...(suggestion ? { suggestion } : {}) };
+  }
+  if (segments.length < 2 || segments.some((s) => !/^[A-Za-z_$][\w$-]*$/.test(s))) return { kind: 'unknown' };
+  const name = segments[segments.length - 1]!;
+  const moduleSegments = segments.slice(0, -1);
+  const root = projectRoot(settingsFile);
+  const roots = r.config.roots.length ? r.config.roots.map((x) => (isAbsolute(x) ? x : resolve(root, x))) : [root];
+  for (const base of roots) {
+    const facts = resolveModulePath(join(base, ...moduleSegments), r.lookup);
+    if (!facts) continue;
+    const binding = resolveExport(facts, name, r.lookup);
+    const resolution = unitResolution(binding, r.knowledge, r.lookup);
+    if (resolution) {
+      const problem = describeUnitProblem(binding);
+      return problem ? { kind: 'unresolved', problem: 'notMiddleware', file: facts.path, name, why: problem } : resolution;
+    }
+    const declared = facts.exports.some((e) => e.exported === name) || name in facts.declarations;
+    if (declared) return { kind: 'unresolved', problem: 'notMiddleware', file: facts.path, name, why: 'its constructor (or factory) does not take the next layer as its first parameter' };
+    return { kind: 'unresolved', problem: 'missingExport', module: moduleSegments.join('.'), file: facts.path, name };
+  }
+  if (isInstalledPackage(root, segments[0]!)) return { kind: 'external', source: segments[0]!, name };
+  return { kind: 'unresolved', problem: 'missingModule', module: moduleSegments.join('.'), root: roots[0]! };
+}
+
+function resolveReference(value: string, facts: FileFacts, r: Resolver, isCall: boolean): Resolution {
+  if (isCall) {
+    // `corsMiddleware({...})` or `AuthenticationMiddleware.configure({...})`: the class it returns.
+    const factory = findClassFactory(value, facts, r.lookup);
+    if (factory) return unitResolution({ kind: 'unit', facts: factory.facts, unit: factory.unit }, r.knowledge, r.lookup) ?? { kind: 'unknown' };
+    const binding = resolveBinding(facts, value, r.lookup);
+    if (binding.kind === 'external') return unitResolution(binding, r.knowledge, r.lookup)!;
+    // A static configure() on an imported external class: known by the class name.
+    const head = value.split('.').slice(0, -1).join('.');
+    if (head) {
+      const owner = resolveBinding(facts, head, r.lookup);
+      if (owner.kind === 'external') return unitResolution(owner, r.knowledge, r.lookup)!;
+    }
+    return { kind: 'unknown' };
+  }
+  const binding = resolveBinding(facts, value, r.lookup);
+  const resolution = unitResolution(binding, r.knowledge, r.lookup);
+  if (resolution) {
+    const problem = describeUnitProblem(binding);
+    return problem && binding.kind === 'unit' ? { kind: 'unresolved', problem: 'notMiddleware', file: binding.facts.path, name: value, why: problem } : resolution;
+  }
+  // A local class or function that is not middleware.
+  if (!value.includes('.') && value in facts.declarations && !facts.imports.some((i) => i.local === value)) {
+    return { kind: 'unresolved', problem: 'notMiddleware', file: facts.path, name: value, why: 'its constructor (or factory) does not take the next layer as its first parameter' };
+  }
+  const imp = facts.imports.find((i) => i.local === value.split('.')[0]);
+  if (imp && imp.source.startsWith('.') && !resolveRelativeModule(facts.path, imp.source, r.lookup)) {
+    return { kind: 'unresolved', problem: 'missingModule', module: imp.source, root: dirname(facts.path) };
+  }
+  return { kind: 'unknown' };
+}
+
+function findClassFactory(value: string, facts: FileFacts, lookup: FactsLookup): { facts: FileFacts; unit: Unit } | undefined {
+  const local = facts.classFactories.find((f) => f.name === value);
+  if (local) return { facts, unit: facts.units[local.returnsUnit]! };
+  const [head, ...rest] = value.split('.');
+  const imp = facts.imports.find((i) => i.local === head);
+  if (!imp) return undefined;
+  const target = resolveRelativeModule(facts.path, imp.source, lookup);
+  if (!target) return undefined;
+  const exportedName = imp.imported === '*' ? rest.join('.') : [imp.imported, ...rest].join('.');
+  const exp = target.exports.find((e) => e.exported === exportedName.split('.')[0]);
+  const localName = [exp?.local ?? exportedName.split('.')[0], ...exportedName.split('.').slice(1)].join('.');
+  const found = target.classFactories.find((f) => f.name === localName);
+  return found ? { facts: target, unit: target.units[found.returnsUnit]! } : undefined;
+}
+
+function label(value: string, resolution: Resolution): string {
+  if (resolution.kind === 'builtin') return lastSegment(resolution.known.path);
+  if (resolution.kind === 'project') return resolution.unit.name === 'default' ? lastSegment(value) : resolution.unit.name;
+  return lastSegment(value);
+}
+
+function identity(entry: StackEntryFact, resolution: Resolution): string {
+  switch (resolution.kind) {
+    case 'builtin':
+      return resolution.known.path;
+    case 'project':
+      return `${resolution.filePath}#${resolution.unit.range.start}`;
+    case 'external':
+      return resolution.known ? resolution.known.path : `${resolution.source}#${resolution.name}`;
+    default:
+      return `${entry.kind}:${entry.value}`;
+  }
+}
+
+/** What a project unit sets and reads before its next-layer call (its own handler or its base's). */
+function projectAccesses(resolution: Extract<Resolution, { kind: 'project' }>): Pick<StackEntry, 'sets' | 'needs'> {
+  const handler = resolution.unit.handler;
+  const sets = new Set<string>(resolution.known?.sets ?? []);
+  const needs: StackEntry['needs'] = (resolution.known?.needs ?? []).map((attribute) => ({ attribute }));
+  if (handler) {
+    for (const w of handler.requestWritesBeforeNext) sets.add(w.attribute);
+    for (const read of handler.requestReadsBeforeNext) {
+      // A read of what the handler itself writes first is no need of a layer above.
+      const written = handler.requestWritesBeforeNext.find((w) => w.attribute === read.attribute);
+      if (written && written.range.start < read.range.start) continue;
+      if (!needs.some((n) => n.attribute === read.attribute)) needs.push({ attribute: read.attribute, filePath: resolution.filePath, range: read.range });
+    }
+  }
+  return { sets: [...sets], needs };
+}
+
+interface Expanded {
+  fact: StackEntryFact;
+  filePath: string;
+}
+
+/** Expands spreads across modules; a cycle or an unknown spread becomes an `unknown` entry. */
+function expand(facts: FileFacts, stack: StackFact, r: Resolver, seen: Set<string>, spreadInto: Set<string>): Expanded[] {
+  const out: Expanded[] = [];
+  for (const entry of stack.entries) {
+    if (entry.kind !== 'spread') {
+      out.push({ fact: entry, filePath: facts.path });
+      continue;
+    }
+    const source = findList(facts, entry.value, r.lookup);
+    const key = source ? `${source.facts.path}#${source.stack.setting}` : '';
+    if (!source || seen.has(key)) {
+      out.push({ fact: { ...entry, kind: 'unknown' }, filePath: facts.path });
+      continue;
+    }
+    spreadInto.add(key);
+    const inner = expand(source.facts, source.stack, r, new Set([...seen, key]), spreadInto);
+    for (const x of inner) out.push(entry.condition && !x.fact.condition ? { ...x, fact: { ...x.fact, condition: entry.condition } } : x);
+  }
+  return out;
+}
+
+/** The list a spread names: a list of this module, or one imported (through re-exports). */
+function findList(facts: FileFacts, name: string, lookup: FactsLookup): { facts: FileFacts; stack: StackFact } | undefined {
+  const [head, ...rest] = name.split('.');
+  const imp = facts.imports.find((i) => i.local === head);
+  if (!imp) {
+    const own = facts.stacks.find((s) => s.setting === name);
+    return own ? { facts, stack: own } : undefined;
+  }
+  const target = resolveRelativeModule(facts.path, imp.source, lookup);
+  if (!target) return undefined;
+  const exported = imp.imported === '*' ? rest.join('.') : imp.imported;
+  return findExportedList(target, exported, lookup, new Set());
+}
+
+function findExportedList(facts: FileFacts, exported: string, lookup: FactsLookup, seen: Set<string>): { facts: FileFacts; stack: StackFact } | undefined {
+  const key = `${facts.path}#${exported}`;
+  if (seen.has(key)) return undefined;
+  seen.add(key);
+  for (const exp of facts.exports) {
+    if (exp.exported !== exported && exp.exported !== '*') continue;
+    if (exp.source) {
+      const target = resolveRelativeModule(facts.path, exp.source, lookup);
+      const found = target && findExportedList(target, exp.exported === '*' ? exported : (exp.imported ?? exported), lookup, seen);
+      if (found) return found;
+      continue;
+    }
+    const stack = facts.stacks.find((s) => s.setting === (exp.local ?? exported));
+    if (stack) return { facts, stack };
+  }
+  return undefined;
+}
+
+/**
+ * Needs that depend on other settings of the same module: MessageMiddleware needs the session only
+ * with a session-backed MESSAGE_STORAGE (the default FallbackStorage is); CsrfViewMiddleware needs
+ * it when CSRF_USE_SESSIONS is on.
+ */
+function settingDependentNeeds(known: KnownMiddleware, constants: Record<string, string | number | boolean>): string[] {
+  if (known.path === 'django.contrib.messages.middleware.MessageMiddleware') {
+    const storage = constants.MESSAGE_STORAGE;
+    if (typeof storage === 'string' && !/session|fallback/i.test(storage)) return [];
+  }
+  if (known.path === 'django.middleware.csrf.CsrfViewMiddleware' && constants.CSRF_USE_SESSIONS === true) return ['session'];
+  return known.needs;
+}
+
+/** Resolves every settings stack of the given files. */
+export function linkStacks(allFacts: FileFacts[], lookup: FactsLookup, config: OnionConfig): { stacks: Stack[]; listed: Set<Unit>; knowledge: KnowledgeBase } {
+  const knowledge = knowledgeBase(config.knowledge as KnowledgeExtension[]);
+  const r: Resolver = { lookup, knowledge, config };
+  const listed = new Set<Unit>();
+  const spreadInto = new Set<string>();
+  const stacks: Stack[] = [];
+  const stackNames = new Set([...config.names.stack, 'MIDDLEWARE_CLASSES']);
+  for (const facts of allFacts) {
+    for (const fact of facts.stacks) {
+      if (fact.role !== 'setting' || !stackNames.has(fact.setting)) continue;
+      const expanded = expand(facts, fact, r, new Set([`${facts.path}#${fact.setting}`]), spreadInto);
+      const entries: StackEntry[] = expanded.map(({ fact: e, filePath }) => {
+        const entryFacts = lookup(filePath) ?? facts;
+        const resolution: Resolution =
+          e.kind === 'string' ? resolveDotted(e.value, filePath, r) : e.kind === 'reference' || e.kind === 'call' ? resolveReference(e.value, entryFacts, r, e.kind === 'call') : { kind: 'unknown' };
+        if (resolution.kind === 'project') listed.add(resolution.unit);
+        const accesses =
+          resolution.kind === 'project'
+            ? projectAccesses(resolution)
+            : resolution.kind === 'builtin' || (resolution.kind === 'external' && resolution.known)
+              ? { sets: resolution.known!.sets, needs: settingDependentNeeds(resolution.known!, facts.constants).map((attribute) => ({ attribute })) }
+              : { sets: [], needs: [] };
+        return { fact: e, filePath, label: label(e.value, resolution), resolution, identity: identity(e, resolution), ...accesses };
+      });
+      const apps = facts.stacks.find((s) => s.setting === 'INSTALLED_APPS');
+      const appEntries = apps ? expand(facts, apps, r, new Set([`${facts.path}#INSTALLED_APPS`]), new Set()) : undefined;
+      const appsKnown = appEntries && appEntries.every((x) => x.fact.kind === 'string');
+      stacks.push({
+        setting: fact.setting,
+        filePath: facts.path,
+        nameRange: fact.nameRange,
+        entries,
+        open: entries.some((x) => x.fact.kind === 'unknown' || x.resolution.kind === 'unknown'),
+        final: true,
+        ...(appsKnown ? { installedApps: appEntries!.filter((x) => !x.fact.condition).map((x) => x.fact.value) } : {}),
+        constants: facts.constants,
+      });
+    }
+  }
+  for (const stack of stacks) stack.final = !spreadInto.has(`${stack.filePath}#${stack.setting}`);
+  return { stacks, listed, knowledge };
+}

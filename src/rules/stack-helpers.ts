@@ -1,0 +1,100 @@
+import type { StackContext, StackEntry } from '../link/stacks.js';
+import type { Fix } from '../model.js';
+import { defineStackRule, type RuleContextBase, type StackRule } from './api.js';
+
+export type StackRuleContext<M extends string> = StackContext & RuleContextBase<M>;
+
+/** Defines a stack rule whose context is the link step's StackContext. */
+export function defineSettingsRule<M extends string>(rule: StackRule<M, StackContext>): StackRule<M, StackContext> {
+  return defineStackRule<M, StackContext>(rule);
+}
+
+/** The settings lists that Django reads as the middleware stack (not the ignored legacy one). */
+export function isActiveStack(ctx: StackContext): boolean {
+  return ctx.stack.setting !== 'MIDDLEWARE_CLASSES';
+}
+
+/** Two entries can be in one configuration: not from different branches of conditions. */
+export function coexist(a: StackEntry, b: StackEntry): boolean {
+  if (!a.fact.condition || !b.fact.condition) return true;
+  return a.fact.condition.id === b.fact.condition.id && a.fact.condition.branch === b.fact.condition.branch;
+}
+
+/** Entries whose place in the list is known. */
+export function placed(ctx: StackContext): StackEntry[] {
+  return ctx.stack.entries.filter((e) => !e.fact.positionUnknown && e.fact.kind !== 'unknown' && e.resolution.kind !== 'unknown');
+}
+
+export function lineOf(text: string | undefined, offset: number): number {
+  if (text === undefined) return 0;
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+/** `line 12`, or `base.ts:12` when the entry lives in another file than the report. */
+export function where(ctx: RuleContextBase<string>, entry: StackEntry, reportFile: string): string {
+  const line = lineOf(ctx.textOf(entry.filePath), entry.fact.range.start);
+  if (entry.filePath === reportFile) return `line ${line}`;
+  const name = entry.filePath.slice(entry.filePath.lastIndexOf('/') + 1);
+  return `${name}:${line}`;
+}
+
+/** The span of an element with its separator: its whole line(s) when it stands alone on them. */
+function elementSpan(text: string, entry: StackEntry): { start: number; end: number; ownLines: boolean } {
+  const { start, end } = entry.fact.range;
+  let lineStart = start;
+  while (lineStart > 0 && (text[lineStart - 1] === ' ' || text[lineStart - 1] === '\t')) lineStart--;
+  let after = end;
+  while (after < text.length && (text[after] === ' ' || text[after] === '\t')) after++;
+  if (text[after] === ',') after++;
+  let lineEnd = after;
+  while (lineEnd < text.length && (text[lineEnd] === ' ' || text[lineEnd] === '\t')) lineEnd++;
+  // A trailing line comment belongs to the entry.
+  if (text.startsWith('//', lineEnd)) while (lineEnd < text.length && text[lineEnd] !== '\n') lineEnd++;
+  const ownLines = (lineStart === 0 || text[lineStart - 1] === '\n') && (text[lineEnd] === '\n' || lineEnd === text.length);
+  if (ownLines) return { start: lineStart, end: Math.min(text.length, lineEnd + 1), ownLines };
+  // Inline: `A, B, C` — take the element and its comma and the space after it.
+  let inlineEnd = after;
+  while (inlineEnd < text.length && text[inlineEnd] === ' ') inlineEnd++;
+  return { start, end: text[after - 1] === ',' ? inlineEnd : end, ownLines };
+}
+
+/** Whether two entries sit in the same array literal of the same file (a fix may move one). */
+export function sameLiteral(a: StackEntry, b: StackEntry): boolean {
+  return a.filePath === b.filePath && !!a.fact.arrayRange && !!b.fact.arrayRange && a.fact.arrayRange.start === b.fact.arrayRange.start;
+}
+
+/**
+ * Moves `moving` up to just before `anchor` (both in one array literal): whole lines, with their
+ * trailing comments, when each entry stands on its own lines; else the bare element.
+ */
+export function moveBefore(text: string, moving: StackEntry, anchor: StackEntry): Fix | undefined {
+  if (anchor.fact.range.start >= moving.fact.range.start) return undefined;
+  const m = elementSpan(text, moving);
+  const a = elementSpan(text, anchor);
+  if (m.ownLines && a.ownLines) {
+    const movedLines = text.slice(m.start, m.end);
+    // The last element may lack a comma; the moved line needs one above its new neighbour.
+    const withComma = /,\s*(\/\/[^\n]*)?\n?$/.test(movedLines) ? movedLines : movedLines.replace(/(\s*(\/\/[^\n]*)?\n?)$/, ',$1');
+    // A trailing comma left on the new last line is legal in every array literal.
+    return { range: { start: a.start, end: m.end }, text: (withComma.endsWith('\n') ? withComma : `${withComma}\n`) + text.slice(a.start, m.start) };
+  }
+  const element = text.slice(moving.fact.range.start, moving.fact.range.end);
+  const prefix = text.slice(anchor.fact.range.start, moving.fact.range.start).replace(/,\s*$/, '');
+  return { range: { start: anchor.fact.range.start, end: moving.fact.range.end }, text: `${element}, ${prefix}` };
+}
+
+/** Removes an entry (its line when it stands alone, else the element and its comma). */
+export function removeEntry(text: string, entry: StackEntry): Fix | undefined {
+  const span = elementSpan(text, entry);
+  if (span.ownLines) return { range: { start: span.start, end: span.end }, text: '' };
+  // Inline and last in the list: take the comma before it instead.
+  if (!/,\s*$/.test(text.slice(span.start, span.end))) {
+    let before = entry.fact.range.start;
+    while (before > 0 && /\s/.test(text[before - 1]!)) before--;
+    if (text[before - 1] !== ',') return undefined;
+    return { range: { start: before - 1, end: entry.fact.range.end }, text: '' };
+  }
+  return { range: { start: span.start, end: span.end }, text: '' };
+}
