@@ -21,7 +21,7 @@ export default defineSettingsRule({
     for (let j = 0; j < entries.length; j++) {
       const later = entries[j]!;
       if (reported.has(later)) continue;
-      const earlier = entries.slice(0, j).find((e) => e.identity === later.identity && coexist(e, later));
+      const earlier = entries.slice(0, j).find((e) => e.duplicateKey === later.duplicateKey && coexist(e, later));
       if (!earlier) continue;
       reported.add(later);
       const text = ctx.textOf(later.filePath);

@@ -30,6 +30,8 @@ export interface StackEntry {
   resolution: Resolution;
   /** Same identity, same middleware: a dotted path and an imported class naming one thing agree. */
   identity: string;
+  /** What no-duplicate-middleware compares: the identity, except that every factory call is its own layer. */
+  duplicateKey: string;
   /** Request attributes it sets / reads in its request half, with where the read is (project code). */
   sets: string[];
   needs: Array<{ attribute: string; filePath?: string; range?: Range }>;
@@ -184,8 +186,19 @@ function resolveReference(value: string, facts: FileFacts, r: Resolver, isCall: 
     return { kind: 'unresolved', problem: 'notMiddleware', file: facts.path, name: value, why: 'its constructor (or factory) does not take the next layer as its first parameter' };
   }
   const imp = facts.imports.find((i) => i.local === value.split('.')[0]);
-  if (imp && imp.source.startsWith('.') && !resolveRelativeModule(facts.path, imp.source, r.lookup)) {
-    return { kind: 'unresolved', problem: 'missingModule', module: imp.source, root: dirname(facts.path) };
+  if (imp && imp.source.startsWith('.')) {
+    const target = resolveRelativeModule(facts.path, imp.source, r.lookup);
+    if (!target) return { kind: 'unresolved', problem: 'missingModule', module: imp.source, root: dirname(facts.path) };
+    // Imported by name from a project module that declares it, but not as middleware.
+    if (imp.imported !== '*' && imp.imported !== 'default' && !value.includes('.')) {
+      const exp = target.exports.find((e) => e.exported === imp.imported && !e.source);
+      if (exp && (exp.local ?? imp.imported) in target.declarations) {
+        return { kind: 'unresolved', problem: 'notMiddleware', file: target.path, name: imp.imported, why: 'it does not take the next layer as its first parameter, or has no handler' };
+      }
+      if (!target.exports.some((e) => e.exported === imp.imported || e.exported === '*')) {
+        return { kind: 'unresolved', problem: 'missingExport', module: imp.source, file: target.path, name: imp.imported };
+      }
+    }
   }
   return { kind: 'unknown' };
 }
@@ -336,7 +349,10 @@ export function linkStacks(allFacts: FileFacts[], lookup: FactsLookup, config: O
             : resolution.kind === 'builtin' || (resolution.kind === 'external' && resolution.known)
               ? { sets: resolution.known!.sets, needs: settingDependentNeeds(resolution.known!, facts.constants).map((attribute) => ({ attribute })) }
               : { sets: [], needs: [] };
-        return { fact: e, filePath, label: label(e.value, resolution), resolution, identity: identity(e, resolution), ...accesses };
+        // Each factory call builds its own configured class: two calls are two layers, not a duplicate.
+        const id = identity(e, resolution);
+        const duplicateKey = e.kind === 'call' ? `${id}@${filePath}:${e.range.start}` : id;
+        return { fact: e, filePath, label: label(e.value, resolution), resolution, identity: id, duplicateKey, ...accesses };
       });
       const apps = facts.stacks.find((s) => s.setting === 'INSTALLED_APPS');
       const appEntries = apps ? expand(facts, apps, r, new Set([`${facts.path}#INSTALLED_APPS`]), new Set()) : undefined;

@@ -153,7 +153,7 @@ function classUnit(node: ts.ClassLikeDeclaration, sf: ts.SourceFile, names: Name
   const hookMethods = Object.keys(HOOKS).map((k) => [k, findMethod(node, [k])] as const).filter(([, m]) => m !== undefined);
   // A class with a next-layer constructor but no handler is still a unit: a base for others.
   if (evidence === 'position' && !handlerMethod) return undefined;
-  if (evidence === 'base' && !handlerMethod && hookMethods.length === 0 && !ctor) return undefined;
+  // A bare subclass (`class Signed extends SessionMiddleware {}`) is a unit too: a stack may list it.
 
   const declared = declaredName(node) ?? { name: enclosingName(node) ?? 'anonymous class', range: rangeOf(node.getFirstToken(sf) ?? node, sf) };
   const nextParamName = firstParam && ts.isIdentifier(firstParam.name) && evidence !== 'base' ? firstParam.name.text : undefined;
