@@ -87,6 +87,11 @@ export class SourceSet {
 
 /** Lints the given files; reports go only to those files, other files serve as context. */
 export function lint(inputs: SourceText[], options: LintOptions): FileResult[] {
+  return lintProject(inputs, options).results;
+}
+
+/** Like `lint`, and also returns the linked model (for the onion picture of `onionlint stack`). */
+export function lintProject(inputs: SourceText[], options: LintOptions): { results: FileResult[]; model: ProjectModel } {
   const { config } = options;
   const sources = new SourceSet(frontendOptions(config), options.host, options.facts);
   for (const input of inputs) sources.add(input.path, input.text);
@@ -109,13 +114,14 @@ export function lint(inputs: SourceText[], options: LintOptions): FileResult[] {
   }
   runRules(model, sources, config, push);
 
-  return inputs.map((input) => {
+  const results = inputs.map((input) => {
     const facts = sources.facts.get(input.path)!;
     const diagnostics = applySuppressions(byFile.get(input.path)!, facts.directives, input.text).sort(
       (a, b) => a.range.start - b.range.start || a.range.end - b.range.end || String(a.ruleId).localeCompare(String(b.ruleId)),
     );
     return { filePath: input.path, text: input.text, diagnostics };
   });
+  return { results, model };
 }
 
 function runRules(model: ProjectModel, sources: SourceSet, config: OnionConfig, push: (d: Diagnostic) => void): void {

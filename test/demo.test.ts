@@ -52,6 +52,41 @@ describe('fixtures/demo', () => {
     );
   });
 
+  it('reports exactly the mistakes of its settings stack', () => {
+    const settings = results.find((r) => r.filePath.endsWith('settings.ts'))!;
+    const lines = new LineIndex(settings.text);
+    expect(settings.diagnostics.map((d) => `${d.ruleId?.replace(/^onion\//, '')}@${lines.position(d.range.start).line}`)).toEqual([
+      'required-middleware@14',
+      'middleware-order@17',
+      'middleware-order@18',
+      'resolvable-middleware@21',
+      'no-duplicate-middleware@24',
+    ]);
+  });
+
+  it('`onionlint stack` draws the demo onion with each violation on its layer', async () => {
+    const result = await run(['stack', 'fixtures/demo/src/settings.ts', '--format', 'json'], repoRoot);
+    expect(result.code).toBe(1);
+    const picture = JSON.parse(result.stdout) as { setting: string; layers: Array<{ index: number; label: string; origin: { kind: string }; problems: Array<{ ruleId: string }> }>; problems: Array<{ ruleId: string }> };
+    expect(picture.setting).toBe('MIDDLEWARE');
+    expect(picture.layers.map((l) => `${l.index} ${l.label} ${l.origin.kind}${l.problems.map((p) => ` ✖${p.ruleId.replace('onion/', '')}`).join('')}`)).toEqual([
+      '1 SecurityMiddleware built-in',
+      '2 RequestIdMiddleware project',
+      '3 MaintenanceMiddleware project ✖middleware-order',
+      '4 AuthenticationMiddleware built-in ✖middleware-order',
+      '5 SessionMiddleware built-in',
+      '6 CommonMiddleware built-in',
+      '7 CsrfViewMiddlware unresolved ✖resolvable-middleware',
+      '8 AuthMiddleware project',
+      '9 TimingMiddleware project',
+      '10 TimingMiddleware project ✖no-duplicate-middleware',
+      '11 XFrameOptionsMiddleware built-in',
+    ]);
+    expect(picture.problems.map((p) => p.ruleId)).toEqual(['onion/required-middleware']);
+    const text = await run(['stack', 'fixtures/demo/src/settings.ts'], repoRoot);
+    await expect(text.stdout).toMatchFileSnapshot('__snapshots__/demo-stack.txt');
+  });
+
   it('lints TypeScript and JavaScript files, and the correct middleware stays silent', () => {
     const files = inputs.map((i) => relative(demoRoot, i.path).split('\\').join('/'));
     expect(files.some((f) => f.endsWith('.ts'))).toBe(true);

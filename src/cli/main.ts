@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { defaultConfig, type OnionConfig } from '../config.js';
-import { frontendOptions, lint, type FileResult, type LintHost } from '../engine.js';
+import { frontendOptions, lint, lintProject, type FileResult, type LintHost } from '../engine.js';
 import { collectFacts, type Concurrency } from '../facts/index.js';
 import { defaultCacheLocation } from '../facts/cache.js';
 import { PACKAGE_ROOT, TOOL_VERSION } from '../package-root.js';
@@ -14,6 +14,7 @@ import { json } from './format/json.js';
 import { toLintResult, totals, type Formatter, type LintResult } from './format/results.js';
 import { stylish } from './format/stylish.js';
 import { readSource } from './read.js';
+import { buildPicture, renderPicture } from './stack-view.js';
 
 export interface CliIO {
   stdout: { write(text: string): unknown; isTTY?: boolean };
@@ -247,6 +248,16 @@ Exit codes: 0 no errors, 1 errors (or too many warnings), 2 usage or internal er
     });
 
   program
+    .command('stack')
+    .description('draw the onion a settings file declares: each layer, what it sets and needs, its problems')
+    .argument('<settings-file>', 'the settings module that declares MIDDLEWARE')
+    .addOption(new Option('-f, --format <name>', 'text or json').choices(['text', 'json']).default('text'))
+    .option('--no-color', 'never colour the output')
+    .action((file: string, flags: { format: 'text' | 'json'; color?: boolean }) => {
+      setExit(runStack(file, flags, io));
+    });
+
+  program
     .command('explain')
     .description("print a rule's documentation")
     .argument('<rule-id>', 'e.g. return-response')
@@ -258,6 +269,28 @@ Exit codes: 0 no errors, 1 errors (or too many warnings), 2 usage or internal er
       setExit(0);
     });
   return program;
+}
+
+function runStack(file: string, flags: { format: 'text' | 'json'; color?: boolean }, io: CliIO): number {
+  const path = resolve(io.cwd, file);
+  const read = readSource(path);
+  if (!read.ok) throw new UsageError(`Cannot lint "${file}": ${read.message}`);
+  const config = defaultConfig();
+  const host = diskHost();
+  const first = lintProject([{ path, text: read.text }], { config, host });
+  const stacks = first.model.stackContexts.filter((c) => c.filePath === path).map((c) => c.stack);
+  if (stacks.length === 0) throw new UsageError(`"${file}" declares no ${config.names.stack.join(' or ')} list.`);
+  // Lint every file the stack's entries are written in, so problems in a base settings file show too.
+  const files = [...new Set([path, ...stacks.flatMap((st) => st.entries.map((e) => e.filePath))])];
+  const inputs = files.map((f) => ({ path: f, text: f === path ? read.text : (host.readFile(f) ?? '') }));
+  const { results, model } = lintProject(inputs, { config, host });
+  const diagnostics = results.flatMap((r) => r.diagnostics);
+  const textOf = (f: string) => inputs.find((i) => i.path === f)?.text ?? host.readFile(f);
+  const pictures = model.stackContexts.filter((c) => c.filePath === path).map((c) => buildPicture(c.stack, diagnostics, textOf, io.cwd));
+  if (flags.format === 'json') io.stdout.write(`${JSON.stringify(pictures.length === 1 ? pictures[0] : pictures, null, 2)}\n`);
+  else io.stdout.write(pictures.map((p) => renderPicture(p, useColor(flags.color, io))).join('\n'));
+  const errors = pictures.some((p) => [...p.problems, ...p.layers.flatMap((l) => l.problems)].some((x) => x.severity === 'error'));
+  return errors ? 1 : 0;
 }
 
 /** Runs the CLI with arguments (without `node` and the script), returning the exit code. */

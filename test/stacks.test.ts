@@ -1,0 +1,143 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { defaultConfig, type OnionConfig } from '../src/config.js';
+import { lint } from '../src/engine.js';
+import { knowledgeBase, STARTPROJECT_DEFAULT } from '../src/knowledge/django.js';
+import { LineIndex } from '../src/text.js';
+import { factsOf } from './helpers.js';
+
+const S = (path: string) => `'${path}'`;
+const SEC = S('django.middleware.security.SecurityMiddleware');
+const SES = S('django.contrib.sessions.middleware.SessionMiddleware');
+const AUTH = S('django.contrib.auth.middleware.AuthenticationMiddleware');
+const GZIP = S('django.middleware.gzip.GZipMiddleware');
+
+function entriesOf(src: string, path = '/p/settings.ts') {
+  return factsOf(src, path).stacks.map((s) => [s.setting, s.role, s.entries.map((e) => `${e.kind}:${e.value.replace(/^django\.(\w+\.)*/, '')}${e.condition ? `?${e.condition.branch}` : ''}${e.positionUnknown ? '~' : ''}`)]);
+}
+
+describe('stack discovery', () => {
+  it('reads array literals with `as const` / `satisfies`, strings, references and calls', () => {
+    expect(entriesOf(`import { A } from './a';\nexport const MIDDLEWARE = [${SEC}, A, ns.B, cors({ x: 1 })] as const satisfies readonly unknown[];`)).toEqual([
+      ['MIDDLEWARE', 'setting', ['string:SecurityMiddleware', 'reference:A', 'reference:ns.B', 'call:cors']],
+    ]);
+  });
+
+  it('inlines local spreads, keeps other modules\' spreads for the link step, marks conditional spreads', () => {
+    const src = `import { BASE } from './base';\nconst SECURITY_MIDDLEWARE = [${SEC}];\nconst DEBUG = true;\nexport const MIDDLEWARE = [...SECURITY_MIDDLEWARE, ...BASE, ...(DEBUG ? [${GZIP}] : [${SES}]), ...(DEBUG && [${AUTH}])];`;
+    expect(entriesOf(src)[0]![2]).toEqual(['string:SecurityMiddleware', 'spread:BASE', 'string:GZipMiddleware?0', 'string:SessionMiddleware?1', 'string:AuthenticationMiddleware?0']);
+  });
+
+  it('applies push, unshift, splice (literal index or indexOf), self-spread reassignment and concat in order', () => {
+    const src = `export let MIDDLEWARE = [${SEC}, ${AUTH}];
+MIDDLEWARE.push(${GZIP});
+MIDDLEWARE.unshift('x.First');
+MIDDLEWARE.splice(MIDDLEWARE.indexOf(${AUTH}), 0, ${SES});
+MIDDLEWARE = [...MIDDLEWARE, 'x.Last'];
+MIDDLEWARE = MIDDLEWARE.concat(['x.Concat'], 'x.Bare');
+MIDDLEWARE.splice(compute(), 0, 'x.Somewhere');
+if (process.env.DEBUG) { MIDDLEWARE.push('x.Debug'); }`;
+    expect(entriesOf(src)[0]![2]).toEqual([
+      'string:x.First',
+      'string:SecurityMiddleware',
+      'string:SessionMiddleware',
+      'string:AuthenticationMiddleware',
+      'string:GZipMiddleware',
+      'string:x.Last',
+      'string:x.Concat',
+      'string:x.Bare',
+      'string:x.Somewhere~',
+      'string:x.Debug?0',
+    ]);
+  });
+
+  it('reads CommonJS exports, INSTALLED_APPS and MIDDLEWARE_CLASSES, and literal constants', () => {
+    const facts = factsOf(`module.exports.MIDDLEWARE = [${SEC}];\nexports.INSTALLED_APPS = ['django.contrib.admin'];\nconst MIDDLEWARE_CLASSES = [];\nconst CSRF_USE_SESSIONS = true;`, '/p/settings.js');
+    expect(facts.stacks.map((s) => [s.setting, s.exported, s.entries.length])).toEqual([
+      ['MIDDLEWARE', true, 1],
+      ['INSTALLED_APPS', true, 1],
+      ['MIDDLEWARE_CLASSES', false, 0],
+    ]);
+    expect(facts.constants).toEqual({ CSRF_USE_SESSIONS: true });
+  });
+
+  it('a module that mentions no setting costs nothing and declares no stack', () => {
+    expect(factsOf('export const items = [1, 2, 3];').stacks).toEqual([]);
+  });
+});
+
+function project(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'onion-stacks-'));
+  writeFileSync(join(root, 'package.json'), '{"private":true}');
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, rel)), { recursive: true });
+    writeFileSync(join(root, rel), text);
+  }
+  return root;
+}
+
+function lintFiles(root: string, files: Record<string, string>, config: OnionConfig = defaultConfig()) {
+  const host = { readFile: (p: string) => { try { return readFileSync(p, 'utf8'); } catch { return undefined; } } };
+  const results = lint(Object.entries(files).map(([rel, text]) => ({ path: join(root, rel), text })), { config, host });
+  return results.flatMap((r) => {
+    const lines = new LineIndex(r.text);
+    return r.diagnostics.map((d) => `${r.filePath.slice(root.length + 1)}:${lines.position(d.range.start).line} ${d.ruleId}`);
+  });
+}
+
+describe('stacks across modules', () => {
+  it('cycles of spreads and circular settings imports end, with no report and no hang', () => {
+    const files = {
+      'self.ts': `export let MIDDLEWARE = [${SEC}];\nMIDDLEWARE = [...MIDDLEWARE];\nMIDDLEWARE = [...MIDDLEWARE, ...MIDDLEWARE];`,
+      'a.ts': `import { MIDDLEWARE as B } from './b';\nexport const MIDDLEWARE = [${SES}, ...B];`,
+      'b.ts': `import { MIDDLEWARE as A } from './a';\nexport const MIDDLEWARE = [...A, ${AUTH}];`,
+    };
+    const root = project(files);
+    const started = Date.now();
+    const reports = lintFiles(root, files);
+    expect(Date.now() - started).toBeLessThan(5000);
+    // self.ts ends as [Security, Security] (a real duplicate); a.ts and b.ts spread each other: the
+    // cycle becomes an unknown entry, so nothing is proven about them.
+    expect(reports).toEqual(['self.ts:1 onion/no-duplicate-middleware']);
+  });
+
+  it('a 5,000-entry MIDDLEWARE is linted quickly and its one duplicate found', () => {
+    const entries = Array.from({ length: 5000 }, (_, i) => `  'app.m${i}.Layer',`);
+    entries.splice(2500, 0, `  'app.m7.Layer',`);
+    const files = { 'settings.ts': `export const MIDDLEWARE = [\n${entries.join('\n')}\n];\n` };
+    const root = project({ ...files, 'app/.keep.ts': '' });
+    const started = Date.now();
+    const reports = lintFiles(root, files);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(reports.filter((r) => r.endsWith('no-duplicate-middleware'))).toEqual(['settings.ts:2502 onion/no-duplicate-middleware']);
+  });
+
+  it('the deploy preset requires Security, CSRF and X-Frame-Options; recommended does not', () => {
+    const files = { 'settings.ts': `export const MIDDLEWARE = [${SES}, ${AUTH}];` };
+    const root = project(files);
+    expect(lintFiles(root, files)).toEqual([]);
+    const deploy = { ...defaultConfig(), presets: ['recommended', 'deploy'] };
+    expect(lintFiles(root, files, deploy)).toEqual(['settings.ts:1 onion/required-middleware', 'settings.ts:1 onion/required-middleware', 'settings.ts:1 onion/required-middleware']);
+  });
+
+  it('knowledge extensions add what third-party middleware set, need and where they go', () => {
+    const files = { 'settings.ts': `export const MIDDLEWARE = ['corsheaders.middleware.CorsMiddleware', ${SEC}, 'tenants.TenantMiddleware', 'app.UsesTenant'];` };
+    const root = project({ ...files, 'app.ts': 'export class UsesTenant {\n  constructor(getResponse) { this.getResponse = getResponse; }\n  call(request) { if (request.tenant) log(); return this.getResponse(request); }\n}\n' });
+    const config = {
+      ...defaultConfig(),
+      knowledge: [
+        { path: 'corsheaders.middleware.CorsMiddleware', below: ['django.middleware.security.SecurityMiddleware'], note: 'django-cors-headers documents it above CommonMiddleware' },
+        { path: 'tenants.TenantMiddleware', sets: ['tenant'] },
+      ],
+    };
+    expect(lintFiles(root, files, config)).toEqual(['settings.ts:1 onion/middleware-order']);
+    expect(knowledgeBase(config.knowledge).middleware.get('tenants.TenantMiddleware')?.sets).toEqual(['tenant']);
+  });
+
+  it('the startproject default is clean', () => {
+    const files = { 'settings.ts': `export const MIDDLEWARE = [${STARTPROJECT_DEFAULT.map(S).join(', ')}];\nexport const INSTALLED_APPS = ['django.contrib.admin'];` };
+    expect(lintFiles(project(files), files)).toEqual([]);
+  });
+});
