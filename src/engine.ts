@@ -10,6 +10,8 @@ import { allRules } from '../rules/index.js';
 /** Where the link step reads files that were not given (base classes, settings modules). */
 export interface LintHost {
   readFile(path: string): string | undefined;
+  /** The names in a folder (to find the settings modules that spread a given one); optional. */
+  listDirectory?(dir: string): string[];
 }
 
 export interface LintOptions {
@@ -17,6 +19,8 @@ export interface LintOptions {
   host?: LintHost;
   /** Facts already computed for some files (a cache or worker threads), by path. */
   facts?: Map<string, FileFacts>;
+  /** Leave `eslint-disable` comments to ESLint (the plugin), so ESLint can tell which ones are used. */
+  eslintHandlesDirectives?: boolean;
 }
 
 export interface FileResult {
@@ -95,7 +99,7 @@ export function lintProject(inputs: SourceText[], options: LintOptions): { resul
   const { config } = options;
   const sources = new SourceSet(frontendOptions(config), options.host, options.facts);
   for (const input of inputs) sources.add(input.path, input.text);
-  const model = linkProject(sources, config);
+  const model = linkProject(sources, config, options.host);
   const byFile = new Map<string, Diagnostic[]>(inputs.map((i) => [i.path, []]));
   // One entry of a base settings file can be judged in several composed stacks: report it once.
   const seen = new Set<string>();
@@ -116,7 +120,8 @@ export function lintProject(inputs: SourceText[], options: LintOptions): { resul
 
   const results = inputs.map((input) => {
     const facts = sources.facts.get(input.path)!;
-    const diagnostics = applySuppressions(byFile.get(input.path)!, facts.directives, input.text).sort(
+    const directives = options.eslintHandlesDirectives ? facts.directives.filter((d) => d.tool !== 'eslint') : facts.directives;
+    const diagnostics = applySuppressions(byFile.get(input.path)!, directives, input.text).sort(
       (a, b) => a.range.start - b.range.start || a.range.end - b.range.end || String(a.ruleId).localeCompare(String(b.ruleId)),
     );
     return { filePath: input.path, text: input.text, diagnostics };
@@ -137,6 +142,7 @@ function runRules(model: ProjectModel, sources: SourceSet, config: OnionConfig, 
         severity: severity === 'error' ? 2 : 1,
         message: formatMessage(template, descriptor.data),
         messageId: descriptor.messageId,
+        ...(descriptor.data ? { data: descriptor.data } : {}),
         filePath: descriptor.filePath ?? defaultPath,
         range: descriptor.range,
         ...(descriptor.fix ? { fix: descriptor.fix } : {}),

@@ -200,6 +200,8 @@ export interface ClassFactory {
 
 /** A suppression comment: `onionlint-disable-next-line id` or `eslint-disable-line onion/id`, etc. */
 export interface SuppressionDirective {
+  /** Which comment form: `onionlint-...` or `eslint-...` (ESLint applies the latter itself). */
+  tool: 'onionlint' | 'eslint';
   kind: 'disable' | 'enable' | 'disable-line' | 'disable-next-line';
   /** Full rule ids (`onion/return-response`); empty means every rule. */
   rules: string[];
@@ -250,6 +252,8 @@ export interface Diagnostic {
   severity: 1 | 2;
   message: string;
   messageId?: string;
+  /** The values the message template was filled with (ESLint reports messageId + data). */
+  data?: Record<string, string | number>;
   filePath: string;
   range: Range;
   fix?: Fix;

@@ -52,5 +52,5 @@ export function parseDirective(commentBody: string, range: { start: number; end:
       if (rules.length === 0) return undefined;
     } else rules = [];
   } else rules = names.map((n) => (n.startsWith('onion/') ? n : `onion/${n}`));
-  return { kind: kind as SuppressionDirective['kind'], rules, range };
+  return { tool: tool as SuppressionDirective['tool'], kind: kind as SuppressionDirective['kind'], rules, range };
 }

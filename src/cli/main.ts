@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { defaultConfig, type OnionConfig } from '../config.js';
@@ -89,6 +89,7 @@ function diskHost(): LintHost {
       const read = readSource(path);
       return read.ok ? read.text : undefined;
     },
+    listDirectory: (dir) => readdirSync(dir),
   };
 }
 

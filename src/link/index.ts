@@ -1,6 +1,6 @@
 import type { OnionConfig } from '../config.js';
 import type { LinkedUnit } from '../rules/api.js';
-import type { SourceSet } from '../engine.js';
+import type { LintHost, SourceSet } from '../engine.js';
 import { linkStacks, type StackContext } from './stacks.js';
 import { linkUnits } from './units.js';
 
@@ -10,10 +10,10 @@ export interface ProjectModel {
   stackContexts: StackContext[];
 }
 
-export function linkProject(sources: SourceSet, config: OnionConfig): ProjectModel {
+export function linkProject(sources: SourceSet, config: OnionConfig, host?: LintHost): ProjectModel {
   const lookup = (path: string) => sources.get(path);
   const given = [...sources.facts.values()];
-  const { stacks, listed, knowledge } = linkStacks(given, lookup, config);
+  const { stacks, listed, knowledge } = linkStacks(given, lookup, config, host);
   const units = linkUnits(given, lookup, config, listed);
   const stackContexts = stacks.map((stack) => ({ filePath: stack.filePath, stack, knowledge, presets: config.presets }));
   return { units, stackContexts };

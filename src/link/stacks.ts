@@ -326,8 +326,26 @@ function settingDependentNeeds(known: KnownMiddleware, constants: Record<string,
   return known.needs;
 }
 
+/** Source files in the same folder as a settings module that may import it. */
+function siblingsOf(file: string, listDirectory: (dir: string) => string[]): string[] {
+  const dir = dirname(file);
+  const stem = file.slice(dir.length + 1).replace(/\.[^.]+$/, '');
+  try {
+    return listDirectory(dir)
+      .filter((name) => /\.[cm]?[jt]sx?$/.test(name) && !name.startsWith(`${stem}.`))
+      .map((name) => join(dir, name));
+  } catch {
+    return [];
+  }
+}
+
 /** Resolves every settings stack of the given files. */
-export function linkStacks(allFacts: FileFacts[], lookup: FactsLookup, config: OnionConfig): { stacks: Stack[]; listed: Set<Unit>; knowledge: KnowledgeBase } {
+export function linkStacks(
+  allFacts: FileFacts[],
+  lookup: FactsLookup,
+  config: OnionConfig,
+  host?: { readFile(path: string): string | undefined; listDirectory?(dir: string): string[] },
+): { stacks: Stack[]; listed: Set<Unit>; knowledge: KnowledgeBase } {
   const knowledge = knowledgeBase(config.knowledge as KnowledgeExtension[]);
   const r: Resolver = { lookup, knowledge, config };
   const listed = new Set<Unit>();
@@ -367,6 +385,22 @@ export function linkStacks(allFacts: FileFacts[], lookup: FactsLookup, config: O
         ...(appsKnown ? { installedApps: appEntries!.filter((x) => !x.fact.condition).map((x) => x.fact.value) } : {}),
         constants: facts.constants,
       });
+    }
+  }
+  // Settings modules beside a stack's own (settings/dev.ts beside settings/base.ts) may spread it even
+  // when they were not given: look at them before calling a stack final.
+  if (host?.listDirectory) {
+    const given = new Set(allFacts.map((f) => f.path));
+    for (const stack of stacks) {
+      if (spreadInto.has(`${stack.filePath}#${stack.setting}`)) continue;
+      const stem = stack.filePath.slice(dirname(stack.filePath).length + 1).replace(/\.[^.]+$/, '');
+      for (const sibling of siblingsOf(stack.filePath, host.listDirectory.bind(host))) {
+        // Only a module that names this one can spread it; the rest are not parsed.
+        if (given.has(sibling) || !host.readFile(sibling)?.includes(stem)) continue;
+        const facts = lookup(sibling);
+        if (!facts) continue;
+        for (const fact of facts.stacks) if (fact.role === 'setting') expand(facts, fact, r, new Set([`${facts.path}#${fact.setting}`]), spreadInto);
+      }
     }
   }
   for (const stack of stacks) stack.final = !spreadInto.has(`${stack.filePath}#${stack.setting}`);
