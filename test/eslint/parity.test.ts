@@ -1,0 +1,39 @@
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { isSourceFile } from '../../src/engine.js';
+import { allFixtureCases, engineReports, eslintReports, eslintWithOnion, repoRoot } from './shared.js';
+
+/**
+ * ESLint and the CLI are two fronts of one engine: over every fixture and the demo, ESLint's
+ * reports (same file, rule, line, column) must equal the engine's.
+ */
+describe('ESLint reports what the CLI reports', () => {
+  const eslint = eslintWithOnion();
+
+  it('on every fixture case, valid and invalid, unit and stack rules', async () => {
+    const cases = allFixtureCases();
+    expect(cases.length).toBeGreaterThan(200);
+    const paths = cases.flatMap((c) => c.files.map((f) => f.path));
+    const fromEslint = eslintReports(await eslint.lintFiles(paths)).sort();
+    const fromEngine = cases.flatMap((c) => engineReports(c.files.map((f) => f.path))).sort();
+    expect(fromEngine.length).toBeGreaterThan(100);
+    expect(fromEslint).toEqual(fromEngine);
+  });
+
+  it('on the demo project', async () => {
+    const demo = join(repoRoot, 'fixtures', 'demo');
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const name of readdirSync(dir)) {
+        const p = join(dir, name);
+        if (statSync(p).isDirectory()) walk(p);
+        else if (isSourceFile(p)) files.push(p);
+      }
+    };
+    walk(demo);
+    const fromEslint = eslintReports(await eslint.lintFiles(files)).sort();
+    expect(fromEslint).toEqual(engineReports(files).sort());
+    expect(fromEslint.length).toBe(11);
+  });
+});
