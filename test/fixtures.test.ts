@@ -66,7 +66,9 @@ for (const rule of fixtureRules()) {
             const fixes = fixesOf(result);
             const after = fixes.length > 0 ? applyFixes(result.text, fixes).output : undefined;
             if (after !== undefined) fixed.set(result.filePath, after);
-            return { name: c.files[i]!.relPath, text: result.text, diagnostics: result.diagnostics, ...(after !== undefined ? { fixed: after } : {}) };
+            // Messages may name absolute paths; the snapshot must not depend on where the checkout is.
+            const diagnostics = result.diagnostics.map((d) => ({ ...d, message: d.message.split(repoRoot).join('<repo>') }));
+            return { name: c.files[i]!.relPath, text: result.text, diagnostics, ...(after !== undefined ? { fixed: after } : {}) };
           }),
         );
         await expect(rendered).toMatchFileSnapshot(`./__snapshots__/fixtures/${rule}/${c.name}.snap`);
