@@ -1,7 +1,7 @@
 import { extname } from 'node:path';
 import type { FrontendOptions, OnionConfig, RuleSetting } from './config.js';
 import type { Diagnostic, FileFacts, Severity } from './model.js';
-import { extractTypeScriptFacts, TS_EXTENSIONS } from './frontends/ts/index.js';
+import { extractTypeScriptFacts, TS_EXTENSIONS, type ExtractMode } from './frontends/ts/index.js';
 import { linkProject, type ProjectModel } from './link/index.js';
 import { applySuppressions } from './suppress.js';
 import { formatMessage, type ReportDescriptor, type Rule, type SourceText } from './rules/api.js';
@@ -21,6 +21,8 @@ export interface LintOptions {
   facts?: Map<string, FileFacts>;
   /** Leave `eslint-disable` comments to ESLint (the plugin), so ESLint can tell which ones are used. */
   eslintHandlesDirectives?: boolean;
+  /** ESLint has parsed the file already: skip even the syntax check of files that hold no middleware. */
+  eslintParsed?: boolean;
 }
 
 export interface FileResult {
@@ -40,8 +42,8 @@ export function frontendOptions(config: OnionConfig): FrontendOptions {
 }
 
 /** Runs the front-end that fits the file's language. Facts depend on this file's text only. */
-export function extractFacts(path: string, text: string, options: FrontendOptions): FileFacts {
-  return extractTypeScriptFacts(path, text, options);
+export function extractFacts(path: string, text: string, options: FrontendOptions, mode: ExtractMode = 'full'): FileFacts {
+  return extractTypeScriptFacts(path, text, options, mode);
 }
 
 /** The effective severity of a rule under the config's presets and rule settings. */
@@ -63,25 +65,44 @@ export function ruleOptions(rule: Rule, config: OnionConfig): Record<string, unk
 export class SourceSet {
   readonly facts = new Map<string, FileFacts>();
   readonly texts = new Map<string, string>();
+  /** The files given to lint, in order (others are context read through the host). */
+  readonly inputs: string[] = [];
   constructor(
     private readonly options: FrontendOptions,
     private readonly host: LintHost | undefined,
     private readonly precomputed?: Map<string, FileFacts>,
+    private readonly mode: ExtractMode = 'auto',
   ) {}
   add(path: string, text: string): FileFacts {
     this.texts.set(path, text);
-    const facts = this.precomputed?.get(path) ?? extractFacts(path, text, this.options);
+    this.inputs.push(path);
+    const facts = this.precomputed?.get(path) ?? extractFacts(path, text, this.options, this.mode);
     this.facts.set(path, facts);
     return facts;
   }
-  /** Facts of any file, read through the host on first use; undefined when it cannot be read. */
+  /**
+   * Facts of any file, complete: read through the host on first use, and a dormant file's
+   * imports and exports extracted when something refers to it. Undefined when it cannot be read.
+   */
   get(path: string): FileFacts | undefined {
     const known = this.facts.get(path);
-    if (known) return known;
+    if (known && !known.dormant) return known;
+    if (known) {
+      const full = extractFacts(path, this.texts.get(path)!, this.options, 'full');
+      this.facts.set(path, full);
+      return full;
+    }
     if (!this.host || this.texts.has(path)) return undefined;
     const text = this.host.readFile(path);
     if (text === undefined) return undefined;
-    return this.add(path, text);
+    this.texts.set(path, text);
+    const facts = extractFacts(path, text, this.options, 'full');
+    this.facts.set(path, facts);
+    return facts;
+  }
+  /** The facts of the given files as they stand now (dormant ones included). */
+  inputFacts(): FileFacts[] {
+    return this.inputs.map((p) => this.facts.get(p)!);
   }
   textOf(path: string): string | undefined {
     if (!this.texts.has(path)) this.get(path);
@@ -97,7 +118,7 @@ export function lint(inputs: SourceText[], options: LintOptions): FileResult[] {
 /** Like `lint`, and also returns the linked model (for the onion picture of `onionlint stack`). */
 export function lintProject(inputs: SourceText[], options: LintOptions): { results: FileResult[]; model: ProjectModel } {
   const { config } = options;
-  const sources = new SourceSet(frontendOptions(config), options.host, options.facts);
+  const sources = new SourceSet(frontendOptions(config), options.host, options.facts, options.eslintParsed ? 'lazy' : 'auto');
   for (const input of inputs) sources.add(input.path, input.text);
   const model = linkProject(sources, config, options.host);
   const byFile = new Map<string, Diagnostic[]>(inputs.map((i) => [i.path, []]));

@@ -230,6 +230,11 @@ export interface FileFacts {
   directives: SuppressionDirective[];
   /** A fatal problem: the file does not parse. When set, nothing else is trustworthy. */
   fatal?: SyntaxProblem;
+  /**
+   * Only checked for syntax: the file cannot hold middleware or a stack, so its imports, exports
+   * and declarations were not extracted. The link step completes it when another file refers to it.
+   */
+  dormant?: true;
 }
 
 export type Severity = 'off' | 'warn' | 'error';

@@ -141,3 +141,19 @@ describe('stacks across modules', () => {
     expect(lintFiles(project(files), files)).toEqual([]);
   });
 });
+
+describe('files that cannot hold middleware are only parsed, and completed when referred to', () => {
+  it('a class with an unusual next-layer name, listed by a stack, is still judged as middleware', () => {
+    const files = {
+      'inner.ts': 'export class Wrapper {\n  constructor(inner) {\n    this.inner = inner;\n  }\n  call(request) {\n    this.inner(request);\n  }\n}\n',
+      'settings.ts': `import { Wrapper } from './inner';\nexport const MIDDLEWARE = [${SEC}, Wrapper];\n`,
+    };
+    expect(factsOf(files['inner.ts']).units).toHaveLength(1);
+    expect(lintFiles(project(files), files)).toEqual(['inner.ts:7 onion/return-response']);
+  });
+
+  it('a syntax error in an ordinary file is still reported', () => {
+    const files = { 'util.ts': 'export function f( {\n' };
+    expect(lintFiles(project(files), files)).toEqual(['util.ts:2 null']);
+  });
+});

@@ -78,7 +78,7 @@ function resultFor(context: Readonly<TSESLint.RuleContext<string, readonly unkno
   let result = perFile.get(key);
   if (!result) {
     // The current file's text comes from ESLint: an editor's unsaved buffer wins over the disk.
-    result = lint([{ path: context.filename, text: sourceCode.text }], { config: engineConfig(settings), host, eslintHandlesDirectives: true })[0]!;
+    result = lint([{ path: context.filename, text: sourceCode.text }], { config: engineConfig(settings), host, eslintHandlesDirectives: true, eslintParsed: true })[0]!;
     perFile.set(key, result);
   }
   return result;

@@ -63,7 +63,7 @@ export async function collectFacts(files: Array<{ path: string; text: string }>,
     todo.push(file);
   }
   const workers = workerCount(options.concurrency, todo.length);
-  const computed = workers > 0 ? await extractOnWorkers(todo, options.frontend, workers) : todo.map((f) => extractFacts(f.path, f.text, options.frontend));
+  const computed = workers > 0 ? await extractOnWorkers(todo, options.frontend, workers) : todo.map((f) => extractFacts(f.path, f.text, options.frontend, 'auto'));
   todo.forEach((file, i) => {
     const facts = computed[i]!;
     result.set(file.path, facts);

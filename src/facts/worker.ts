@@ -9,5 +9,5 @@ export interface WorkerTask {
 
 /** A worker thread's job: the facts of a batch of files (plain data, cloned back to the caller). */
 export default function extractBatch(task: WorkerTask): FileFacts[] {
-  return task.files.map((f) => extractFacts(f.path, f.text, task.options));
+  return task.files.map((f) => extractFacts(f.path, f.text, task.options, 'auto'));
 }

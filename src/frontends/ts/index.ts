@@ -48,13 +48,44 @@ function emptyFacts(path: string): FileFacts {
 }
 
 /**
+ * Whether a file can hold anything the rules judge: a middleware (its next layer is named or typed,
+ * or a class extends another), or a stack (a settings or middleware list name). Conservative: a
+ * file that fails this test yields no unit and no stack whatever its contents.
+ */
+export function mightHoldMiddleware(text: string, options: FrontendOptions): boolean {
+  const words = [...options.names.next, ...options.names.nextTypes, ...options.names.stack, 'MIDDLEWARE_CLASSES', 'INSTALLED_APPS'];
+  for (const word of words) {
+    let at = text.indexOf(word);
+    while (at >= 0) {
+      const before = at === 0 ? '' : text[at - 1]!;
+      const after = text[at + word.length] ?? '';
+      if (!/[\w$]/.test(before) && !/[\w$]/.test(after)) return true;
+      at = text.indexOf(word, at + 1);
+    }
+  }
+  return /middleware|_APPS/i.test(text) || (/\bclass\b/.test(text) && /\bextends\b/.test(text));
+}
+
+export type ExtractMode =
+  /** Everything: units, flow summaries, stacks, imports and exports. */
+  | 'full'
+  /** Files that cannot hold middleware: only check that they parse (facts marked `dormant`). */
+  | 'auto'
+  /** Like auto, without even the syntax check (ESLint's parser already did it). */
+  | 'lazy';
+
+/**
  * Extracts the facts of one TypeScript or JavaScript file. A file that does not parse — a syntax
  * error, or nesting so deep that the parser overflows its stack — yields only a fatal problem.
+ * In `auto` mode a file that cannot hold middleware is only parsed for syntax errors; its facts
+ * are `dormant` and the link step completes them if another file refers to it.
  */
-export function extractTypeScriptFacts(path: string, text: string, options: FrontendOptions): FileFacts {
+export function extractTypeScriptFacts(path: string, text: string, options: FrontendOptions, mode: ExtractMode = 'full'): FileFacts {
   const facts = emptyFacts(path);
+  const dormant = mode !== 'full' && !mightHoldMiddleware(text, options);
+  if (dormant && mode === 'lazy') return { ...facts, dormant: true };
   try {
-    const sf = parse(path, text);
+    const sf = dormant ? ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false, scriptKind(path)) : parse(path, text);
     const syntax = (sf as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
     const firstError = syntax.find((d) => d.category === ts.DiagnosticCategory.Error);
     if (firstError) {
@@ -65,6 +96,7 @@ export function extractTypeScriptFacts(path: string, text: string, options: Fron
       };
       return facts;
     }
+    if (dormant) return { ...facts, dormant: true };
     collectModuleFacts(sf, facts);
     const { units, classFactories } = extractUnits(sf, options.names);
     facts.units = units;
