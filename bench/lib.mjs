@@ -22,28 +22,20 @@ export function sourceFiles(dir) {
   return out;
 }
 
-/** Runs `node script args` and returns wall time (ms) and peak RSS (MB) of the child. */
+/**
+ * Runs `node args...` in a child process: wall time (ms), and peak RSS (MB) read by /usr/bin/time
+ * (Debian's `time` package) when it is there.
+ */
 export function timeNode(args, options = {}) {
-  const script = `
-    const { spawnSync } = require('node:child_process');
-    const started = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, ${JSON.stringify(args)}, { cwd: ${JSON.stringify(options.cwd ?? process.cwd())}, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ...${JSON.stringify(options.env ?? {})} } });
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    const rss = require('node:fs').readFileSync('/proc/self/status', 'utf8');
-    process.stdout.write(JSON.stringify({ ms, status: r.status }));
-  `;
-  // Peak RSS of the child: /usr/bin/time when present, else the child's own report.
-  const timeBin = spawnSync('sh', ['-c', 'command -v /usr/bin/time'], { encoding: 'utf8' }).stdout.trim();
-  if (timeBin) {
-    const started = process.hrtime.bigint();
-    const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, ...args], { cwd: options.cwd, encoding: 'utf8', env: { ...process.env, ...(options.env ?? {}) } });
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    const lines = r.stderr.trim().split('\n');
-    const rssMb = Number(lines[lines.length - 1]) / 1024;
-    return { ms, rssMb, status: r.status };
-  }
-  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
-  return { ...JSON.parse(r.stdout), rssMb: NaN };
+  const hasTime = spawnSync('sh', ['-c', 'test -x /usr/bin/time']).status === 0;
+  const command = hasTime ? '/usr/bin/time' : process.execPath;
+  const argv = hasTime ? ['-f', '%M', process.execPath, ...args] : args;
+  const started = process.hrtime.bigint();
+  const r = spawnSync(command, argv, { cwd: options.cwd, encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, ...(options.env ?? {}) } });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  const lines = (r.stderr ?? '').trim().split('\n');
+  const rssMb = hasTime ? Number(lines[lines.length - 1]) / 1024 : NaN;
+  return { ms, rssMb, status: r.status, stdout: r.stdout };
 }
 
 export function median(xs) {

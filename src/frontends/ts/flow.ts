@@ -1,4 +1,5 @@
-import { ts } from 'ts-morph';
+import type { ts } from 'ts-morph';
+import { T } from './typescript.js';
 import type { Exit, FunctionSummary, Range, RequestAccess, ThisCall, UnawaitedUse, ValueKind } from '../../model.js';
 
 /*
@@ -120,7 +121,7 @@ function rangeOf(node: ts.Node, sf: ts.SourceFile): Range {
 function stripParens(e: ts.Expression): ts.Expression {
   let cur = e;
   for (;;) {
-    if (ts.isParenthesizedExpression(cur) || ts.isAsExpression(cur) || ts.isNonNullExpression(cur) || ts.isSatisfiesExpression(cur) || ts.isTypeAssertionExpression(cur)) cur = cur.expression;
+    if (T.isParenthesizedExpression(cur) || T.isAsExpression(cur) || T.isNonNullExpression(cur) || T.isSatisfiesExpression(cur) || T.isTypeAssertionExpression(cur)) cur = cur.expression;
     else return cur;
   }
 }
@@ -129,13 +130,13 @@ const RESPONSE_FACTORY_METHODS = new Set(['json', 'redirect', 'error']);
 
 function endsWithResponse(e: ts.Expression): boolean {
   const inner = stripParens(e);
-  if (ts.isIdentifier(inner)) return /Response$/.test(inner.text);
-  if (ts.isPropertyAccessExpression(inner)) return /Response$/.test(inner.name.text);
+  if (T.isIdentifier(inner)) return /Response$/.test(inner.text);
+  if (T.isPropertyAccessExpression(inner)) return /Response$/.test(inner.name.text);
   return false;
 }
 
 function isFunctionLike(node: ts.Node): node is ts.FunctionLikeDeclaration {
-  return ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node) || ts.isArrowFunction(node) || ts.isMethodDeclaration(node) || ts.isConstructorDeclaration(node) || ts.isGetAccessorDeclaration(node) || ts.isSetAccessorDeclaration(node);
+  return T.isFunctionDeclaration(node) || T.isFunctionExpression(node) || T.isArrowFunction(node) || T.isMethodDeclaration(node) || T.isConstructorDeclaration(node) || T.isGetAccessorDeclaration(node) || T.isSetAccessorDeclaration(node);
 }
 
 /** Summarises one handler or hook. */
@@ -171,14 +172,14 @@ class Summarizer {
     private readonly options: SummaryOptions,
   ) {
     const first = fn.parameters[0];
-    if (first && ts.isIdentifier(first.name)) {
+    if (first && T.isIdentifier(first.name)) {
       this.requestParam = first.name.text;
       this.paramKind.set(first.name.text, NOT_RESPONSE);
       this.paramDescription.set(first.name.text, `the request (\`${first.name.text}\`)`);
     }
     for (const { index, kind } of options.paramKinds ?? []) {
       const p = fn.parameters[index];
-      if (!p || !ts.isIdentifier(p.name)) continue;
+      if (!p || !T.isIdentifier(p.name)) continue;
       this.paramKind.set(p.name.text, kind === 'response' ? RESPONSE : NOT_RESPONSE);
       if (kind === 'exception') this.paramDescription.set(p.name.text, `the exception (\`${p.name.text}\`)`);
     }
@@ -191,59 +192,59 @@ class Summarizer {
    */
   private prescan(): void {
     const visit = (node: ts.Node): void => {
-      if (ts.isVariableDeclaration(node) && node.initializer) {
-        if (ts.isIdentifier(node.name) && this.isNextRef(node.initializer, true)) this.aliases.add(node.name.text);
+      if (T.isVariableDeclaration(node) && node.initializer) {
+        if (T.isIdentifier(node.name) && this.isNextRef(node.initializer, true)) this.aliases.add(node.name.text);
         // `const { getResponse } = this`
-        if (ts.isObjectBindingPattern(node.name) && stripParens(node.initializer).kind === ts.SyntaxKind.ThisKeyword) {
+        if (T.isObjectBindingPattern(node.name) && stripParens(node.initializer).kind === T.SyntaxKind.ThisKeyword) {
           for (const el of node.name.elements) {
-            const prop = el.propertyName && ts.isIdentifier(el.propertyName) ? el.propertyName.text : ts.isIdentifier(el.name) ? el.name.text : undefined;
-            if (prop && this.options.next.members.has(prop) && ts.isIdentifier(el.name)) {
+            const prop = el.propertyName && T.isIdentifier(el.propertyName) ? el.propertyName.text : T.isIdentifier(el.name) ? el.name.text : undefined;
+            if (prop && this.options.next.members.has(prop) && T.isIdentifier(el.name)) {
               this.aliases.add(el.name.text);
               this.nextMembersUsed.add(prop);
             }
           }
         }
       }
-      if (ts.isIdentifier(node) && isReadReference(node)) this.readCounts.set(node.text, (this.readCounts.get(node.text) ?? 0) + 1);
-      ts.forEachChild(node, visit);
+      if (T.isIdentifier(node) && isReadReference(node)) this.readCounts.set(node.text, (this.readCounts.get(node.text) ?? 0) + 1);
+      T.forEachChild(node, visit);
     };
     const nestedReads = (node: ts.Node, inside: boolean): void => {
-      if (inside && ts.isIdentifier(node) && isReadReference(node)) this.readInNested.add(node.text);
-      ts.forEachChild(node, (child) => nestedReads(child, inside || isFunctionLike(child)));
+      if (inside && T.isIdentifier(node) && isReadReference(node)) this.readInNested.add(node.text);
+      T.forEachChild(node, (child) => nestedReads(child, inside || isFunctionLike(child)));
     };
     if (this.fn.body) nestedReads(this.fn.body, false);
     if (this.fn.body) visit(this.fn.body);
     const nested = (node: ts.Node, inside: boolean): void => {
-      if (inside && ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
+      if (inside && T.isBinaryExpression(node) && node.operatorToken.kind >= T.SyntaxKind.FirstAssignment && node.operatorToken.kind <= T.SyntaxKind.LastAssignment) {
         for (const name of assignedNames(node.left)) this.escaped.add(name);
       }
-      if (inside && (ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) && ts.isIdentifier(node.operand)) this.escaped.add(node.operand.text);
-      ts.forEachChild(node, (child) => nested(child, inside || isFunctionLike(child)));
+      if (inside && (T.isPrefixUnaryExpression(node) || T.isPostfixUnaryExpression(node)) && T.isIdentifier(node.operand)) this.escaped.add(node.operand.text);
+      T.forEachChild(node, (child) => nested(child, inside || isFunctionLike(child)));
     };
     if (this.fn.body) nested(this.fn.body, false);
-    const ownName = this.fn.name && ts.isIdentifier(this.fn.name) ? this.fn.name.text : undefined;
+    const ownName = this.fn.name && T.isIdentifier(this.fn.name) ? this.fn.name.text : undefined;
     const refs = (node: ts.Node): void => {
       // `super.call(request)` runs the base class's handler, which may call the next layer: the
       // handler does not provably skip it (its value stays unknown, its calls uncounted).
       if (
         ownName !== undefined &&
-        ts.isCallExpression(node) &&
-        ts.isPropertyAccessExpression(node.expression) &&
-        node.expression.expression.kind === ts.SyntaxKind.SuperKeyword &&
+        T.isCallExpression(node) &&
+        T.isPropertyAccessExpression(node.expression) &&
+        node.expression.expression.kind === T.SyntaxKind.SuperKeyword &&
         node.expression.name.text === ownName
       ) {
         this.nextReferenced = true;
       }
-      if (ts.isExpression(node) && this.isNextRef(node, false)) {
+      if (T.isExpression(node) && this.isNextRef(node, false)) {
         this.nextReferenced = true;
         const parent = node.parent;
-        if (parent && ts.isCallExpression(parent) && parent.expression === node) this.nextCallSites.push(rangeOf(parent, this.sf));
-        else if (parent && ts.isPropertyAccessExpression(parent) && parent.expression === node && (parent.name.text === 'call' || parent.name.text === 'apply') && ts.isCallExpression(parent.parent) && parent.parent.expression === parent) {
+        if (parent && T.isCallExpression(parent) && parent.expression === node) this.nextCallSites.push(rangeOf(parent, this.sf));
+        else if (parent && T.isPropertyAccessExpression(parent) && parent.expression === node && (parent.name.text === 'call' || parent.name.text === 'apply') && T.isCallExpression(parent.parent) && parent.parent.expression === parent) {
           this.nextCallSites.push(rangeOf(parent.parent, this.sf));
         }
         return;
       }
-      ts.forEachChild(node, refs);
+      T.forEachChild(node, refs);
     };
     if (this.fn.body) refs(this.fn.body);
   }
@@ -251,10 +252,10 @@ class Summarizer {
   /** Whether an expression denotes the next layer itself (not a call of it). */
   private isNextRef(expr: ts.Expression, forAlias: boolean): boolean {
     const e = stripParens(expr);
-    if (ts.isIdentifier(e)) return this.options.next.identifiers.has(e.text) || this.aliases.has(e.text);
-    if (ts.isPropertyAccessExpression(e)) {
-      if (e.expression.kind === ts.SyntaxKind.ThisKeyword) {
-        const name = ts.isPrivateIdentifier(e.name) ? e.name.text : e.name.text;
+    if (T.isIdentifier(e)) return this.options.next.identifiers.has(e.text) || this.aliases.has(e.text);
+    if (T.isPropertyAccessExpression(e)) {
+      if (e.expression.kind === T.SyntaxKind.ThisKeyword) {
+        const name = T.isPrivateIdentifier(e.name) ? e.name.text : e.name.text;
         if (this.options.next.members.has(name)) {
           this.nextMembersUsed.add(name);
           return true;
@@ -264,7 +265,7 @@ class Summarizer {
       // `this.getResponse.bind(this)` aliases the next layer.
       if (forAlias && e.name.text === 'bind') return this.isNextRef(e.expression, false);
     }
-    if (forAlias && ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === 'bind') {
+    if (forAlias && T.isCallExpression(e) && T.isPropertyAccessExpression(e.expression) && e.expression.name.text === 'bind') {
       return this.isNextRef(e.expression.expression, false);
     }
     return false;
@@ -274,7 +275,7 @@ class Summarizer {
   private isNextCall(e: ts.CallExpression): boolean {
     if (this.isNextRef(e.expression, false)) return true;
     const callee = stripParens(e.expression);
-    return ts.isPropertyAccessExpression(callee) && (callee.name.text === 'call' || callee.name.text === 'apply') && this.isNextRef(callee.expression, false);
+    return T.isPropertyAccessExpression(callee) && (callee.name.text === 'call' || callee.name.text === 'apply') && this.isNextRef(callee.expression, false);
   }
 
   run(): FunctionSummary {
@@ -282,7 +283,7 @@ class Summarizer {
     const entry: State = { reachable: true, calls: CALLS_0, vars: new Map(), dropped: false, nextVar: undefined };
     for (const [name, kind] of this.paramKind) entry.vars.set(name, kind);
     let end: State;
-    if (fn.body && ts.isBlock(fn.body)) {
+    if (fn.body && T.isBlock(fn.body)) {
       end = this.block(fn.body.statements, entry);
       if (end.reachable) {
         const close = fn.body.getEnd() - 1;
@@ -336,7 +337,7 @@ class Summarizer {
     const node = r.node;
     let range: Range;
     if (r.kind === 'implicit') range = { start: node.getEnd() - 1, end: node.getEnd() };
-    else if (ts.isReturnStatement(node) || ts.isThrowStatement(node)) range = rangeOf(node, this.sf);
+    else if (T.isReturnStatement(node) || T.isThrowStatement(node)) range = rangeOf(node, this.sf);
     else range = rangeOf(node, this.sf);
     const value: ValueKind[] = r.kind === 'throw' ? [] : KIND_NAMES.filter(([bit]) => r.value & bit).map(([, name]) => name);
     const calls: Array<0 | 1 | 2> = [];
@@ -372,9 +373,9 @@ class Summarizer {
   private describe(e: ts.Expression | undefined): string | undefined {
     if (!e) return undefined;
     const inner = stripParens(e);
-    if (ts.isIdentifier(inner)) return this.paramDescription.get(inner.text);
-    if (inner.kind === ts.SyntaxKind.TrueKeyword || inner.kind === ts.SyntaxKind.FalseKeyword || ts.isNumericLiteral(inner)) return `\`${inner.getText(this.sf)}\``;
-    if (ts.isStringLiteral(inner) || ts.isNoSubstitutionTemplateLiteral(inner) || ts.isTemplateExpression(inner)) return 'a string';
+    if (T.isIdentifier(inner)) return this.paramDescription.get(inner.text);
+    if (inner.kind === T.SyntaxKind.TrueKeyword || inner.kind === T.SyntaxKind.FalseKeyword || T.isNumericLiteral(inner)) return `\`${inner.getText(this.sf)}\``;
+    if (T.isStringLiteral(inner) || T.isNoSubstitutionTemplateLiteral(inner) || T.isTemplateExpression(inner)) return 'a string';
     return undefined;
   }
 
@@ -399,28 +400,28 @@ class Summarizer {
     this.pendingLabels = [];
     const s = copy(input);
     switch (st.kind) {
-      case ts.SyntaxKind.Block: {
+      case T.SyntaxKind.Block: {
         const out = this.block((st as ts.Block).statements, s);
         return out.reachable ? this.leaveScope((st as ts.Block).statements, input, out) : out;
       }
-      case ts.SyntaxKind.VariableStatement:
+      case T.SyntaxKind.VariableStatement:
         for (const decl of (st as ts.VariableStatement).declarationList.declarations) this.declaration(decl, s);
         return s;
-      case ts.SyntaxKind.ExpressionStatement: {
+      case T.SyntaxKind.ExpressionStatement: {
         const e = (st as ts.ExpressionStatement).expression;
         const value = this.expr(e, s);
         // A next-layer result computed as a statement of its own is dropped on the spot.
         if (value & (NEXT | NEXT_PROMISE) && this.isBareNextCall(e)) s.dropped = true;
         return s;
       }
-      case ts.SyntaxKind.IfStatement: {
+      case T.SyntaxKind.IfStatement: {
         const ifs = st as ts.IfStatement;
         this.expr(ifs.expression, s);
         const thenOut = this.statement(ifs.thenStatement, copy(s));
         const elseOut = ifs.elseStatement ? this.statement(ifs.elseStatement, copy(s)) : s;
         return join(thenOut, elseOut);
       }
-      case ts.SyntaxKind.ReturnStatement: {
+      case T.SyntaxKind.ReturnStatement: {
         const ret = st as ts.ReturnStatement;
         const value = ret.expression ? this.expr(ret.expression, s) : NOTHING;
         if (ret.expression && value & (NEXT | NEXT_PROMISE)) s.dropped = false;
@@ -438,21 +439,21 @@ class Summarizer {
         if (top) top.catchEntry = join(top.catchEntry, s);
         return UNREACHABLE;
       }
-      case ts.SyntaxKind.ThrowStatement: {
+      case T.SyntaxKind.ThrowStatement: {
         this.expr((st as ts.ThrowStatement).expression, s);
         const catching = [...this.tries].reverse().find((t) => t.catches);
         if (catching) catching.catchEntry = join(catching.catchEntry, s);
         else this.recordExit({ node: st, kind: 'throw', value: 0, calls: s.calls, dropped: s.dropped });
         return UNREACHABLE;
       }
-      case ts.SyntaxKind.TryStatement:
+      case T.SyntaxKind.TryStatement:
         return this.tryStatement(st as ts.TryStatement, s);
-      case ts.SyntaxKind.SwitchStatement:
+      case T.SyntaxKind.SwitchStatement:
         return this.switchStatement(st as ts.SwitchStatement, s, labels);
-      case ts.SyntaxKind.LabeledStatement: {
+      case T.SyntaxKind.LabeledStatement: {
         const labeled = st as ts.LabeledStatement;
         const inner = labeled.statement;
-        if (isLoop(inner) || ts.isSwitchStatement(inner)) {
+        if (isLoop(inner) || T.isSwitchStatement(inner)) {
           this.pendingLabels = [...labels, labeled.label.text];
           return this.statement(inner, s);
         }
@@ -462,10 +463,10 @@ class Summarizer {
         this.targets.pop();
         return join(out, target.breaks);
       }
-      case ts.SyntaxKind.BreakStatement:
-      case ts.SyntaxKind.ContinueStatement: {
+      case T.SyntaxKind.BreakStatement:
+      case T.SyntaxKind.ContinueStatement: {
         const jump = st as ts.BreakOrContinueStatement;
-        const isBreak = st.kind === ts.SyntaxKind.BreakStatement;
+        const isBreak = st.kind === T.SyntaxKind.BreakStatement;
         const target = this.findTarget(jump.label?.text, isBreak);
         if (target) {
           if (isBreak) target.breaks = join(target.breaks, s);
@@ -473,24 +474,24 @@ class Summarizer {
         }
         return UNREACHABLE;
       }
-      case ts.SyntaxKind.WhileStatement:
-      case ts.SyntaxKind.DoStatement:
-      case ts.SyntaxKind.ForStatement:
-      case ts.SyntaxKind.ForInStatement:
-      case ts.SyntaxKind.ForOfStatement:
+      case T.SyntaxKind.WhileStatement:
+      case T.SyntaxKind.DoStatement:
+      case T.SyntaxKind.ForStatement:
+      case T.SyntaxKind.ForInStatement:
+      case T.SyntaxKind.ForOfStatement:
         return this.loop(st as ts.IterationStatement, s, labels);
-      case ts.SyntaxKind.FunctionDeclaration:
-      case ts.SyntaxKind.ClassDeclaration:
-      case ts.SyntaxKind.InterfaceDeclaration:
-      case ts.SyntaxKind.TypeAliasDeclaration:
-      case ts.SyntaxKind.EnumDeclaration:
-      case ts.SyntaxKind.EmptyStatement:
-      case ts.SyntaxKind.DebuggerStatement:
+      case T.SyntaxKind.FunctionDeclaration:
+      case T.SyntaxKind.ClassDeclaration:
+      case T.SyntaxKind.InterfaceDeclaration:
+      case T.SyntaxKind.TypeAliasDeclaration:
+      case T.SyntaxKind.EnumDeclaration:
+      case T.SyntaxKind.EmptyStatement:
+      case T.SyntaxKind.DebuggerStatement:
         return s;
       default:
         // Anything else (with, import declarations in odd places): evaluate its expressions generically.
-        ts.forEachChild(st, (child) => {
-          if (ts.isExpression(child)) this.expr(child, s);
+        T.forEachChild(st, (child) => {
+          if (T.isExpression(child)) this.expr(child, s);
         });
         return s;
     }
@@ -501,9 +502,9 @@ class Summarizer {
     const result = out;
     for (const st of statements) {
       const names: string[] = [];
-      if (ts.isVariableStatement(st) && st.declarationList.flags & ts.NodeFlags.BlockScoped) {
+      if (T.isVariableStatement(st) && st.declarationList.flags & T.NodeFlags.BlockScoped) {
         for (const d of st.declarationList.declarations) names.push(...boundNames(d.name));
-      } else if ((ts.isClassDeclaration(st) || ts.isFunctionDeclaration(st)) && st.name) names.push(st.name.text);
+      } else if ((T.isClassDeclaration(st) || T.isFunctionDeclaration(st)) && st.name) names.push(st.name.text);
       for (const name of names) {
         const before = outer.vars.get(name);
         if (before === undefined) result.vars.delete(name);
@@ -516,9 +517,9 @@ class Summarizer {
 
   private isBareNextCall(e: ts.Expression): boolean {
     let inner = stripParens(e);
-    if (ts.isAwaitExpression(inner)) inner = stripParens(inner.expression);
-    if (ts.isVoidExpression(inner)) return false;
-    return ts.isCallExpression(inner) && this.isNextCall(inner);
+    if (T.isAwaitExpression(inner)) inner = stripParens(inner.expression);
+    if (T.isVoidExpression(inner)) return false;
+    return T.isCallExpression(inner) && this.isNextCall(inner);
   }
 
   private findTarget(label: string | undefined, isBreak: boolean): JumpTarget | undefined {
@@ -533,7 +534,7 @@ class Summarizer {
 
   private declaration(decl: ts.VariableDeclaration, s: State): void {
     const value = decl.initializer ? this.expr(decl.initializer, s) : NOTHING;
-    if (ts.isIdentifier(decl.name)) {
+    if (T.isIdentifier(decl.name)) {
       this.assign(decl.name.text, value, s, decl.initializer);
     } else {
       for (const name of boundNames(decl.name)) s.vars.set(name, UNKNOWN);
@@ -580,7 +581,7 @@ class Summarizer {
     let hasDefault = false;
     for (const clause of st.caseBlock.clauses) {
       const entry = copy(s);
-      if (ts.isCaseClause(clause)) this.expr(clause.expression, entry);
+      if (T.isCaseClause(clause)) this.expr(clause.expression, entry);
       else hasDefault = true;
       fallthrough = this.block(clause.statements, join(entry, fallthrough));
     }
@@ -591,23 +592,23 @@ class Summarizer {
   }
 
   private loop(st: ts.IterationStatement, s: State, labels: string[]): State {
-    if (ts.isForStatement(st) && st.initializer) {
-      if (ts.isVariableDeclarationList(st.initializer)) for (const d of st.initializer.declarations) this.declaration(d, s);
+    if (T.isForStatement(st) && st.initializer) {
+      if (T.isVariableDeclarationList(st.initializer)) for (const d of st.initializer.declarations) this.declaration(d, s);
       else this.expr(st.initializer, s);
     }
-    if (ts.isForOfStatement(st) || ts.isForInStatement(st)) {
+    if (T.isForOfStatement(st) || T.isForInStatement(st)) {
       this.expr(st.expression, s);
     }
-    const isDo = ts.isDoStatement(st);
+    const isDo = T.isDoStatement(st);
     let head = s;
     let exitState: State = UNREACHABLE;
     for (let iteration = 0; iteration < 6; iteration++) {
       const target: JumpTarget = { labels, isLoop: true, isSwitch: false, breaks: UNREACHABLE, continues: UNREACHABLE };
       const bodyIn = copy(head);
-      if (ts.isWhileStatement(st)) this.expr(st.expression, bodyIn);
-      if (ts.isForStatement(st) && st.condition) this.expr(st.condition, bodyIn);
-      if (ts.isForOfStatement(st) || ts.isForInStatement(st)) {
-        if (ts.isVariableDeclarationList(st.initializer)) {
+      if (T.isWhileStatement(st)) this.expr(st.expression, bodyIn);
+      if (T.isForStatement(st) && st.condition) this.expr(st.condition, bodyIn);
+      if (T.isForOfStatement(st) || T.isForInStatement(st)) {
+        if (T.isVariableDeclarationList(st.initializer)) {
           for (const d of st.initializer.declarations) for (const name of boundNames(d.name)) bodyIn.vars.set(name, UNKNOWN);
         }
       }
@@ -616,7 +617,7 @@ class Summarizer {
       this.targets.pop();
       bodyOut = join(bodyOut, target.continues);
       if (isDo) this.expr((st as ts.DoStatement).expression, bodyOut);
-      if (ts.isForStatement(st) && st.incrementor && bodyOut.reachable) this.expr(st.incrementor, bodyOut);
+      if (T.isForStatement(st) && st.incrementor && bodyOut.reachable) this.expr(st.incrementor, bodyOut);
       // A loop whose condition is `true` leaves only through break (or return/throw).
       const infinite = isAlwaysTrue(st);
       exitState = join(isDo || infinite ? UNREACHABLE : head, target.breaks);
@@ -638,28 +639,28 @@ class Summarizer {
   private expr(node: ts.Expression, s: State): number {
     const e = node;
     switch (e.kind) {
-      case ts.SyntaxKind.ParenthesizedExpression:
-      case ts.SyntaxKind.AsExpression:
-      case ts.SyntaxKind.SatisfiesExpression:
-      case ts.SyntaxKind.NonNullExpression:
-      case ts.SyntaxKind.TypeAssertionExpression:
+      case T.SyntaxKind.ParenthesizedExpression:
+      case T.SyntaxKind.AsExpression:
+      case T.SyntaxKind.SatisfiesExpression:
+      case T.SyntaxKind.NonNullExpression:
+      case T.SyntaxKind.TypeAssertionExpression:
         return this.expr((e as ts.ParenthesizedExpression).expression, s);
-      case ts.SyntaxKind.NullKeyword:
+      case T.SyntaxKind.NullKeyword:
         return NOTHING;
-      case ts.SyntaxKind.TrueKeyword:
-      case ts.SyntaxKind.FalseKeyword:
-      case ts.SyntaxKind.NumericLiteral:
-      case ts.SyntaxKind.BigIntLiteral:
-      case ts.SyntaxKind.StringLiteral:
-      case ts.SyntaxKind.NoSubstitutionTemplateLiteral:
+      case T.SyntaxKind.TrueKeyword:
+      case T.SyntaxKind.FalseKeyword:
+      case T.SyntaxKind.NumericLiteral:
+      case T.SyntaxKind.BigIntLiteral:
+      case T.SyntaxKind.StringLiteral:
+      case T.SyntaxKind.NoSubstitutionTemplateLiteral:
         return NOT_RESPONSE;
-      case ts.SyntaxKind.TemplateExpression:
+      case T.SyntaxKind.TemplateExpression:
         for (const span of (e as ts.TemplateExpression).templateSpans) this.expr(span.expression, s);
         return NOT_RESPONSE;
-      case ts.SyntaxKind.VoidExpression:
+      case T.SyntaxKind.VoidExpression:
         this.expr((e as ts.VoidExpression).expression, s);
         return NOTHING;
-      case ts.SyntaxKind.Identifier: {
+      case T.SyntaxKind.Identifier: {
         const name = (e as ts.Identifier).text;
         if (name === 'undefined' && !s.vars.has(name)) return NOTHING;
         if (this.escaped.has(name)) return UNKNOWN;
@@ -668,11 +669,11 @@ class Summarizer {
         if (value & (NEXT | NEXT_PROMISE)) s.dropped = false;
         return value;
       }
-      case ts.SyntaxKind.AwaitExpression: {
+      case T.SyntaxKind.AwaitExpression: {
         const inner = this.expr((e as ts.AwaitExpression).expression, s);
         return inner & NEXT_PROMISE ? (inner & ~NEXT_PROMISE) | NEXT : inner;
       }
-      case ts.SyntaxKind.ConditionalExpression: {
+      case T.SyntaxKind.ConditionalExpression: {
         const c = e as ts.ConditionalExpression;
         this.expr(c.condition, s);
         const a = copy(s);
@@ -683,43 +684,43 @@ class Summarizer {
         Object.assign(s, joined);
         return va | vb;
       }
-      case ts.SyntaxKind.BinaryExpression:
+      case T.SyntaxKind.BinaryExpression:
         return this.binary(e as ts.BinaryExpression, s);
-      case ts.SyntaxKind.CallExpression:
+      case T.SyntaxKind.CallExpression:
         return this.call(e as ts.CallExpression, s);
-      case ts.SyntaxKind.NewExpression: {
+      case T.SyntaxKind.NewExpression: {
         const n = e as ts.NewExpression;
         this.expr(n.expression, s);
         for (const arg of n.arguments ?? []) this.use(this.expr(arg, s), s);
         return endsWithResponse(n.expression) ? RESPONSE : UNKNOWN;
       }
-      case ts.SyntaxKind.PropertyAccessExpression:
-      case ts.SyntaxKind.ElementAccessExpression:
+      case T.SyntaxKind.PropertyAccessExpression:
+      case T.SyntaxKind.ElementAccessExpression:
         return this.access(e as ts.PropertyAccessExpression | ts.ElementAccessExpression, s, 'read');
-      case ts.SyntaxKind.ArrowFunction:
-      case ts.SyntaxKind.FunctionExpression:
-      case ts.SyntaxKind.ClassExpression:
+      case T.SyntaxKind.ArrowFunction:
+      case T.SyntaxKind.FunctionExpression:
+      case T.SyntaxKind.ClassExpression:
         // Nested functions run at unknown times: their returns are not this function's exits.
         return UNKNOWN;
-      case ts.SyntaxKind.PrefixUnaryExpression:
-      case ts.SyntaxKind.PostfixUnaryExpression: {
+      case T.SyntaxKind.PrefixUnaryExpression:
+      case T.SyntaxKind.PostfixUnaryExpression: {
         const operand = (e as ts.PrefixUnaryExpression).operand;
         this.expr(operand, s);
-        if (ts.isIdentifier(operand) && (e as ts.PrefixUnaryExpression).operator !== ts.SyntaxKind.ExclamationToken) s.vars.delete(operand.text);
+        if (T.isIdentifier(operand) && (e as ts.PrefixUnaryExpression).operator !== T.SyntaxKind.ExclamationToken) s.vars.delete(operand.text);
         return NOT_RESPONSE;
       }
-      case ts.SyntaxKind.TypeOfExpression:
+      case T.SyntaxKind.TypeOfExpression:
         this.expr((e as ts.TypeOfExpression).expression, s);
         return NOT_RESPONSE;
-      case ts.SyntaxKind.DeleteExpression:
+      case T.SyntaxKind.DeleteExpression:
         this.expr((e as ts.DeleteExpression).expression, s);
         return NOT_RESPONSE;
       default: {
         // Array and object literals, spreads, yields, tagged templates...: evaluate the parts.
-        ts.forEachChild(e, (child) => {
-          if (ts.isExpression(child)) this.use(this.expr(child, s), s);
-          else if (ts.isPropertyAssignment(child) || ts.isSpreadAssignment(child) || ts.isShorthandPropertyAssignment(child)) {
-            const init = ts.isPropertyAssignment(child) ? child.initializer : ts.isSpreadAssignment(child) ? child.expression : child.name;
+        T.forEachChild(e, (child) => {
+          if (T.isExpression(child)) this.use(this.expr(child, s), s);
+          else if (T.isPropertyAssignment(child) || T.isSpreadAssignment(child) || T.isShorthandPropertyAssignment(child)) {
+            const init = T.isPropertyAssignment(child) ? child.initializer : T.isSpreadAssignment(child) ? child.expression : child.name;
             this.use(this.expr(init, s), s);
           }
         });
@@ -735,49 +736,49 @@ class Summarizer {
 
   private binary(b: ts.BinaryExpression, s: State): number {
     const op = b.operatorToken.kind;
-    if (op === ts.SyntaxKind.EqualsToken) {
+    if (op === T.SyntaxKind.EqualsToken) {
       const value = this.expr(b.right, s);
       const left = stripParens(b.left);
-      if (ts.isIdentifier(left)) this.assign(left.text, value, s, b.right);
+      if (T.isIdentifier(left)) this.assign(left.text, value, s, b.right);
       else {
         this.use(value, s);
-        if (ts.isPropertyAccessExpression(left) || ts.isElementAccessExpression(left)) this.access(left, s, 'write');
-        else if (ts.isArrayLiteralExpression(left) || ts.isObjectLiteralExpression(left)) {
+        if (T.isPropertyAccessExpression(left) || T.isElementAccessExpression(left)) this.access(left, s, 'write');
+        else if (T.isArrayLiteralExpression(left) || T.isObjectLiteralExpression(left)) {
           for (const name of assignedNames(left)) s.vars.set(name, UNKNOWN);
         }
       }
       return value;
     }
-    if (op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken || op === ts.SyntaxKind.QuestionQuestionToken) {
+    if (op === T.SyntaxKind.AmpersandAmpersandToken || op === T.SyntaxKind.BarBarToken || op === T.SyntaxKind.QuestionQuestionToken) {
       const left = this.expr(b.left, s);
       const rightState = copy(s);
       const right = this.expr(b.right, rightState);
       Object.assign(s, join(s, rightState));
       // `a && b` yields a falsy `a` or `b`; `a || b` a truthy `a` or `b`; `a ?? b` a non-null `a` or `b`.
-      if (op === ts.SyntaxKind.QuestionQuestionToken) return (left & ~NOTHING) | right;
+      if (op === T.SyntaxKind.QuestionQuestionToken) return (left & ~NOTHING) | right;
       return left | right;
     }
-    if (op >= ts.SyntaxKind.FirstCompoundAssignment && op <= ts.SyntaxKind.LastCompoundAssignment) {
+    if (op >= T.SyntaxKind.FirstCompoundAssignment && op <= T.SyntaxKind.LastCompoundAssignment) {
       this.expr(b.left, s);
       this.expr(b.right, s);
       const left = stripParens(b.left);
-      if (ts.isIdentifier(left)) s.vars.set(left.text, UNKNOWN);
+      if (T.isIdentifier(left)) s.vars.set(left.text, UNKNOWN);
       return UNKNOWN;
     }
-    if (op === ts.SyntaxKind.CommaToken) {
+    if (op === T.SyntaxKind.CommaToken) {
       this.expr(b.left, s);
       return this.expr(b.right, s);
     }
     this.use(this.expr(b.left, s), s);
     this.use(this.expr(b.right, s), s);
     // Comparisons and arithmetic: certainly not a response.
-    return op === ts.SyntaxKind.InstanceOfKeyword || op === ts.SyntaxKind.InKeyword || (op >= ts.SyntaxKind.FirstBinaryOperator && op <= ts.SyntaxKind.LastBinaryOperator) ? NOT_RESPONSE : UNKNOWN;
+    return op === T.SyntaxKind.InstanceOfKeyword || op === T.SyntaxKind.InKeyword || (op >= T.SyntaxKind.FirstBinaryOperator && op <= T.SyntaxKind.LastBinaryOperator) ? NOT_RESPONSE : UNKNOWN;
   }
 
   private call(c: ts.CallExpression, s: State): number {
     if (this.isNextCall(c)) {
       const callee = stripParens(c.expression);
-      if (ts.isPropertyAccessExpression(callee) && callee.expression.kind === ts.SyntaxKind.ThisKeyword) {
+      if (T.isPropertyAccessExpression(callee) && callee.expression.kind === T.SyntaxKind.ThisKeyword) {
         this.thisCalls.set(callee.getStart(this.sf), { name: callee.name.text, range: rangeOf(callee, this.sf) });
       }
       for (const arg of c.arguments) this.expr(arg, s);
@@ -785,35 +786,35 @@ class Summarizer {
       return this.options.next.promiseLike ? NEXT_PROMISE : NEXT;
     }
     const callee = stripParens(c.expression);
-    if (ts.isPropertyAccessExpression(callee)) {
+    if (T.isPropertyAccessExpression(callee)) {
       // Evaluate the object (request reads, un-awaited uses), not the method itself.
       this.access(callee, s, 'call');
-      if (callee.expression.kind === ts.SyntaxKind.ThisKeyword) {
+      if (callee.expression.kind === T.SyntaxKind.ThisKeyword) {
         this.thisCalls.set(callee.getStart(this.sf), { name: callee.name.text, range: rangeOf(callee, this.sf) });
       }
-    } else if (!ts.isIdentifier(callee)) this.expr(callee, s);
+    } else if (!T.isIdentifier(callee)) this.expr(callee, s);
     for (const arg of c.arguments) this.use(this.expr(arg, s), s);
-    if (ts.isPropertyAccessExpression(callee) && RESPONSE_FACTORY_METHODS.has(callee.name.text) && endsWithResponse(callee.expression)) return RESPONSE;
+    if (T.isPropertyAccessExpression(callee) && RESPONSE_FACTORY_METHODS.has(callee.name.text) && endsWithResponse(callee.expression)) return RESPONSE;
     return UNKNOWN;
   }
 
   /** A property access: request attribute reads/writes, and uses of an un-awaited next result. */
   private access(e: ts.PropertyAccessExpression | ts.ElementAccessExpression, s: State, how: 'read' | 'write' | 'call'): number {
     const object = stripParens(e.expression);
-    if (ts.isElementAccessExpression(e)) this.expr(e.argumentExpression, s);
-    const name = ts.isPropertyAccessExpression(e)
+    if (T.isElementAccessExpression(e)) this.expr(e.argumentExpression, s);
+    const name = T.isPropertyAccessExpression(e)
       ? e.name.text
-      : ts.isStringLiteral(e.argumentExpression) || ts.isNoSubstitutionTemplateLiteral(e.argumentExpression)
+      : T.isStringLiteral(e.argumentExpression) || T.isNoSubstitutionTemplateLiteral(e.argumentExpression)
         ? e.argumentExpression.text
         : undefined;
-    if (object.kind === ts.SyntaxKind.ThisKeyword) return UNKNOWN;
+    if (object.kind === T.SyntaxKind.ThisKeyword) return UNKNOWN;
     const objectValue = this.expr(object, s);
     if (objectValue & (NEXT | NEXT_PROMISE)) s.dropped = false;
     if (objectValue === NEXT_PROMISE && name !== undefined && !PROMISE_MEMBERS.has(name)) {
       const start = e.getStart(this.sf);
       this.unawaited.set(start, { range: rangeOf(e, this.sf), kind: how === 'write' ? 'write' : 'read', text: object.getText(this.sf) });
     }
-    if (ts.isIdentifier(object) && object.text === this.requestParam && name !== undefined && s.calls & CALLS_0 && s.vars.get(object.text) === NOT_RESPONSE) {
+    if (T.isIdentifier(object) && object.text === this.requestParam && name !== undefined && s.calls & CALLS_0 && s.vars.get(object.text) === NOT_RESPONSE) {
       const target = how === 'write' ? this.writes : this.reads;
       if (!target.has(name)) target.set(name, { attribute: name, range: rangeOf(e, this.sf) });
     }
@@ -824,31 +825,31 @@ class Summarizer {
 const PROMISE_MEMBERS = new Set(['then', 'catch', 'finally']);
 
 function isAsync(fn: ts.FunctionLikeDeclaration): boolean {
-  return (ts.getCombinedModifierFlags(fn as ts.Declaration) & ts.ModifierFlags.Async) !== 0 || !!fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
+  return (T.getCombinedModifierFlags(fn as ts.Declaration) & T.ModifierFlags.Async) !== 0 || !!fn.modifiers?.some((m) => m.kind === T.SyntaxKind.AsyncKeyword);
 }
 
 function isLoop(st: ts.Statement): boolean {
-  return ts.isWhileStatement(st) || ts.isDoStatement(st) || ts.isForStatement(st) || ts.isForInStatement(st) || ts.isForOfStatement(st);
+  return T.isWhileStatement(st) || T.isDoStatement(st) || T.isForStatement(st) || T.isForInStatement(st) || T.isForOfStatement(st);
 }
 
 function isAlwaysTrue(st: ts.IterationStatement): boolean {
-  if (ts.isForStatement(st)) return st.condition === undefined || st.condition.kind === ts.SyntaxKind.TrueKeyword;
-  if (ts.isWhileStatement(st) || ts.isDoStatement(st)) return stripParens(st.expression).kind === ts.SyntaxKind.TrueKeyword;
+  if (T.isForStatement(st)) return st.condition === undefined || st.condition.kind === T.SyntaxKind.TrueKeyword;
+  if (T.isWhileStatement(st) || T.isDoStatement(st)) return stripParens(st.expression).kind === T.SyntaxKind.TrueKeyword;
   return false;
 }
 
 function boundNames(name: ts.BindingName): string[] {
-  if (ts.isIdentifier(name)) return [name.text];
+  if (T.isIdentifier(name)) return [name.text];
   const out: string[] = [];
-  for (const el of name.elements) if (!ts.isOmittedExpression(el)) out.push(...boundNames(el.name));
+  for (const el of name.elements) if (!T.isOmittedExpression(el)) out.push(...boundNames(el.name));
   return out;
 }
 
 function assignedNames(pattern: ts.Expression): string[] {
   const out: string[] = [];
   const visit = (n: ts.Node): void => {
-    if (ts.isIdentifier(n)) out.push(n.text);
-    else ts.forEachChild(n, visit);
+    if (T.isIdentifier(n)) out.push(n.text);
+    else T.forEachChild(n, visit);
   };
   visit(pattern);
   return out;
@@ -858,11 +859,11 @@ function assignedNames(pattern: ts.Expression): string[] {
 function isReadReference(id: ts.Identifier): boolean {
   const p = id.parent;
   if (!p) return false;
-  if ((ts.isVariableDeclaration(p) || ts.isParameter(p) || ts.isBindingElement(p) || ts.isFunctionDeclaration(p) || ts.isClassDeclaration(p) || ts.isFunctionExpression(p)) && p.name === id) return false;
-  if ((ts.isPropertyAccessExpression(p) && p.name === id) || (ts.isPropertyAssignment(p) && p.name === id) || (ts.isMethodDeclaration(p) && p.name === id)) return false;
-  if (ts.isBinaryExpression(p) && p.left === id && p.operatorToken.kind === ts.SyntaxKind.EqualsToken) return false;
-  if (ts.isBindingElement(p) && p.propertyName === id) return false;
-  if (ts.isLabeledStatement(p) || ts.isBreakOrContinueStatement(p)) return false;
+  if ((T.isVariableDeclaration(p) || T.isParameter(p) || T.isBindingElement(p) || T.isFunctionDeclaration(p) || T.isClassDeclaration(p) || T.isFunctionExpression(p)) && p.name === id) return false;
+  if ((T.isPropertyAccessExpression(p) && p.name === id) || (T.isPropertyAssignment(p) && p.name === id) || (T.isMethodDeclaration(p) && p.name === id)) return false;
+  if (T.isBinaryExpression(p) && p.left === id && p.operatorToken.kind === T.SyntaxKind.EqualsToken) return false;
+  if (T.isBindingElement(p) && p.propertyName === id) return false;
+  if (T.isLabeledStatement(p) || T.isBreakOrContinueStatement(p)) return false;
   return true;
 }
 

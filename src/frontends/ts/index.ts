@@ -1,4 +1,5 @@
-import { ts } from 'ts-morph';
+import type { ts } from 'ts-morph';
+import { T } from './typescript.js';
 import type { FrontendOptions } from '../../config.js';
 import type { ExportFact, FileFacts, ImportFact, Range, SuppressionDirective } from '../../model.js';
 import { parseDirective } from '../../suppress.js';
@@ -11,15 +12,15 @@ function scriptKind(path: string): ts.ScriptKind {
   const ext = path.slice(path.lastIndexOf('.')).toLowerCase();
   switch (ext) {
     case '.tsx':
-      return ts.ScriptKind.TSX;
+      return T.ScriptKind.TSX;
     case '.jsx':
-      return ts.ScriptKind.JSX;
+      return T.ScriptKind.JSX;
     case '.js':
     case '.mjs':
     case '.cjs':
-      return ts.ScriptKind.JS;
+      return T.ScriptKind.JS;
     default:
-      return ts.ScriptKind.TS;
+      return T.ScriptKind.TS;
   }
 }
 
@@ -29,7 +30,7 @@ export function isJavaScriptPath(path: string): boolean {
 
 /** Parses one file with the TypeScript parser that ts-morph bundles. Throws RangeError on absurd nesting. */
 export function parse(path: string, text: string): ts.SourceFile {
-  return ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKind(path));
+  return T.createSourceFile(path, text, T.ScriptTarget.Latest, true, scriptKind(path));
 }
 
 function emptyFacts(path: string): FileFacts {
@@ -85,13 +86,13 @@ export function extractTypeScriptFacts(path: string, text: string, options: Fron
   const dormant = mode !== 'full' && !mightHoldMiddleware(text, options);
   if (dormant && mode === 'lazy') return { ...facts, dormant: true };
   try {
-    const sf = dormant ? ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false, scriptKind(path)) : parse(path, text);
+    const sf = dormant ? T.createSourceFile(path, text, T.ScriptTarget.Latest, false, scriptKind(path)) : parse(path, text);
     const syntax = (sf as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
-    const firstError = syntax.find((d) => d.category === ts.DiagnosticCategory.Error);
+    const firstError = syntax.find((d) => d.category === T.DiagnosticCategory.Error);
     if (firstError) {
       const start = firstError.start ?? 0;
       facts.fatal = {
-        message: `Parsing error: ${ts.flattenDiagnosticMessageText(firstError.messageText, '\n')}`,
+        message: `Parsing error: ${T.flattenDiagnosticMessageText(firstError.messageText, '\n')}`,
         range: { start, end: start + (firstError.length ?? 0) },
       };
       return facts;
@@ -121,7 +122,7 @@ function rangeOf(node: ts.Node, sf: ts.SourceFile): Range {
 }
 
 function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
-  return ts.canHaveModifiers(node) && !!ts.getModifiers(node)?.some((m) => m.kind === kind);
+  return T.canHaveModifiers(node) && !!T.getModifiers(node)?.some((m) => m.kind === kind);
 }
 
 /** Imports, exports and top-level declarations, including CommonJS `require` and `module.exports`. */
@@ -132,23 +133,23 @@ function collectModuleFacts(sf: ts.SourceFile, facts: FileFacts): void {
     facts.declarations[name] = rangeOf(node, sf);
   };
   for (const st of sf.statements) {
-    if (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier)) {
+    if (T.isImportDeclaration(st) && T.isStringLiteral(st.moduleSpecifier)) {
       const source = st.moduleSpecifier.text;
       const clause = st.importClause;
       if (!clause) continue;
       if (clause.name) imports.push({ local: clause.name.text, imported: 'default', source, range: rangeOf(clause.name, sf) });
       const bindings = clause.namedBindings;
-      if (bindings && ts.isNamespaceImport(bindings)) imports.push({ local: bindings.name.text, imported: '*', source, range: rangeOf(bindings, sf) });
-      if (bindings && ts.isNamedImports(bindings)) {
+      if (bindings && T.isNamespaceImport(bindings)) imports.push({ local: bindings.name.text, imported: '*', source, range: rangeOf(bindings, sf) });
+      if (bindings && T.isNamedImports(bindings)) {
         for (const el of bindings.elements) {
           imports.push({ local: el.name.text, imported: (el.propertyName ?? el.name).text, source, range: rangeOf(el, sf) });
         }
       }
-    } else if (ts.isExportDeclaration(st)) {
-      const source = st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier) ? st.moduleSpecifier.text : undefined;
+    } else if (T.isExportDeclaration(st)) {
+      const source = st.moduleSpecifier && T.isStringLiteral(st.moduleSpecifier) ? st.moduleSpecifier.text : undefined;
       if (!st.exportClause) {
         if (source) exports.push({ exported: '*', source });
-      } else if (ts.isNamespaceExport(st.exportClause)) {
+      } else if (T.isNamespaceExport(st.exportClause)) {
         if (source) exports.push({ exported: st.exportClause.name.text, source, imported: '*' });
       } else {
         for (const el of st.exportClause.elements) {
@@ -156,20 +157,20 @@ function collectModuleFacts(sf: ts.SourceFile, facts: FileFacts): void {
           exports.push(source ? { exported: el.name.text, source, imported: local } : { exported: el.name.text, local });
         }
       }
-    } else if (ts.isExportAssignment(st)) {
+    } else if (T.isExportAssignment(st)) {
       const e = st.expression;
-      exports.push(ts.isIdentifier(e) ? { exported: 'default', local: e.text } : { exported: 'default' });
-    } else if (ts.isClassDeclaration(st) || ts.isFunctionDeclaration(st)) {
+      exports.push(T.isIdentifier(e) ? { exported: 'default', local: e.text } : { exported: 'default' });
+    } else if (T.isClassDeclaration(st) || T.isFunctionDeclaration(st)) {
       const name = st.name?.text;
       if (name) declare(name, st);
-      if (hasModifier(st, ts.SyntaxKind.ExportKeyword)) {
-        if (hasModifier(st, ts.SyntaxKind.DefaultKeyword)) exports.push(name ? { exported: 'default', local: name } : { exported: 'default' });
+      if (hasModifier(st, T.SyntaxKind.ExportKeyword)) {
+        if (hasModifier(st, T.SyntaxKind.DefaultKeyword)) exports.push(name ? { exported: 'default', local: name } : { exported: 'default' });
         else if (name) exports.push({ exported: name, local: name });
       }
-    } else if (ts.isVariableStatement(st)) {
-      const exported = hasModifier(st, ts.SyntaxKind.ExportKeyword);
+    } else if (T.isVariableStatement(st)) {
+      const exported = hasModifier(st, T.SyntaxKind.ExportKeyword);
       for (const d of st.declarationList.declarations) {
-        if (!ts.isIdentifier(d.name)) continue;
+        if (!T.isIdentifier(d.name)) continue;
         declare(d.name.text, d);
         if (exported) exports.push({ exported: d.name.text, local: d.name.text });
         const init = d.initializer && unwrapAwait(d.initializer);
@@ -178,28 +179,28 @@ function collectModuleFacts(sf: ts.SourceFile, facts: FileFacts): void {
       }
       for (const d of st.declarationList.declarations) {
         const init = d.initializer && unwrapAwait(d.initializer);
-        if (ts.isObjectBindingPattern(d.name) && init && isRequire(init)) {
+        if (T.isObjectBindingPattern(d.name) && init && isRequire(init)) {
           for (const el of d.name.elements) {
-            if (!ts.isIdentifier(el.name)) continue;
-            const imported = el.propertyName && ts.isIdentifier(el.propertyName) ? el.propertyName.text : el.name.text;
+            if (!T.isIdentifier(el.name)) continue;
+            const imported = el.propertyName && T.isIdentifier(el.propertyName) ? el.propertyName.text : el.name.text;
             imports.push({ local: el.name.text, imported, source: requireSource(init), range: rangeOf(el, sf) });
           }
         }
       }
-    } else if (ts.isEnumDeclaration(st) || ts.isInterfaceDeclaration(st) || ts.isTypeAliasDeclaration(st)) {
+    } else if (T.isEnumDeclaration(st) || T.isInterfaceDeclaration(st) || T.isTypeAliasDeclaration(st)) {
       declare(st.name.text, st);
-    } else if (ts.isExpressionStatement(st) && ts.isBinaryExpression(st.expression) && st.expression.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+    } else if (T.isExpressionStatement(st) && T.isBinaryExpression(st.expression) && st.expression.operatorToken.kind === T.SyntaxKind.EqualsToken) {
       collectCommonJsExport(st.expression, exports);
     }
   }
 }
 
 function unwrapAwait(e: ts.Expression): ts.Expression {
-  return ts.isAwaitExpression(e) ? e.expression : e;
+  return T.isAwaitExpression(e) ? e.expression : e;
 }
 
 function isRequire(e: ts.Expression): e is ts.CallExpression {
-  return ts.isCallExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'require' && e.arguments.length === 1 && ts.isStringLiteral(e.arguments[0]!);
+  return T.isCallExpression(e) && T.isIdentifier(e.expression) && e.expression.text === 'require' && e.arguments.length === 1 && T.isStringLiteral(e.arguments[0]!);
 }
 
 function requireSource(e: ts.CallExpression): string {
@@ -211,17 +212,17 @@ function collectCommonJsExport(assign: ts.BinaryExpression, exports: ExportFact[
   const left = assign.left.getText().replace(/\s+/g, '');
   const right = assign.right;
   if (left === 'module.exports') {
-    if (ts.isIdentifier(right)) exports.push({ exported: 'default', local: right.text });
-    else if (ts.isObjectLiteralExpression(right)) {
+    if (T.isIdentifier(right)) exports.push({ exported: 'default', local: right.text });
+    else if (T.isObjectLiteralExpression(right)) {
       for (const p of right.properties) {
-        if (ts.isShorthandPropertyAssignment(p)) exports.push({ exported: p.name.text, local: p.name.text });
-        else if (ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && ts.isIdentifier(p.initializer)) exports.push({ exported: p.name.text, local: p.initializer.text });
+        if (T.isShorthandPropertyAssignment(p)) exports.push({ exported: p.name.text, local: p.name.text });
+        else if (T.isPropertyAssignment(p) && T.isIdentifier(p.name) && T.isIdentifier(p.initializer)) exports.push({ exported: p.name.text, local: p.initializer.text });
       }
     } else exports.push({ exported: 'default' });
     return;
   }
   const m = /^(?:module\.)?exports\.([A-Za-z_$][\w$]*)$/.exec(left);
-  if (m) exports.push(ts.isIdentifier(right) ? { exported: m[1]!, local: right.text } : { exported: m[1]! });
+  if (m) exports.push(T.isIdentifier(right) ? { exported: m[1]!, local: right.text } : { exported: m[1]! });
 }
 
 /** Suppression comments that concern onionlint (cheap: only files that mention a directive are walked). */
@@ -234,17 +235,17 @@ function collectDirectives(sf: ts.SourceFile, text: string): SuppressionDirectiv
       if (seen.has(r.pos)) continue;
       seen.add(r.pos);
       const raw = text.slice(r.pos, r.end);
-      const body = r.kind === ts.SyntaxKind.SingleLineCommentTrivia ? raw.slice(2) : raw.slice(2, -2);
+      const body = r.kind === T.SyntaxKind.SingleLineCommentTrivia ? raw.slice(2) : raw.slice(2, -2);
       const directive = parseDirective(body, { start: r.pos, end: r.end });
       if (directive) out.push(directive);
     }
   };
   const visit = (node: ts.Node): void => {
-    take(ts.getLeadingCommentRanges(text, node.pos));
-    take(ts.getTrailingCommentRanges(text, node.end));
-    ts.forEachChild(node, visit);
+    take(T.getLeadingCommentRanges(text, node.pos));
+    take(T.getTrailingCommentRanges(text, node.end));
+    T.forEachChild(node, visit);
   };
   visit(sf);
-  take(ts.getLeadingCommentRanges(text, sf.endOfFileToken.pos));
+  take(T.getLeadingCommentRanges(text, sf.endOfFileToken.pos));
   return out.sort((a, b) => a.range.start - b.range.start);
 }

@@ -1,4 +1,5 @@
-import { ts } from 'ts-morph';
+import type { ts } from 'ts-morph';
+import { T } from './typescript.js';
 import type { FrontendOptions } from '../../config.js';
 import type { Range, StackEntryFact, StackFact } from '../../model.js';
 
@@ -27,17 +28,17 @@ function rangeOf(node: ts.Node, sf: ts.SourceFile): Range {
 function unwrap(e: ts.Expression): ts.Expression {
   let cur = e;
   for (;;) {
-    if (ts.isParenthesizedExpression(cur) || ts.isAsExpression(cur) || ts.isSatisfiesExpression(cur) || ts.isNonNullExpression(cur) || ts.isTypeAssertionExpression(cur)) cur = cur.expression;
+    if (T.isParenthesizedExpression(cur) || T.isAsExpression(cur) || T.isSatisfiesExpression(cur) || T.isNonNullExpression(cur) || T.isTypeAssertionExpression(cur)) cur = cur.expression;
     // Object.freeze([...]) keeps the list as it is.
-    else if (ts.isCallExpression(cur) && cur.arguments.length === 1 && dotted(cur.expression) === 'Object.freeze') cur = cur.arguments[0]!;
+    else if (T.isCallExpression(cur) && cur.arguments.length === 1 && dotted(cur.expression) === 'Object.freeze') cur = cur.arguments[0]!;
     else return cur;
   }
 }
 
 /** `a.b.C` for identifiers and member chains of identifiers, else undefined. */
 function dotted(e: ts.Expression): string | undefined {
-  if (ts.isIdentifier(e)) return e.text;
-  if (ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.name)) {
+  if (T.isIdentifier(e)) return e.text;
+  if (T.isPropertyAccessExpression(e) && T.isIdentifier(e.name)) {
     const head = dotted(e.expression);
     return head === undefined ? undefined : `${head}.${e.name.text}`;
   }
@@ -72,11 +73,11 @@ export function extractStacks(sf: ts.SourceFile, options: FrontendOptions): Sett
       ...(condition ? { condition } : {}),
       ...(arrayRange ? { arrayRange } : {}),
     });
-    if (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e)) return [base('string', e.text)];
-    if (ts.isSpreadElement(e)) return spread(e.expression, self, condition, rangeOf(e, sf));
+    if (T.isStringLiteral(e) || T.isNoSubstitutionTemplateLiteral(e)) return [base('string', e.text)];
+    if (T.isSpreadElement(e)) return spread(e.expression, self, condition, rangeOf(e, sf));
     const name = dotted(e);
     if (name !== undefined) return [base('reference', name)];
-    if (ts.isCallExpression(e)) {
+    if (T.isCallExpression(e)) {
       const callee = dotted(unwrap(e.expression));
       if (callee !== undefined) return [base('call', callee)];
     }
@@ -92,11 +93,11 @@ export function extractStacks(sf: ts.SourceFile, options: FrontendOptions): Sett
       if (local) return local.entries.map((x) => (condition && !x.condition ? { ...x, condition } : { ...x }));
       return [{ kind: 'spread', value: name, range, ...(condition ? { condition } : {}) }];
     }
-    if (ts.isConditionalExpression(e)) {
+    if (T.isConditionalExpression(e)) {
       const id = ++conditionIds;
       return [...(listOf(e.whenTrue, self, { id, branch: 0 }) ?? unknownEntry(e.whenTrue, { id, branch: 0 })), ...(listOf(e.whenFalse, self, { id, branch: 1 }) ?? unknownEntry(e.whenFalse, { id, branch: 1 }))];
     }
-    if (ts.isBinaryExpression(e) && (e.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken || e.operatorToken.kind === ts.SyntaxKind.BarBarToken || e.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken)) {
+    if (T.isBinaryExpression(e) && (e.operatorToken.kind === T.SyntaxKind.AmpersandAmpersandToken || e.operatorToken.kind === T.SyntaxKind.BarBarToken || e.operatorToken.kind === T.SyntaxKind.QuestionQuestionToken)) {
       const id = ++conditionIds;
       return listOf(e.right, self, { id, branch: 0 }) ?? unknownEntry(e.right, { id, branch: 0 });
     }
@@ -110,23 +111,23 @@ export function extractStacks(sf: ts.SourceFile, options: FrontendOptions): Sett
   /** The entries of a list-valued expression, or undefined when it is not recognisably a list. */
   const listOf = (expr: ts.Expression, self: string, condition?: StackEntryFact['condition']): StackEntryFact[] | undefined => {
     const e = unwrap(expr);
-    if (ts.isArrayLiteralExpression(e)) {
+    if (T.isArrayLiteralExpression(e)) {
       const arrayRange = rangeOf(e, sf);
       return e.elements.flatMap((el) => element(el, arrayRange, self, condition));
     }
     const name = dotted(e);
     if (name !== undefined) return spread(e, self, condition, rangeOf(e, sf));
     // A.concat(B, [C]) and [...].concat(...)
-    if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === 'concat') {
+    if (T.isCallExpression(e) && T.isPropertyAccessExpression(e.expression) && e.expression.name.text === 'concat') {
       const head = listOf(e.expression.expression, self, condition);
       if (!head) return undefined;
       const rest = e.arguments.flatMap((arg) => {
         const inner = unwrap(arg);
-        return ts.isArrayLiteralExpression(inner) || dotted(inner) !== undefined ? (listOf(inner, self, condition) ?? []) : element(inner, undefined, self, condition);
+        return T.isArrayLiteralExpression(inner) || dotted(inner) !== undefined ? (listOf(inner, self, condition) ?? []) : element(inner, undefined, self, condition);
       });
       return [...head, ...rest];
     }
-    if (ts.isConditionalExpression(e)) return spread(e, self, condition, rangeOf(e, sf));
+    if (T.isConditionalExpression(e)) return spread(e, self, condition, rangeOf(e, sf));
     return undefined;
   };
 
@@ -150,18 +151,18 @@ export function extractStacks(sf: ts.SourceFile, options: FrontendOptions): Sett
   /** A literal index, or `LIST.indexOf('x') [+ n]` evaluated against the list as it stands. */
   const indexOf = (expr: ts.Expression, list: ListState): number | undefined => {
     const e = unwrap(expr);
-    if (ts.isNumericLiteral(e)) return Number(e.text);
-    if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(e.operand)) return list.entries.length - Number(e.operand.text);
-    if (ts.isBinaryExpression(e) && (e.operatorToken.kind === ts.SyntaxKind.PlusToken || e.operatorToken.kind === ts.SyntaxKind.MinusToken)) {
+    if (T.isNumericLiteral(e)) return Number(e.text);
+    if (T.isPrefixUnaryExpression(e) && e.operator === T.SyntaxKind.MinusToken && T.isNumericLiteral(e.operand)) return list.entries.length - Number(e.operand.text);
+    if (T.isBinaryExpression(e) && (e.operatorToken.kind === T.SyntaxKind.PlusToken || e.operatorToken.kind === T.SyntaxKind.MinusToken)) {
       const left = indexOf(e.left, list);
       const right = unwrap(e.right);
-      if (left === undefined || left < 0 || !ts.isNumericLiteral(right)) return undefined;
-      return e.operatorToken.kind === ts.SyntaxKind.PlusToken ? left + Number(right.text) : left - Number(right.text);
+      if (left === undefined || left < 0 || !T.isNumericLiteral(right)) return undefined;
+      return e.operatorToken.kind === T.SyntaxKind.PlusToken ? left + Number(right.text) : left - Number(right.text);
     }
-    if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === 'indexOf' && dotted(e.expression.expression) === list.name) {
+    if (T.isCallExpression(e) && T.isPropertyAccessExpression(e.expression) && e.expression.name.text === 'indexOf' && dotted(e.expression.expression) === list.name) {
       const arg = e.arguments[0] && unwrap(e.arguments[0]);
       if (!arg) return undefined;
-      const wanted = ts.isStringLiteral(arg) ? arg.text : dotted(arg);
+      const wanted = T.isStringLiteral(arg) ? arg.text : dotted(arg);
       if (list.entries.some((x) => x.kind === 'spread' || x.kind === 'unknown')) return undefined;
       const found = list.entries.findIndex((x) => x.value === wanted);
       return found >= 0 ? found : -1;
@@ -170,7 +171,7 @@ export function extractStacks(sf: ts.SourceFile, options: FrontendOptions): Sett
   };
 
   const edit = (call: ts.CallExpression, condition: StackEntryFact['condition']): boolean => {
-    if (!ts.isPropertyAccessExpression(call.expression)) return false;
+    if (!T.isPropertyAccessExpression(call.expression)) return false;
     const listName = dotted(call.expression.expression);
     const method = call.expression.name.text;
     if (listName === undefined || !['push', 'unshift', 'splice'].includes(method)) return false;
@@ -183,7 +184,7 @@ export function extractStacks(sf: ts.SourceFile, options: FrontendOptions): Sett
       const [startArg, countArg, ...rest] = call.arguments;
       const start = startArg ? indexOf(startArg, list) : undefined;
       const count = countArg ? unwrap(countArg) : undefined;
-      const deleteCount = count && ts.isNumericLiteral(count) ? Number(count.text) : undefined;
+      const deleteCount = count && T.isNumericLiteral(count) ? Number(count.text) : undefined;
       const spreadsBefore = start !== undefined && list.entries.slice(0, Math.max(0, start)).some((x) => x.kind === 'spread' || x.kind === 'unknown');
       if (start !== undefined && start >= 0 && start <= list.entries.length && deleteCount !== undefined && !spreadsBefore && !condition) {
         list.entries.splice(start, deleteCount, ...items(rest));
@@ -197,34 +198,34 @@ export function extractStacks(sf: ts.SourceFile, options: FrontendOptions): Sett
   };
 
   const statement = (st: ts.Statement, condition: StackEntryFact['condition']): void => {
-    if (ts.isVariableStatement(st) && !condition) {
-      const exported = !!ts.getModifiers(st)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+    if (T.isVariableStatement(st) && !condition) {
+      const exported = !!T.getModifiers(st)?.some((m) => m.kind === T.SyntaxKind.ExportKeyword);
       for (const d of st.declarationList.declarations) {
-        if (ts.isIdentifier(d.name) && d.initializer) declare(d.name.text, d.initializer, d.name, d, exported);
+        if (T.isIdentifier(d.name) && d.initializer) declare(d.name.text, d.initializer, d.name, d, exported);
       }
       return;
     }
-    if (ts.isExportDeclaration(st) && st.exportClause && ts.isNamedExports(st.exportClause) && !st.moduleSpecifier) {
+    if (T.isExportDeclaration(st) && st.exportClause && T.isNamedExports(st.exportClause) && !st.moduleSpecifier) {
       for (const el of st.exportClause.elements) exportedNames.add((el.propertyName ?? el.name).text);
       return;
     }
-    if (ts.isIfStatement(st)) {
+    if (T.isIfStatement(st)) {
       const id = ++conditionIds;
       const branch = (s: ts.Statement | undefined, b: number) => {
         if (!s) return;
-        for (const inner of ts.isBlock(s) ? s.statements : [s]) statement(inner, { id, branch: b });
+        for (const inner of T.isBlock(s) ? s.statements : [s]) statement(inner, { id, branch: b });
       };
       branch(st.thenStatement, 0);
       branch(st.elseStatement, 1);
       return;
     }
-    if (!ts.isExpressionStatement(st)) return;
+    if (!T.isExpressionStatement(st)) return;
     const e = unwrap(st.expression);
-    if (ts.isCallExpression(e)) {
+    if (T.isCallExpression(e)) {
       edit(e, condition);
       return;
     }
-    if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+    if (T.isBinaryExpression(e) && e.operatorToken.kind === T.SyntaxKind.EqualsToken) {
       const left = dotted(unwrap(e.left));
       if (left === undefined) return;
       // module.exports.MIDDLEWARE = [...] / exports.MIDDLEWARE = [...]
@@ -263,14 +264,14 @@ export function extractStacks(sf: ts.SourceFile, options: FrontendOptions): Sett
 /** Top-level UPPER_CASE constants with a literal value (e.g. CSRF_USE_SESSIONS, MESSAGE_STORAGE). */
 function collectConstants(sf: ts.SourceFile, out: Record<string, string | number | boolean>): Record<string, string | number | boolean> {
   for (const st of sf.statements) {
-    if (!ts.isVariableStatement(st)) continue;
+    if (!T.isVariableStatement(st)) continue;
     for (const d of st.declarationList.declarations) {
-      if (!ts.isIdentifier(d.name) || !/^[A-Z][A-Z0-9_]*$/.test(d.name.text) || !d.initializer) continue;
+      if (!T.isIdentifier(d.name) || !/^[A-Z][A-Z0-9_]*$/.test(d.name.text) || !d.initializer) continue;
       const v = unwrap(d.initializer);
-      if (ts.isStringLiteral(v) || ts.isNoSubstitutionTemplateLiteral(v)) out[d.name.text] = v.text;
-      else if (ts.isNumericLiteral(v)) out[d.name.text] = Number(v.text);
-      else if (v.kind === ts.SyntaxKind.TrueKeyword) out[d.name.text] = true;
-      else if (v.kind === ts.SyntaxKind.FalseKeyword) out[d.name.text] = false;
+      if (T.isStringLiteral(v) || T.isNoSubstitutionTemplateLiteral(v)) out[d.name.text] = v.text;
+      else if (T.isNumericLiteral(v)) out[d.name.text] = Number(v.text);
+      else if (v.kind === T.SyntaxKind.TrueKeyword) out[d.name.text] = true;
+      else if (v.kind === T.SyntaxKind.FalseKeyword) out[d.name.text] = false;
     }
   }
   return out;

@@ -1,4 +1,5 @@
-import { ts } from 'ts-morph';
+import type { ts } from 'ts-morph';
+import { T } from './typescript.js';
 import type { NameSettings } from '../../config.js';
 import type { ClassFactory, FunctionSummary, HookName, Range, Unit, UnitEvidence } from '../../model.js';
 import { stripParens, summarize, type NextAccess } from './flow.js';
@@ -24,7 +25,7 @@ function rangeOf(node: ts.Node, sf: ts.SourceFile): Range {
 
 function memberName(name: ts.PropertyName | ts.BindingName | undefined): string | undefined {
   if (!name) return undefined;
-  if (ts.isIdentifier(name) || ts.isPrivateIdentifier(name) || ts.isStringLiteral(name)) return name.text;
+  if (T.isIdentifier(name) || T.isPrivateIdentifier(name) || T.isStringLiteral(name)) return name.text;
   return undefined;
 }
 
@@ -33,15 +34,15 @@ function memberName(name: ts.PropertyName | ts.BindingName | undefined): string 
  * function type that returns a response or a promise of one, or a configured type name.
  */
 function nextEvidence(param: ts.ParameterDeclaration | undefined, names: NameSettings): 'name' | 'type' | 'weakName' | undefined {
-  if (!param || !ts.isIdentifier(param.name)) return undefined;
+  if (!param || !T.isIdentifier(param.name)) return undefined;
   const weak = WEAK_NEXT_NAMES.has(param.name.text) && names.next.includes(param.name.text);
   if (names.next.includes(param.name.text) && !weak) return 'name';
   const type = param.type;
   // A weakly named parameter still counts fully when its type says request → response.
   if (!type) return weak ? 'weakName' : undefined;
-  if (ts.isFunctionTypeNode(type) && /Response\b/.test(type.type.getText())) return 'type';
-  if (ts.isTypeReferenceNode(type)) {
-    const typeName = ts.isIdentifier(type.typeName) ? type.typeName.text : type.typeName.right.text;
+  if (T.isFunctionTypeNode(type) && /Response\b/.test(type.type.getText())) return 'type';
+  if (T.isTypeReferenceNode(type)) {
+    const typeName = T.isIdentifier(type.typeName) ? type.typeName.text : type.typeName.right.text;
     if (names.nextTypes.includes(typeName)) return 'type';
   }
   return weak ? 'weakName' : undefined;
@@ -50,7 +51,7 @@ function nextEvidence(param: ts.ParameterDeclaration | undefined, names: NameSet
 /** Whether the next layer's type says it returns a promise (true), a plain response (false), or nothing is known (null). */
 function nextAsync(param: ts.ParameterDeclaration | undefined): boolean | null {
   const type = param?.type;
-  if (!type || !ts.isFunctionTypeNode(type)) return null;
+  if (!type || !T.isFunctionTypeNode(type)) return null;
   const ret = type.type.getText();
   if (/^(Promise|PromiseLike|Awaitable)\b/.test(ret)) return /^Awaitable\b/.test(ret) ? null : true;
   if (/\bPromise</.test(ret)) return null;
@@ -58,17 +59,17 @@ function nextAsync(param: ts.ParameterDeclaration | undefined): boolean | null {
 }
 
 function isAsyncFunction(fn: ts.FunctionLikeDeclaration): boolean {
-  return !!fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
+  return !!fn.modifiers?.some((m) => m.kind === T.SyntaxKind.AsyncKeyword);
 }
 
 /** The name under which a class or function is known: its own, the variable it is assigned to, or `default`. */
 function declaredName(node: ts.ClassLikeDeclaration | ts.FunctionLikeDeclaration): { name: string; range: Range } | undefined {
   const sf = node.getSourceFile();
-  if (node.name && ts.isIdentifier(node.name)) return { name: node.name.text, range: rangeOf(node.name, sf) };
+  if (node.name && T.isIdentifier(node.name)) return { name: node.name.text, range: rangeOf(node.name, sf) };
   const parent = node.parent;
-  if (parent && ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return { name: parent.name.text, range: rangeOf(parent.name, sf) };
-  if (parent && ts.isExportAssignment(parent)) return { name: 'default', range: { start: node.getStart(sf), end: node.getStart(sf) + (ts.isClassLike(node) ? 5 : 8) } };
-  if ((ts.isClassDeclaration(node) || ts.isFunctionDeclaration(node)) && node.modifiers?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword)) {
+  if (parent && T.isVariableDeclaration(parent) && T.isIdentifier(parent.name)) return { name: parent.name.text, range: rangeOf(parent.name, sf) };
+  if (parent && T.isExportAssignment(parent)) return { name: 'default', range: { start: node.getStart(sf), end: node.getStart(sf) + (T.isClassLike(node) ? 5 : 8) } };
+  if ((T.isClassDeclaration(node) || T.isFunctionDeclaration(node)) && node.modifiers?.some((m) => m.kind === T.SyntaxKind.DefaultKeyword)) {
     return { name: 'default', range: { start: node.getStart(sf), end: node.getStart(sf) + 6 } };
   }
   return undefined;
@@ -86,17 +87,17 @@ export function extractUnits(sf: ts.SourceFile, names: NameSettings): UnitScan {
   const classIndex = new Map<ts.Node, number>();
 
   const visit = (node: ts.Node): void => {
-    if (ts.isClassDeclaration(node) || ts.isClassExpression(node)) {
+    if (T.isClassDeclaration(node) || T.isClassExpression(node)) {
       const unit = classUnit(node, sf, names);
       if (unit) {
         classIndex.set(node, units.length);
         units.push(unit);
       }
-    } else if (ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node) || ts.isArrowFunction(node)) {
+    } else if (T.isFunctionDeclaration(node) || T.isFunctionExpression(node) || T.isArrowFunction(node)) {
       const unit = factoryUnit(node, sf, names);
       if (unit) units.push(unit);
     }
-    ts.forEachChild(node, visit);
+    T.forEachChild(node, visit);
   };
   visit(sf);
 
@@ -106,15 +107,15 @@ export function extractUnits(sf: ts.SourceFile, names: NameSettings): UnitScan {
     if (!fn) continue;
     let name: string | undefined;
     let range: Range | undefined;
-    if (ts.isMethodDeclaration(fn) && fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword)) {
+    if (T.isMethodDeclaration(fn) && fn.modifiers?.some((m) => m.kind === T.SyntaxKind.StaticKeyword)) {
       const owner = fn.parent;
-      const ownerName = ts.isClassLike(owner) ? declaredName(owner)?.name : undefined;
+      const ownerName = T.isClassLike(owner) ? declaredName(owner)?.name : undefined;
       const method = memberName(fn.name);
       if (ownerName && method) {
         name = `${ownerName}.${method}`;
         range = rangeOf(fn.name, sf);
       }
-    } else if (!ts.isMethodDeclaration(fn)) {
+    } else if (!T.isMethodDeclaration(fn)) {
       const declared = declaredName(fn);
       if (declared) ({ name, range } = declared);
     }
@@ -125,28 +126,28 @@ export function extractUnits(sf: ts.SourceFile, names: NameSettings): UnitScan {
 
 /** The function that returns this class expression (`return class extends X {}` or an arrow body). */
 function enclosingReturner(node: ts.Node): ts.FunctionLikeDeclaration | undefined {
-  if (!ts.isClassExpression(node)) return undefined;
+  if (!T.isClassExpression(node)) return undefined;
   let cur: ts.Node = node;
-  while (ts.isParenthesizedExpression(cur.parent) || ts.isAsExpression(cur.parent)) cur = cur.parent;
+  while (T.isParenthesizedExpression(cur.parent) || T.isAsExpression(cur.parent)) cur = cur.parent;
   const p = cur.parent;
-  if (ts.isReturnStatement(p)) {
+  if (T.isReturnStatement(p)) {
     let fn: ts.Node | undefined = p.parent;
-    while (fn && !ts.isFunctionLike(fn)) fn = fn.parent;
-    return fn && (ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn) || ts.isArrowFunction(fn) || ts.isMethodDeclaration(fn)) ? fn : undefined;
+    while (fn && !T.isFunctionLike(fn)) fn = fn.parent;
+    return fn && (T.isFunctionDeclaration(fn) || T.isFunctionExpression(fn) || T.isArrowFunction(fn) || T.isMethodDeclaration(fn)) ? fn : undefined;
   }
-  if (ts.isArrowFunction(p) && p.body === cur) return p;
+  if (T.isArrowFunction(p) && p.body === cur) return p;
   return undefined;
 }
 
 function classUnit(node: ts.ClassLikeDeclaration, sf: ts.SourceFile, names: NameSettings): Unit | undefined {
-  const ctor = node.members.find((m): m is ts.ConstructorDeclaration => ts.isConstructorDeclaration(m) && m.body !== undefined);
-  const heritage = node.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
+  const ctor = node.members.find((m): m is ts.ConstructorDeclaration => T.isConstructorDeclaration(m) && m.body !== undefined);
+  const heritage = node.heritageClauses?.find((h) => h.token === T.SyntaxKind.ExtendsKeyword)?.types[0];
   const baseExpr = heritage?.expression;
   const firstParam = ctor?.parameters[0];
   const byParam = nextEvidence(firstParam, names);
   let evidence: UnitEvidence | undefined = byParam === 'weakName' ? 'position' : byParam;
   if (!evidence && baseExpr) evidence = 'base';
-  if (!evidence && firstParam && ts.isIdentifier(firstParam.name)) evidence = 'position';
+  if (!evidence && firstParam && T.isIdentifier(firstParam.name)) evidence = 'position';
   if (!evidence) return undefined;
 
   const handlerMethod = findMethod(node, names.handler);
@@ -156,19 +157,19 @@ function classUnit(node: ts.ClassLikeDeclaration, sf: ts.SourceFile, names: Name
   // A bare subclass (`class Signed extends SessionMiddleware {}`) is a unit too: a stack may list it.
 
   const declared = declaredName(node) ?? { name: enclosingName(node) ?? 'anonymous class', range: rangeOf(node.getFirstToken(sf) ?? node, sf) };
-  const nextParamName = firstParam && ts.isIdentifier(firstParam.name) && evidence !== 'base' ? firstParam.name.text : undefined;
+  const nextParamName = firstParam && T.isIdentifier(firstParam.name) && evidence !== 'base' ? firstParam.name.text : undefined;
 
   // Where the constructor stores the next layer: parameter properties and `this.x = getResponse`.
   const nextFields: string[] = [];
   const members = new Set<string>();
   for (const m of node.members) {
     const n = memberName(m.name);
-    if (n !== undefined && !ts.isConstructorDeclaration(m)) members.add(n);
+    if (n !== undefined && !T.isConstructorDeclaration(m)) members.add(n);
   }
   if (ctor) {
     for (const p of ctor.parameters) {
-      const isProperty = ts.getModifiers(p)?.some((m) => m.kind === ts.SyntaxKind.PrivateKeyword || m.kind === ts.SyntaxKind.PublicKeyword || m.kind === ts.SyntaxKind.ProtectedKeyword || m.kind === ts.SyntaxKind.ReadonlyKeyword);
-      if (isProperty && ts.isIdentifier(p.name)) {
+      const isProperty = T.getModifiers(p)?.some((m) => m.kind === T.SyntaxKind.PrivateKeyword || m.kind === T.SyntaxKind.PublicKeyword || m.kind === T.SyntaxKind.ProtectedKeyword || m.kind === T.SyntaxKind.ReadonlyKeyword);
+      if (isProperty && T.isIdentifier(p.name)) {
         members.add(p.name.text);
         if (p === firstParam && nextParamName) nextFields.push(p.name.text);
       }
@@ -176,53 +177,53 @@ function classUnit(node: ts.ClassLikeDeclaration, sf: ts.SourceFile, names: Name
   }
   const thisAssignments = (body: ts.Node, inCtor: boolean): void => {
     const visit = (n: ts.Node): void => {
-      if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      if (T.isBinaryExpression(n) && n.operatorToken.kind === T.SyntaxKind.EqualsToken) {
         const left = stripParens(n.left);
-        if (ts.isPropertyAccessExpression(left) && left.expression.kind === ts.SyntaxKind.ThisKeyword) {
+        if (T.isPropertyAccessExpression(left) && left.expression.kind === T.SyntaxKind.ThisKeyword) {
           const field = left.name.text;
           members.add(field);
           if (inCtor && nextParamName && isNextValue(n.right, nextParamName)) nextFields.push(field);
         }
       }
       // `Object.assign(this, { getResponse })`
-      if (ts.isCallExpression(n) && n.expression.getText(sf) === 'Object.assign' && n.arguments[0]?.kind === ts.SyntaxKind.ThisKeyword) {
+      if (T.isCallExpression(n) && n.expression.getText(sf) === 'Object.assign' && n.arguments[0]?.kind === T.SyntaxKind.ThisKeyword) {
         for (const arg of n.arguments.slice(1)) {
-          if (!ts.isObjectLiteralExpression(arg)) continue;
+          if (!T.isObjectLiteralExpression(arg)) continue;
           for (const prop of arg.properties) {
             const field = memberName(prop.name);
             if (field === undefined) continue;
             members.add(field);
-            const value = ts.isShorthandPropertyAssignment(prop) ? prop.name : ts.isPropertyAssignment(prop) ? prop.initializer : undefined;
+            const value = T.isShorthandPropertyAssignment(prop) ? prop.name : T.isPropertyAssignment(prop) ? prop.initializer : undefined;
             if (inCtor && nextParamName && value && isNextValue(value, nextParamName)) nextFields.push(field);
           }
         }
       }
-      if (!ts.isClassLike(n)) ts.forEachChild(n, visit);
+      if (!T.isClassLike(n)) T.forEachChild(n, visit);
     };
     visit(body);
   };
   for (const m of node.members) {
-    if (ts.isConstructorDeclaration(m) && m.body) thisAssignments(m.body, m === ctor);
-    else if ((ts.isMethodDeclaration(m) || ts.isGetAccessor(m) || ts.isSetAccessor(m)) && m.body) thisAssignments(m.body, false);
-    else if (ts.isPropertyDeclaration(m) && m.initializer) thisAssignments(m.initializer, false);
+    if (T.isConstructorDeclaration(m) && m.body) thisAssignments(m.body, m === ctor);
+    else if ((T.isMethodDeclaration(m) || T.isGetAccessor(m) || T.isSetAccessor(m)) && m.body) thisAssignments(m.body, false);
+    else if (T.isPropertyDeclaration(m) && m.initializer) thisAssignments(m.initializer, false);
   }
 
   let superCall: { range: Range; passesNext: boolean } | undefined;
   if (ctor?.body && baseExpr) {
     const visit = (n: ts.Node): void => {
       if (superCall) return;
-      if (ts.isCallExpression(n) && n.expression.kind === ts.SyntaxKind.SuperKeyword) {
+      if (T.isCallExpression(n) && n.expression.kind === T.SyntaxKind.SuperKeyword) {
         const passesNext = !provablyNotNext(n.arguments[0], ctor);
         superCall = { range: rangeOf(n, sf), passesNext };
         return;
       }
-      if (!ts.isFunctionLike(n) || n === ctor) ts.forEachChild(n, visit);
+      if (!T.isFunctionLike(n) || n === ctor) T.forEachChild(n, visit);
     };
     visit(ctor.body);
   }
 
   const nextType = firstParam && nextParamName ? nextAsync(firstParam) : null;
-  const methodNames = new Set(node.members.filter((m) => ts.isMethodDeclaration(m)).map((m) => memberName(m.name)));
+  const methodNames = new Set(node.members.filter((m) => T.isMethodDeclaration(m)).map((m) => memberName(m.name)));
   const access = (fn: ts.FunctionLikeDeclaration): NextAccess => {
     const memberSet = new Set(nextFields);
     for (const n of names.next) if (!methodNames.has(n)) memberSet.add(n);
@@ -250,8 +251,8 @@ function classUnit(node: ts.ClassLikeDeclaration, sf: ts.SourceFile, names: Name
     for (const m of node.members) {
       const n = memberName(m.name);
       if (n === undefined) continue;
-      if (ts.isMethodDeclaration(m) && m.body) methods.set(n, m.body);
-      else if (ts.isPropertyDeclaration(m) && m.initializer) methods.set(n, m.initializer);
+      if (T.isMethodDeclaration(m) && m.body) methods.set(n, m.body);
+      else if (T.isPropertyDeclaration(m) && m.initializer) methods.set(n, m.initializer);
     }
     const reachesNext = (name: string, seen: Set<string>): boolean => {
       if (nextMembers.has(name)) return true;
@@ -262,10 +263,10 @@ function classUnit(node: ts.ClassLikeDeclaration, sf: ts.SourceFile, names: Name
       let found = false;
       const visit = (n: ts.Node): void => {
         if (found) return;
-        if (ts.isPropertyAccessExpression(n) && n.expression.kind === ts.SyntaxKind.ThisKeyword && methods.has(n.name.text) === false && nextMembers.has(n.name.text)) found = true;
-        else if (ts.isPropertyAccessExpression(n) && n.expression.kind === ts.SyntaxKind.SuperKeyword) found = true;
-        else if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && n.expression.expression.kind === ts.SyntaxKind.ThisKeyword && reachesNext(n.expression.name.text, seen)) found = true;
-        else ts.forEachChild(n, visit);
+        if (T.isPropertyAccessExpression(n) && n.expression.kind === T.SyntaxKind.ThisKeyword && methods.has(n.name.text) === false && nextMembers.has(n.name.text)) found = true;
+        else if (T.isPropertyAccessExpression(n) && n.expression.kind === T.SyntaxKind.SuperKeyword) found = true;
+        else if (T.isCallExpression(n) && T.isPropertyAccessExpression(n.expression) && n.expression.expression.kind === T.SyntaxKind.ThisKeyword && reachesNext(n.expression.name.text, seen)) found = true;
+        else T.forEachChild(n, visit);
       };
       visit(body);
       return found;
@@ -286,7 +287,7 @@ function classUnit(node: ts.ClassLikeDeclaration, sf: ts.SourceFile, names: Name
     nextFields: [...new Set(nextFields)],
     members: [...members],
     ...(baseExpr && isDottedName(baseExpr) ? { base: { name: baseExpr.getText(sf).replace(/\s+/g, ''), range: rangeOf(baseExpr, sf) } } : {}),
-    ...(baseExpr && !isDottedName(baseExpr) ? { base: { name: baseExpr.kind === ts.SyntaxKind.ThisKeyword ? 'this' : '?', range: rangeOf(baseExpr, sf) } } : {}),
+    ...(baseExpr && !isDottedName(baseExpr) ? { base: { name: baseExpr.kind === T.SyntaxKind.ThisKeyword ? 'this' : '?', range: rangeOf(baseExpr, sf) } } : {}),
     ...(ctor ? { constructorInfo: { range: rangeOf(ctor, sf), ...(superCall ? { superCall } : {}) } } : {}),
     ...(handler ? { handler } : {}),
     hooks,
@@ -296,10 +297,10 @@ function classUnit(node: ts.ClassLikeDeclaration, sf: ts.SourceFile, names: Name
 function enclosingName(node: ts.Node): string | undefined {
   let cur: ts.Node | undefined = node.parent;
   while (cur) {
-    if (ts.isFunctionDeclaration(cur) || ts.isFunctionExpression(cur) || ts.isArrowFunction(cur) || ts.isMethodDeclaration(cur)) {
-      if (ts.isMethodDeclaration(cur)) {
+    if (T.isFunctionDeclaration(cur) || T.isFunctionExpression(cur) || T.isArrowFunction(cur) || T.isMethodDeclaration(cur)) {
+      if (T.isMethodDeclaration(cur)) {
         const owner = cur.parent;
-        const ownerName = ts.isClassLike(owner) ? declaredName(owner)?.name : undefined;
+        const ownerName = T.isClassLike(owner) ? declaredName(owner)?.name : undefined;
         const m = memberName(cur.name);
         return ownerName && m ? `${ownerName}.${m}()` : undefined;
       }
@@ -312,15 +313,15 @@ function enclosingName(node: ts.Node): string | undefined {
 }
 
 function isDottedName(e: ts.Expression): boolean {
-  return ts.isIdentifier(e) || (ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.name) && isDottedName(e.expression));
+  return T.isIdentifier(e) || (T.isPropertyAccessExpression(e) && T.isIdentifier(e.name) && isDottedName(e.expression));
 }
 
 function isNextValue(e: ts.Expression, nextName: string): boolean {
   const inner = stripParens(e);
-  if (ts.isIdentifier(inner)) return inner.text === nextName;
+  if (T.isIdentifier(inner)) return inner.text === nextName;
   // `getResponse.bind(...)`, `getResponse ?? fallback`
-  if (ts.isCallExpression(inner) && ts.isPropertyAccessExpression(inner.expression) && inner.expression.name.text === 'bind') return isNextValue(inner.expression.expression, nextName);
-  if (ts.isBinaryExpression(inner) && (inner.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || inner.operatorToken.kind === ts.SyntaxKind.BarBarToken)) return isNextValue(inner.left, nextName);
+  if (T.isCallExpression(inner) && T.isPropertyAccessExpression(inner.expression) && inner.expression.name.text === 'bind') return isNextValue(inner.expression.expression, nextName);
+  if (T.isBinaryExpression(inner) && (inner.operatorToken.kind === T.SyntaxKind.QuestionQuestionToken || inner.operatorToken.kind === T.SyntaxKind.BarBarToken)) return isNextValue(inner.left, nextName);
   return false;
 }
 
@@ -332,11 +333,11 @@ function isNextValue(e: ts.Expression, nextName: string): boolean {
 function provablyNotNext(arg: ts.Expression | undefined, ctor: ts.ConstructorDeclaration): boolean {
   if (arg === undefined) return true;
   const e = stripParens(arg);
-  if (ts.isObjectLiteralExpression(e) || ts.isArrayLiteralExpression(e) || ts.isLiteralExpression(e) || ts.isNoSubstitutionTemplateLiteral(e)) return true;
-  if (e.kind === ts.SyntaxKind.NullKeyword || e.kind === ts.SyntaxKind.TrueKeyword || e.kind === ts.SyntaxKind.FalseKeyword || ts.isVoidExpression(e)) return true;
-  if (ts.isIdentifier(e)) {
+  if (T.isObjectLiteralExpression(e) || T.isArrayLiteralExpression(e) || T.isLiteralExpression(e) || T.isNoSubstitutionTemplateLiteral(e)) return true;
+  if (e.kind === T.SyntaxKind.NullKeyword || e.kind === T.SyntaxKind.TrueKeyword || e.kind === T.SyntaxKind.FalseKeyword || T.isVoidExpression(e)) return true;
+  if (T.isIdentifier(e)) {
     if (e.text === 'undefined') return true;
-    const index = ctor.parameters.findIndex((p) => ts.isIdentifier(p.name) && p.name.text === e.text);
+    const index = ctor.parameters.findIndex((p) => T.isIdentifier(p.name) && p.name.text === e.text);
     return index > 0;
   }
   return false;
@@ -347,11 +348,11 @@ function findMethod(node: ts.ClassLikeDeclaration, candidates: string[]): ts.Fun
   for (const name of candidates) {
     for (const m of node.members) {
       if (memberName(m.name) !== name) continue;
-      if (ts.canHaveModifiers(m) && ts.getModifiers(m)?.some((mod) => mod.kind === ts.SyntaxKind.StaticKeyword)) continue;
-      if (ts.isMethodDeclaration(m) && m.body && !m.asteriskToken) return m;
-      if (ts.isPropertyDeclaration(m) && m.initializer) {
+      if (T.canHaveModifiers(m) && T.getModifiers(m)?.some((mod) => mod.kind === T.SyntaxKind.StaticKeyword)) continue;
+      if (T.isMethodDeclaration(m) && m.body && !m.asteriskToken) return m;
+      if (T.isPropertyDeclaration(m) && m.initializer) {
         const init = stripParens(m.initializer);
-        if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) return init;
+        if (T.isArrowFunction(init) || T.isFunctionExpression(init)) return init;
       }
     }
   }
@@ -361,9 +362,9 @@ function findMethod(node: ts.ClassLikeDeclaration, candidates: string[]): ts.Fun
 /** A function whose first parameter is the next layer and which returns the handler function. */
 function factoryUnit(fn: ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction, sf: ts.SourceFile, names: NameSettings): Unit | undefined {
   const first = fn.parameters[0];
-  if (!first || !ts.isIdentifier(first.name)) return undefined;
+  if (!first || !T.isIdentifier(first.name)) return undefined;
   // A method's callback or an inner function of a class is not a factory.
-  if (fn.parent && (ts.isCallExpression(fn.parent) || ts.isNewExpression(fn.parent))) return undefined;
+  if (fn.parent && (T.isCallExpression(fn.parent) || T.isNewExpression(fn.parent))) return undefined;
   const byParam = nextEvidence(first, names);
   const evidence = byParam === 'weakName' ? undefined : byParam;
   const handler = returnedFunction(fn);
@@ -400,15 +401,15 @@ function returnedFunction(fn: ts.FunctionLikeDeclaration): ts.FunctionLikeDeclar
   if (!body) return undefined;
   const asFunction = (e: ts.Expression): ts.FunctionLikeDeclaration | undefined => {
     const inner = stripParens(e);
-    if (ts.isArrowFunction(inner) || ts.isFunctionExpression(inner)) return inner;
-    if (ts.isIdentifier(inner) && ts.isBlock(body)) {
+    if (T.isArrowFunction(inner) || T.isFunctionExpression(inner)) return inner;
+    if (T.isIdentifier(inner) && T.isBlock(body)) {
       for (const st of body.statements) {
-        if (ts.isFunctionDeclaration(st) && st.name?.text === inner.text && st.body) return st;
-        if (ts.isVariableStatement(st)) {
+        if (T.isFunctionDeclaration(st) && st.name?.text === inner.text && st.body) return st;
+        if (T.isVariableStatement(st)) {
           for (const d of st.declarationList.declarations) {
-            if (ts.isIdentifier(d.name) && d.name.text === inner.text && d.initializer) {
+            if (T.isIdentifier(d.name) && d.name.text === inner.text && d.initializer) {
               const init = stripParens(d.initializer);
-              if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) return init;
+              if (T.isArrowFunction(init) || T.isFunctionExpression(init)) return init;
             }
           }
         }
@@ -416,15 +417,15 @@ function returnedFunction(fn: ts.FunctionLikeDeclaration): ts.FunctionLikeDeclar
     }
     return undefined;
   };
-  if (!ts.isBlock(body)) return asFunction(body);
+  if (!T.isBlock(body)) return asFunction(body);
   let found: ts.FunctionLikeDeclaration | undefined;
   const visit = (n: ts.Node): void => {
     if (found) return;
-    if (ts.isReturnStatement(n) && n.expression) {
+    if (T.isReturnStatement(n) && n.expression) {
       found = asFunction(n.expression);
       return;
     }
-    if (!ts.isFunctionLike(n) && !ts.isClassLike(n)) ts.forEachChild(n, visit);
+    if (!T.isFunctionLike(n) && !T.isClassLike(n)) T.forEachChild(n, visit);
   };
   visit(body);
   return found;
