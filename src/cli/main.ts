@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { defaultConfig, type OnionConfig } from '../config.js';
+import type { OnionConfig } from '../config.js';
 import { frontendOptions, lint, lintProject, type FileResult, type LintHost } from '../engine.js';
 import { collectFacts, type Concurrency } from '../facts/index.js';
 import { defaultCacheLocation } from '../facts/cache.js';
@@ -15,6 +15,7 @@ import { toLintResult, totals, type Formatter, type LintResult } from './format/
 import { stylish } from './format/stylish.js';
 import { readSource } from './read.js';
 import { buildPicture, renderPicture } from './stack-view.js';
+import { ConfigError, loadConfig, type LoadedConfig } from './config-file.js';
 
 export interface CliIO {
   stdout: { write(text: string): unknown; isTTY?: boolean };
@@ -33,6 +34,7 @@ export class UsageError extends Error {}
 const MAX_FIX_PASSES = 10;
 
 interface LintFlags {
+  config?: string;
   format: string;
   fix?: boolean;
   fixDryRun?: boolean;
@@ -101,7 +103,8 @@ interface Source {
   unreadable?: string;
 }
 
-async function runLint(paths: string[], flags: LintFlags, io: CliIO, config: OnionConfig): Promise<number> {
+async function runLint(paths: string[], flags: LintFlags, io: CliIO, loaded: LoadedConfig): Promise<number> {
+  const { config } = loaded;
   const formatter = formatters[flags.format];
   if (!formatter) throw new UsageError(`--format must be one of: ${Object.keys(formatters).join(', ')} (got "${flags.format}").`);
   applyRuleFlags(config, flags.rule);
@@ -111,7 +114,8 @@ async function runLint(paths: string[], flags: LintFlags, io: CliIO, config: Oni
     const text = (await (io.readStdin ?? readProcessStdin)()).replace(/^\uFEFF/, '');
     sources.push({ path: resolve(io.cwd, flags.stdinFilename ?? '<text>'), text, bom: false });
   } else {
-    const { files, missing } = collectFiles(paths, { cwd: io.cwd, useGitignore: flags.ignore !== false, ignorePatterns: flags.ignorePattern });
+    const ignorePatterns = flags.ignore === false ? [] : [...loaded.ignorePatterns, ...flags.ignorePattern];
+    const { files, missing } = collectFiles(paths, { cwd: io.cwd, useGitignore: flags.ignore !== false, ignorePatterns });
     if (missing.length) throw new UsageError(missing.map((m) => `No such file or directory: "${m}".`).join('\n'));
     const showProgress = io.stderr.isTTY === true && flags.format === 'stylish' && files.length > 300;
     if (showProgress) io.stderr.write(`Linting ${files.length} files…`);
@@ -208,7 +212,8 @@ function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
     .command('lint', { isDefault: true })
     .description('lint files and folders (the default command)')
     .argument('[paths...]', 'files and folders to lint', [])
-    .addOption(new Option('-f, --format <name>', 'output format').default('stylish'))
+    .option('-c, --config <path>', 'use this configuration file instead of searching for one')
+    .addOption(new Option('-f, --format <name>', `output format: ${Object.keys(formatters).join(', ')}`).default('stylish'))
     .option('--fix', 'apply fixes to the files in place')
     .option('--fix-dry-run', 'compute fixes without writing them (json output carries `output`)')
     .option('--max-warnings <n>', 'exit 1 when there are more warnings than this', parseWarnings)
@@ -235,7 +240,7 @@ Examples:
 Exit codes: 0 no errors, 1 errors (or too many warnings), 2 usage or internal error.`,
     )
     .action(async (paths: string[], flags: LintFlags) => {
-      setExit(await runLint(paths, flags, io, defaultConfig()));
+      setExit(await runLint(paths, flags, io, await configFor(io, flags.config)));
     });
 
   program
@@ -254,8 +259,9 @@ Exit codes: 0 no errors, 1 errors (or too many warnings), 2 usage or internal er
     .argument('<settings-file>', 'the settings module that declares MIDDLEWARE')
     .addOption(new Option('-f, --format <name>', 'text or json').choices(['text', 'json']).default('text'))
     .option('--no-color', 'never colour the output')
-    .action((file: string, flags: { format: 'text' | 'json'; color?: boolean }) => {
-      setExit(runStack(file, flags, io));
+    .option('-c, --config <path>', 'use this configuration file instead of searching for one')
+    .action(async (file: string, flags: { format: 'text' | 'json'; color?: boolean; config?: string }) => {
+      setExit(runStack(file, flags, io, (await configFor(io, flags.config)).config));
     });
 
   program
@@ -272,11 +278,19 @@ Exit codes: 0 no errors, 1 errors (or too many warnings), 2 usage or internal er
   return program;
 }
 
-function runStack(file: string, flags: { format: 'text' | 'json'; color?: boolean }, io: CliIO): number {
+async function configFor(io: CliIO, explicit: string | undefined): Promise<LoadedConfig> {
+  try {
+    return await loadConfig(io.cwd, explicit);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+function runStack(file: string, flags: { format: 'text' | 'json'; color?: boolean }, io: CliIO, config: OnionConfig): number {
   const path = resolve(io.cwd, file);
   const read = readSource(path);
   if (!read.ok) throw new UsageError(`Cannot lint "${file}": ${read.message}`);
-  const config = defaultConfig();
   const host = diskHost();
   const first = lintProject([{ path, text: read.text }], { config, host });
   const stacks = first.model.stackContexts.filter((c) => c.filePath === path).map((c) => c.stack);
