@@ -23,6 +23,11 @@ export interface LintOptions {
   eslintHandlesDirectives?: boolean;
   /** ESLint has parsed the file already: skip even the syntax check of files that hold no middleware. */
   eslintParsed?: boolean;
+  /**
+   * Files around the ones given (the settings modules of the project) whose stacks take part in
+   * linking, so that the middleware they list are judged; nothing is reported in them.
+   */
+  context?: SourceText[];
 }
 
 export interface FileResult {
@@ -67,15 +72,17 @@ export class SourceSet {
   readonly texts = new Map<string, string>();
   /** The files given to lint, in order (others are context read through the host). */
   readonly inputs: string[] = [];
+  /** Context files given up front (their stacks are linked; nothing is reported in them). */
+  readonly context: string[] = [];
   constructor(
     private readonly options: FrontendOptions,
     private readonly host: LintHost | undefined,
     private readonly precomputed?: Map<string, FileFacts>,
     private readonly mode: ExtractMode = 'auto',
   ) {}
-  add(path: string, text: string): FileFacts {
+  add(path: string, text: string, role: 'input' | 'context' = 'input'): FileFacts {
     this.texts.set(path, text);
-    this.inputs.push(path);
+    (role === 'input' ? this.inputs : this.context).push(path);
     const facts = this.precomputed?.get(path) ?? extractFacts(path, text, this.options, this.mode);
     this.facts.set(path, facts);
     return facts;
@@ -104,6 +111,10 @@ export class SourceSet {
   inputFacts(): FileFacts[] {
     return this.inputs.map((p) => this.facts.get(p)!);
   }
+  /** The facts of the context files. */
+  contextFacts(): FileFacts[] {
+    return this.context.map((p) => this.facts.get(p)!);
+  }
   textOf(path: string): string | undefined {
     if (!this.texts.has(path)) this.get(path);
     return this.texts.get(path);
@@ -120,6 +131,8 @@ export function lintProject(inputs: SourceText[], options: LintOptions): { resul
   const { config } = options;
   const sources = new SourceSet(frontendOptions(config), options.host, options.facts, options.eslintParsed ? 'lazy' : 'auto');
   for (const input of inputs) sources.add(input.path, input.text);
+  const given = new Set(inputs.map((i) => i.path));
+  for (const extra of options.context ?? []) if (!given.has(extra.path)) sources.add(extra.path, extra.text, 'context');
   const model = linkProject(sources, config, options.host);
   const byFile = new Map<string, Diagnostic[]>(inputs.map((i) => [i.path, []]));
   // One entry of a base settings file can be judged in several composed stacks: report it once.

@@ -1,5 +1,5 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { OnionConfig } from '../config.js';
 import { frontendOptions, lint, lintProject, type FileResult, type LintHost } from '../engine.js';
@@ -7,7 +7,7 @@ import { collectFacts, type Concurrency } from '../facts/index.js';
 import { defaultCacheLocation } from '../facts/cache.js';
 import { PACKAGE_ROOT, TOOL_VERSION } from '../package-root.js';
 import { applyFixes } from '../fix.js';
-import type { Diagnostic } from '../model.js';
+import type { Diagnostic, FileFacts } from '../model.js';
 import { allRules } from '../../rules/index.js';
 import { collectFiles } from './files.js';
 import { json } from './format/json.js';
@@ -133,7 +133,8 @@ async function runLint(paths: string[], flags: LintFlags, io: CliIO, loaded: Loa
     ...(flags.cache ? { cacheLocation: flags.cacheLocation ? resolve(io.cwd, flags.cacheLocation) : defaultCacheLocation(io.cwd) } : {}),
   });
   const host = diskHost();
-  let results = lint(readable, { config, host, facts });
+  const context = settingsAround(readable, facts, config, io.cwd, flags);
+  let results = lint(readable, { config, host, facts, context });
 
   const outputs = new Map<string, string>();
   if (flags.fix || flags.fixDryRun) {
@@ -151,7 +152,7 @@ async function runLint(paths: string[], flags: LintFlags, io: CliIO, loaded: Loa
       if (!changed) break;
       results = lint(
         readable.map((s) => ({ path: s.path, text: texts.get(s.path)! })),
-        { config, host },
+        { config, host, context },
       );
     }
     for (const s of readable) {
@@ -190,6 +191,29 @@ async function runLint(paths: string[], flags: LintFlags, io: CliIO, loaded: Loa
     return 1;
   }
   return 0;
+}
+
+/**
+ * When some given file holds a class that only a stack can make middleware (its next layer has an
+ * unusual name), the project's settings modules are read as context, so that a run on a few staged
+ * files judges it as the whole-project run would. Nothing is reported in them.
+ */
+function settingsAround(given: Source[], facts: Map<string, FileFacts>, config: OnionConfig, cwd: string, flags: LintFlags): Array<{ path: string; text: string }> {
+  const undecided = given.some((s) => facts.get(s.path)?.units.some((u) => u.evidence === 'position'));
+  if (!undecided) return [];
+  let root = cwd;
+  while (!existsSync(join(root, 'package.json')) && dirname(root) !== root) root = dirname(root);
+  const { files } = collectFiles([root], { cwd, useGitignore: flags.ignore !== false, ignorePatterns: [] });
+  if (files.length > 20_000) return [];
+  const givenPaths = new Set(given.map((s) => s.path));
+  const names = [...config.names.stack, 'MIDDLEWARE_CLASSES'];
+  const out: Array<{ path: string; text: string }> = [];
+  for (const path of files) {
+    if (givenPaths.has(path)) continue;
+    const read = readSource(path);
+    if (read.ok && names.some((n) => read.text.includes(n))) out.push({ path, text: read.text });
+  }
+  return out;
 }
 
 async function readProcessStdin(): Promise<string> {

@@ -12,7 +12,7 @@ export interface ProjectModel {
 
 export function linkProject(sources: SourceSet, config: OnionConfig, host?: LintHost): ProjectModel {
   const lookup = (path: string) => sources.get(path);
-  const { stacks, listed, knowledge } = linkStacks(sources.inputFacts(), lookup, config, host);
+  const { stacks, listed, knowledge } = linkStacks([...sources.inputFacts(), ...sources.contextFacts()], lookup, config, host);
   // Resolving the stacks may have completed dormant files that a stack lists: link them as they are now.
   const units = linkUnits(sources.inputFacts(), lookup, config, listed);
   const stackContexts = stacks.map((stack) => ({ filePath: stack.filePath, stack, knowledge, presets: config.presets }));

@@ -223,3 +223,28 @@ describe('CLI: --fix', () => {
     expect(existsSync(join(root, 'node_modules', '.cache', 'onionlint', 'facts.json'))).toBe(true);
   });
 });
+
+describe('CLI: a subset of a project', () => {
+  const files = {
+    'package.json': '{"private":true}',
+    'app/wrapper.ts': 'export class Wrapper {\n  constructor(inner) {\n    this.inner = inner;\n  }\n  call(request) {\n    this.inner(request);\n  }\n}\n',
+    'settings/base.ts': "export const MIDDLEWARE = [\n  'django.contrib.auth.middleware.AuthenticationMiddleware',\n  'app.wrapper.Wrapper',\n];\n",
+    'settings/dev.ts': "import { MIDDLEWARE as BASE } from './base';\nexport const MIDDLEWARE = ['django.contrib.sessions.middleware.SessionMiddleware', ...BASE];\n",
+  };
+  const reports = (stdout: string) => jsonOf(stdout).flatMap((f) => f.messages.map((m) => `${f.filePath.slice(f.filePath.indexOf('/', f.filePath.indexOf('onion-cli-')) + 1)}:${m.line} ${m.ruleId}`));
+
+  it('linting one middleware file still sees the stack that lists it, and reports only in that file', async () => {
+    const root = project(files);
+    const whole = await run(['-f', 'json', '.'], root);
+    expect(reports(whole.stdout)).toEqual(['app/wrapper.ts:7 onion/return-response']);
+    const one = await run(['-f', 'json', 'app/wrapper.ts'], root);
+    expect(reports(one.stdout)).toEqual(['app/wrapper.ts:7 onion/return-response']);
+  });
+
+  it('linting a base settings file alone knows the module beside it completes it', async () => {
+    const root = project(files);
+    const base = await run(['-f', 'json', 'settings/base.ts'], root);
+    expect(reports(base.stdout)).toEqual([]);
+    expect(base.code).toBe(0);
+  });
+});
