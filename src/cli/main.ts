@@ -199,7 +199,12 @@ async function runLint(paths: string[], flags: LintFlags, io: CliIO, loaded: Loa
  * files judges it as the whole-project run would. Nothing is reported in them.
  */
 function settingsAround(given: Source[], facts: Map<string, FileFacts>, config: OnionConfig, cwd: string, flags: LintFlags): Array<{ path: string; text: string }> {
-  const undecided = given.some((s) => facts.get(s.path)?.units.some((u) => u.evidence === 'position'));
+  // Undecided: a class whose first constructor parameter may be a next layer under another name
+  // (in a file that was only parsed for syntax, a class with a constructor is enough to ask).
+  const undecided = given.some((s) => {
+    const f = facts.get(s.path);
+    return f?.units.some((u) => u.evidence === 'position') || (f?.dormant && /\bclass\b/.test(s.text) && /\bconstructor\s*\(\s*[\w$]/.test(s.text));
+  });
   if (!undecided) return [];
   let root = cwd;
   while (!existsSync(join(root, 'package.json')) && dirname(root) !== root) root = dirname(root);
