@@ -13,6 +13,9 @@ import { collectFiles } from './files.js';
 import { json } from './format/json.js';
 import { toLintResult, totals, type Formatter, type LintResult } from './format/results.js';
 import { stylish } from './format/stylish.js';
+import { compact } from './format/compact.js';
+import { github } from './format/github.js';
+import { sarif } from './format/sarif.js';
 import { readSource } from './read.js';
 import { buildPicture, renderPicture } from './stack-view.js';
 import { ConfigError, loadConfig, type LoadedConfig } from './config-file.js';
@@ -26,7 +29,7 @@ export interface CliIO {
   readStdin?: () => Promise<string>;
 }
 
-export const formatters: Record<string, Formatter> = { stylish, json };
+export const formatters: Record<string, Formatter> = { stylish, json, compact, sarif, github };
 
 /** A problem the user caused (bad flag, missing path, bad config): a message and exit code 2. */
 export class UsageError extends Error {}

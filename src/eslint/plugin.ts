@@ -7,8 +7,9 @@ import { TOOL_VERSION } from '../package-root.js';
 import type { Rule } from '../rules/api.js';
 import { allRules } from '../../rules/index.js';
 
-/** Where each rule's page lives; ESLint shows it in editors and in its outputs. */
-export const DOCS_BASE = 'https://github.com/onionlint/onionlint/blob/main/docs/rules';
+import { DOCS_BASE } from './docs-url.js';
+
+export { DOCS_BASE };
 
 /** `settings.onion` in an ESLint config: the same keys as onionlint's own config. */
 export interface OnionSettings {
