@@ -29,7 +29,7 @@ for (const size of sizes) {
   const cold = measure([cli, ...base, '--concurrency', 'off', project.root]);
   timeNode([cli, ...base, '--concurrency', 'off', '--cache', '--cache-location', cache, project.root]);
   const warm = measure([cli, ...base, '--concurrency', 'off', '--cache', '--cache-location', cache, project.root]);
-  const workers = measure([cli, ...base, '--concurrency', 'auto', project.root]);
+  const workers = measure([cli, ...base, '--concurrency', String(availableParallelism()), project.root]);
   rows.push({ size, middlewares: project.middlewares, parse, cold, warm, workers });
   rmSync(project.root, { recursive: true, force: true });
 }
