@@ -1,4 +1,5 @@
 import type { ts } from 'ts-morph';
+import { rangeOf, stripParens } from './syntax.js';
 import { T } from './typescript.js';
 import type { Exit, FunctionSummary, Range, RequestAccess, ThisCall, UnawaitedUse, ValueKind } from '../../model.js';
 
@@ -114,17 +115,7 @@ interface TryContext {
   catches: boolean;
 }
 
-function rangeOf(node: ts.Node, sf: ts.SourceFile): Range {
-  return { start: node.getStart(sf), end: node.getEnd() };
-}
 
-function stripParens(e: ts.Expression): ts.Expression {
-  let cur = e;
-  for (;;) {
-    if (T.isParenthesizedExpression(cur) || T.isAsExpression(cur) || T.isNonNullExpression(cur) || T.isSatisfiesExpression(cur) || T.isTypeAssertionExpression(cur)) cur = cur.expression;
-    else return cur;
-  }
-}
 
 const RESPONSE_FACTORY_METHODS = new Set(['json', 'redirect', 'error']);
 

@@ -1,4 +1,5 @@
 import type { ts } from 'ts-morph';
+import { rangeOf } from './syntax.js';
 import { T } from './typescript.js';
 import type { FrontendOptions } from '../../config.js';
 import type { ExportFact, FileFacts, ImportFact, Range, SuppressionDirective } from '../../model.js';
@@ -117,9 +118,6 @@ export function extractTypeScriptFacts(path: string, text: string, options: Fron
   }
 }
 
-function rangeOf(node: ts.Node, sf: ts.SourceFile): Range {
-  return { start: node.getStart(sf), end: node.getEnd() };
-}
 
 function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
   return T.canHaveModifiers(node) && !!T.getModifiers(node)?.some((m) => m.kind === kind);

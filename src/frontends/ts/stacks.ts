@@ -1,4 +1,5 @@
 import type { ts } from 'ts-morph';
+import { rangeOf, stripParens } from './syntax.js';
 import { T } from './typescript.js';
 import type { FrontendOptions } from '../../config.js';
 import type { Range, StackEntryFact, StackFact } from '../../model.js';
@@ -21,16 +22,13 @@ interface ListState {
   exported: boolean;
 }
 
-function rangeOf(node: ts.Node, sf: ts.SourceFile): Range {
-  return { start: node.getStart(sf), end: node.getEnd() };
-}
 
 function unwrap(e: ts.Expression): ts.Expression {
   let cur = e;
   for (;;) {
-    if (T.isParenthesizedExpression(cur) || T.isAsExpression(cur) || T.isSatisfiesExpression(cur) || T.isNonNullExpression(cur) || T.isTypeAssertionExpression(cur)) cur = cur.expression;
+    cur = stripParens(cur);
     // Object.freeze([...]) keeps the list as it is.
-    else if (T.isCallExpression(cur) && cur.arguments.length === 1 && dotted(cur.expression) === 'Object.freeze') cur = cur.arguments[0]!;
+    if (T.isCallExpression(cur) && cur.arguments.length === 1 && dotted(cur.expression) === 'Object.freeze') cur = cur.arguments[0]!;
     else return cur;
   }
 }

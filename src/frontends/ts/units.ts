@@ -1,4 +1,5 @@
 import type { ts } from 'ts-morph';
+import { rangeOf } from './syntax.js';
 import { T } from './typescript.js';
 import type { NameSettings } from '../../config.js';
 import type { ClassFactory, FunctionSummary, HookName, Range, Unit, UnitEvidence } from '../../model.js';
@@ -19,9 +20,6 @@ const HOOKS: Record<string, HookName> = {
  */
 const WEAK_NEXT_NAMES = new Set(['next']);
 
-function rangeOf(node: ts.Node, sf: ts.SourceFile): Range {
-  return { start: node.getStart(sf), end: node.getEnd() };
-}
 
 function memberName(name: ts.PropertyName | ts.BindingName | undefined): string | undefined {
   if (!name) return undefined;

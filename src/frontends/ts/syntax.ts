@@ -1,0 +1,17 @@
+import type { ts } from 'ts-morph';
+import type { Range } from '../../model.js';
+import { T } from './typescript.js';
+
+/** A node's range without its leading trivia. */
+export function rangeOf(node: ts.Node, sf: ts.SourceFile): Range {
+  return { start: node.getStart(sf), end: node.getEnd() };
+}
+
+/** The expression under parentheses and type-only wrappers (`as`, `satisfies`, `!`, `<T>`). */
+export function stripParens(e: ts.Expression): ts.Expression {
+  let cur = e;
+  for (;;) {
+    if (T.isParenthesizedExpression(cur) || T.isAsExpression(cur) || T.isNonNullExpression(cur) || T.isSatisfiesExpression(cur) || T.isTypeAssertionExpression(cur)) cur = cur.expression;
+    else return cur;
+  }
+}
