@@ -204,12 +204,13 @@ async function runLint(paths: string[], flags: LintFlags, io: CliIO, loaded: Loa
 function settingsAround(given: Source[], facts: Map<string, FileFacts>, config: OnionConfig, cwd: string, flags: LintFlags): Array<{ path: string; text: string }> {
   // Undecided: a class whose first constructor parameter may be a next layer under another name
   // (in a file that was only parsed for syntax, a class with a constructor is enough to ask).
-  const undecided = given.some((s) => {
+  const undecided = given.find((s) => {
     const f = facts.get(s.path);
     return f?.units.some((u) => u.evidence === 'position') || (f?.dormant && /\bclass\b/.test(s.text) && /\bconstructor\s*\(\s*[\w$]/.test(s.text));
   });
-  if (!undecided) return [];
-  let root = cwd;
+  // A run that was given settings modules (the whole project, say) already has its stacks.
+  if (!undecided || given.some((s) => (facts.get(s.path)?.stacks.length ?? 0) > 0)) return [];
+  let root = dirname(undecided.path);
   while (!existsSync(join(root, 'package.json')) && dirname(root) !== root) root = dirname(root);
   const { files } = collectFiles([root], { cwd, useGitignore: flags.ignore !== false, ignorePatterns: [] });
   if (files.length > 20_000) return [];

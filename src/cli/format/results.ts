@@ -30,10 +30,11 @@ export interface LintResult {
 }
 
 export function toLintResult(result: FileResult): LintResult {
-  const lines = new LineIndex(result.text);
+  // Most files have nothing to report: index their lines only when a message needs them.
+  const lines = result.diagnostics.length ? new LineIndex(result.text) : undefined;
   const messages: LintMessage[] = result.diagnostics.map((d) => {
-    const start = lines.position(d.range.start);
-    const end = lines.position(d.range.end);
+    const start = lines!.position(d.range.start);
+    const end = lines!.position(d.range.end);
     return {
       ruleId: d.ruleId,
       severity: d.severity,
