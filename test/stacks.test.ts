@@ -157,3 +157,12 @@ describe('files that cannot hold middleware are only parsed, and completed when 
     expect(lintFiles(project(files), files)).toEqual(['util.ts:2 null']);
   });
 });
+
+describe('dotted paths', () => {
+  it('resolve under the project folder and, by default, its src/ folder', () => {
+    const mw = 'export class Timing {\n  constructor(getResponse) { this.getResponse = getResponse; }\n  call(request) { return this.getResponse(request); }\n}\n';
+    const files = { 'src/settings.ts': `export const MIDDLEWARE = [${SEC}, 'app.timing.Timing', 'src.app.timing2.Timing', 'app.nope.Missing'];\n` };
+    const root = project({ ...files, 'src/app/timing.ts': mw, 'src/app/timing2.ts': mw });
+    expect(lintFiles(root, files)).toEqual(['src/settings.ts:1 onion/resolvable-middleware']);
+  });
+});

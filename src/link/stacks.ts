@@ -142,7 +142,8 @@ function resolveDotted(path: string, settingsFile: string, r: Resolver): Resolut
   const name = segments[segments.length - 1]!;
   const moduleSegments = segments.slice(0, -1);
   const root = projectRoot(settingsFile);
-  const roots = r.config.roots.length ? r.config.roots.map((x) => (isAbsolute(x) ? x : resolve(root, x))) : [root];
+  // Without configured roots: the project folder, and its src/ folder where most TypeScript lives.
+  const roots = r.config.roots.length ? r.config.roots.map((x) => (isAbsolute(x) ? x : resolve(root, x))) : existsSync(join(root, 'src')) ? [root, join(root, 'src')] : [root];
   for (const base of roots) {
     const facts = resolveModulePath(join(base, ...moduleSegments), r.lookup);
     if (!facts) continue;
