@@ -2,7 +2,7 @@ import type { ts } from 'ts-morph';
 import { rangeOf } from './syntax.js';
 import { T } from './typescript.js';
 import type { FrontendOptions } from '../../config.js';
-import type { ExportFact, FileFacts, ImportFact, Range, SuppressionDirective } from '../../model.js';
+import type { ExportFact, FileFacts, ImportFact, SuppressionDirective } from '../../model.js';
 import { parseDirective } from '../../suppress.js';
 import { extractStacks } from './stacks.js';
 import { extractUnits } from './units.js';
