@@ -49,4 +49,9 @@ describe('precision: look-alikes and tricky correct code stay silent', () => {
   it('the same mistakes are reported once the shapes are real middleware', () => {
     expect(reportsOf('class M {\n  constructor(getResponse) { this.getResponse = getResponse; }\n  call(request) {\n    this.getResponse(request);\n  }\n}')).toEqual(['return-response@5']);
   });
+
+  it('a constructor inherited through a bare intermediate class still makes a middleware', () => {
+    const src = 'class Base {\n  constructor(getResponse) { this.getResponse = getResponse; }\n}\nclass Mid extends Base {}\nclass Sub extends Mid {\n  call(request) {\n    const response = this.getResponse(request);\n    response.x = 1;\n  }\n}\n';
+    expect(reportsOf(src)).toEqual(['return-response@9']);
+  });
 });
