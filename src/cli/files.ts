@@ -11,57 +11,97 @@ export interface WalkOptions {
   ignorePatterns: string[];
 }
 
+/** Why a path argument yields no file to lint. */
+export type UnmatchedReason = 'missing' | 'ignored' | 'none';
+
 export interface WalkResult {
   /** Absolute paths of the source files to lint, sorted. */
   files: string[];
-  /** Arguments that name nothing on disk. */
-  missing: string[];
+  /** Source files named explicitly that an ignore rule excludes (absolute, sorted): reported, not linted. */
+  ignored: string[];
+  /** Arguments that yield no file to lint, in the order given: nothing on disk, only ignored files, no source file. */
+  unmatched: Array<{ path: string; reason: UnmatchedReason }>;
 }
 
 /** Folders that never hold the project's own source. */
 const ALWAYS_SKIPPED = new Set(['node_modules', '.git']);
 
-/**
- * Expands paths as a linter's command line does: files are taken as given (when they are source
- * files), folders are walked honouring .gitignore files (each applying to its own subtree) and
- * the ignore patterns. Symbolic links are not followed, so loops and links that leave the
- * project cannot be entered.
- */
-export function collectFiles(paths: string[], options: WalkOptions): WalkResult {
-  const files = new Set<string>();
-  const missing: string[] = [];
+/** ESLint's words, so that people and tools that know them recognise them. */
+export const IGNORED_FILE_MESSAGE = 'File ignored because of a matching ignore pattern. Use "--no-ignore" to disable file ignore settings or use "--no-warn-ignored" to suppress this warning.';
+
+export function unmatchedMessage({ path, reason }: { path: string; reason: UnmatchedReason }): string {
+  if (reason === 'missing') return `No such file or directory: "${path}".`;
+  if (reason === 'ignored') return `All files matched by '${path}' are ignored.`;
+  return `No files matching the pattern "${path}" were found.`;
+}
+
+/** Whether a path is excluded, by the .gitignore layers given or by an ignore pattern. */
+type IgnoreTest = (abs: string, isDir: boolean, layers: IgnoreLayer[]) => boolean;
+
+function ignoreTest(options: WalkOptions): IgnoreTest {
   const extra = ignore().add(options.ignorePatterns);
-  const ignoredByPatterns = (abs: string, isDir: boolean) => {
+  return (abs, isDir, layers) => {
+    if (isIgnored(abs, isDir, layers)) return true;
     const rel = relative(options.cwd, abs);
     if (!rel || rel.startsWith('..') || isAbsolute(rel)) return false;
     const posix = rel.split(sep).join('/');
     return extra.ignores(isDir ? `${posix}/` : posix);
   };
+}
+
+/** Whether a file (which need not exist, as for --stdin-filename) is excluded by .gitignore files or ignore patterns. */
+export function isPathIgnored(abs: string, options: WalkOptions): boolean {
+  return ignoreTest(options)(abs, false, gitignoreLayers(dirname(abs), options));
+}
+
+/** Nothing excluded: what --no-ignore would walk. */
+const NO_IGNORE: IgnoreTest = () => false;
+
+/**
+ * Expands paths as a linter's command line does: files are taken as given (when they are source
+ * files; an ignored one is set aside to be reported), folders are walked honouring .gitignore files
+ * (each applying to its own subtree) and the ignore patterns. Symbolic links are not followed, so
+ * loops and links that leave the project cannot be entered. A folder that yields nothing is
+ * `unmatched`: 'ignored' when --no-ignore would find a source file in it, else 'none'.
+ */
+export function collectFiles(paths: string[], options: WalkOptions): WalkResult {
+  const files = new Set<string>();
+  const ignored = new Set<string>();
+  const unmatched: WalkResult['unmatched'] = [];
+  const ignores = ignoreTest(options);
   for (const given of paths.length ? paths : ['.']) {
     const abs = resolve(options.cwd, given);
     let stat;
     try {
       stat = lstatSync(abs);
     } catch {
-      missing.push(given);
+      unmatched.push({ path: given, reason: 'missing' });
       continue;
     }
     if (stat.isSymbolicLink()) {
       // A link named explicitly is followed once, as shells and linters do; links inside folders are not.
       if (!existsSync(abs)) {
-        missing.push(given);
+        unmatched.push({ path: given, reason: 'missing' });
         continue;
       }
       stat = statSync(abs);
     }
     if (stat.isDirectory()) {
-      const rules = gitignoreChain(abs, options);
-      walk(abs, rules, options, ignoredByPatterns, files);
-    } else if (stat.isFile() && isSourceFile(abs) && !ignoredByPatterns(abs, false)) {
-      files.add(abs);
+      const layers = gitignoreLayers(abs, options);
+      const found: string[] = [];
+      walk(abs, layers, options, ignores, found);
+      for (const f of found) files.add(f);
+      if (found.length === 0) {
+        const anyUnignored: string[] = [];
+        walk(abs, [], { ...options, useGitignore: false }, NO_IGNORE, anyUnignored, 1);
+        unmatched.push({ path: given, reason: anyUnignored.length ? 'ignored' : 'none' });
+      }
+    } else if (stat.isFile() && isSourceFile(abs)) {
+      if (ignores(abs, false, gitignoreLayers(dirname(abs), options))) ignored.add(abs);
+      else files.add(abs);
     }
   }
-  return { files: [...files].sort(), missing };
+  return { files: [...files].sort(), ignored: [...ignored].sort(), unmatched };
 }
 
 interface IgnoreLayer {
@@ -69,11 +109,11 @@ interface IgnoreLayer {
   rules: Ignore;
 }
 
-/** The .gitignore files that apply to a folder: its own and its ancestors' up to the repository root. */
-function gitignoreChain(dir: string, options: WalkOptions): IgnoreLayer[] {
+/** The .gitignore files that apply to a folder's entries: its own and its ancestors' up to the repository root. */
+function gitignoreLayers(dir: string, options: WalkOptions): IgnoreLayer[] {
   if (!options.useGitignore) return [];
   const chain: IgnoreLayer[] = [];
-  let cur = dirname(dir);
+  let cur = dir;
   const ancestors: string[] = [];
   for (;;) {
     ancestors.push(cur);
@@ -108,9 +148,8 @@ function isIgnored(abs: string, isDir: boolean, layers: IgnoreLayer[]): boolean 
   return false;
 }
 
-function walk(dir: string, inherited: IgnoreLayer[], options: WalkOptions, ignoredByPatterns: (abs: string, isDir: boolean) => boolean, out: Set<string>): void {
-  const own = options.useGitignore ? readGitignore(dir) : undefined;
-  const layers = own ? [...inherited, own] : inherited;
+/** Adds the source files under `dir` to `out`, stopping once it holds `limit`; `layers` apply to the folder's entries. */
+function walk(dir: string, layers: IgnoreLayer[], options: WalkOptions, ignores: IgnoreTest, out: string[], limit = Infinity): void {
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true });
@@ -118,15 +157,15 @@ function walk(dir: string, inherited: IgnoreLayer[], options: WalkOptions, ignor
     return;
   }
   for (const entry of entries) {
+    if (out.length >= limit) return;
     if (entry.isSymbolicLink()) continue;
     const abs = join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (ALWAYS_SKIPPED.has(entry.name)) continue;
-      if (isIgnored(abs, true, layers) || ignoredByPatterns(abs, true)) continue;
-      walk(abs, layers, options, ignoredByPatterns, out);
-    } else if (entry.isFile() && isSourceFile(abs)) {
-      if (isIgnored(abs, false, layers) || ignoredByPatterns(abs, false)) continue;
-      out.add(abs);
+      if (ALWAYS_SKIPPED.has(entry.name) || ignores(abs, true, layers)) continue;
+      const own = options.useGitignore ? readGitignore(abs) : undefined;
+      walk(abs, own ? [...layers, own] : layers, options, ignores, out, limit);
+    } else if (entry.isFile() && isSourceFile(abs) && !ignores(abs, false, layers)) {
+      out.push(abs);
     }
   }
 }

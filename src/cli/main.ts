@@ -9,7 +9,7 @@ import { PACKAGE_ROOT, TOOL_VERSION } from '../package-root.js';
 import { applyFixes } from '../fix.js';
 import type { Diagnostic, FileFacts } from '../model.js';
 import { allRules } from '../../rules/index.js';
-import { collectFiles } from './files.js';
+import { collectFiles, IGNORED_FILE_MESSAGE, isPathIgnored, unmatchedMessage, type WalkOptions } from './files.js';
 import { json } from './format/json.js';
 import { toLintResult, totals, type Formatter, type LintResult } from './format/results.js';
 import { stylish } from './format/stylish.js';
@@ -52,6 +52,8 @@ interface LintFlags {
   concurrency: Concurrency;
   stdin?: boolean;
   stdinFilename?: string;
+  errorOnUnmatchedPattern?: boolean;
+  warnIgnored?: boolean;
 }
 
 function parseConcurrency(value: string): Concurrency {
@@ -113,13 +115,23 @@ async function runLint(paths: string[], flags: LintFlags, io: CliIO, loaded: Loa
   applyRuleFlags(config, flags.rule);
 
   const sources: Source[] = [];
+  /** Files named explicitly (or by --stdin-filename) that an ignore rule excludes: a warning each, not linted. */
+  let ignored: string[] = [];
+  const walkOptions: WalkOptions = {
+    cwd: io.cwd,
+    useGitignore: flags.ignore !== false,
+    ignorePatterns: flags.ignore === false ? [] : [...loaded.ignorePatterns, ...flags.ignorePattern],
+  };
   if (flags.stdin) {
     const text = (await (io.readStdin ?? readProcessStdin)()).replace(/^\uFEFF/, '');
-    sources.push({ path: resolve(io.cwd, flags.stdinFilename ?? '<text>'), text, bom: false });
+    const path = resolve(io.cwd, flags.stdinFilename ?? '<text>');
+    if (flags.stdinFilename !== undefined && isPathIgnored(path, walkOptions)) ignored = [path];
+    else sources.push({ path, text, bom: false });
   } else {
-    const ignorePatterns = flags.ignore === false ? [] : [...loaded.ignorePatterns, ...flags.ignorePattern];
-    const { files, missing } = collectFiles(paths, { cwd: io.cwd, useGitignore: flags.ignore !== false, ignorePatterns });
-    if (missing.length) throw new UsageError(missing.map((m) => `No such file or directory: "${m}".`).join('\n'));
+    const collected = collectFiles(paths, walkOptions);
+    const { files, unmatched } = collected;
+    ignored = collected.ignored;
+    if (unmatched.length && flags.errorOnUnmatchedPattern !== false) throw new UsageError(unmatched.map(unmatchedMessage).join('\n'));
     const showProgress = io.stderr.isTTY === true && flags.format === 'stylish' && files.length > 300;
     if (showProgress) io.stderr.write(`Linting ${files.length} files…`);
     for (const path of files) {
@@ -170,15 +182,12 @@ async function runLint(paths: string[], flags: LintFlags, io: CliIO, loaded: Loa
     }
   }
 
-  const unreadableResults: FileResult[] = sources
-    .filter((s) => s.unreadable !== undefined)
-    .map((s) => ({
-      filePath: s.path,
-      text: '',
-      diagnostics: [{ ruleId: null, fatal: true, severity: 2, message: s.unreadable!, filePath: s.path, range: { start: 0, end: 0 } } satisfies Diagnostic],
-    }));
+  const unreadableResults: FileResult[] = sources.filter((s) => s.unreadable !== undefined).map((s) => notLinted(s.path, s.unreadable!, 2));
   const byPath = new Map([...results, ...unreadableResults].map((r) => [r.filePath, r]));
   let lintResults: LintResult[] = sources.map((s) => toLintResult(byPath.get(s.path)!));
+  if (ignored.length && flags.warnIgnored !== false) {
+    lintResults = [...lintResults, ...ignored.map((path) => toLintResult(notLinted(path, IGNORED_FILE_MESSAGE, 1)))].sort((a, b) => (a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : 0));
+  }
   if (flags.quiet) {
     lintResults = lintResults.map((r) => ({ ...r, messages: r.messages.filter((m) => m.severity === 2), warningCount: 0, fixableWarningCount: 0 }));
   }
@@ -194,6 +203,12 @@ async function runLint(paths: string[], flags: LintFlags, io: CliIO, loaded: Loa
     return 1;
   }
   return 0;
+}
+
+/** A file reported with one message and not linted: unreadable (a fatal error) or ignored (a warning). */
+function notLinted(path: string, message: string, severity: 1 | 2): FileResult {
+  const diagnostic: Diagnostic = { ruleId: null, severity, message, filePath: path, range: { start: 0, end: 0 }, ...(severity === 2 ? { fatal: true } : {}) };
+  return { filePath: path, text: '', diagnostics: [diagnostic] };
 }
 
 /**
@@ -254,6 +269,8 @@ function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
     .option('--no-color', 'never colour the output')
     .option('--no-ignore', 'do not honour .gitignore files or ignore patterns')
     .option('--ignore-pattern <pattern>', 'gitignore-style pattern of paths to skip (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--no-error-on-unmatched-pattern', 'skip a path that yields no file to lint (missing, all ignored, no source) instead of exiting 2')
+    .option('--no-warn-ignored', 'no warning for a named file that an ignore rule excludes')
     .option('--rule <id:severity>', 'override one rule, e.g. return-response:warn (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--cache', 'reuse facts of unchanged files between runs')
     .option('--cache-location <path>', 'where the cache file lives (default node_modules/.cache/onionlint/facts.json)')
@@ -270,7 +287,8 @@ Examples:
   onionlint -f json . > report.json ESLint-compatible JSON
   cat mw.ts | onionlint --stdin --stdin-filename mw.ts
 
-Exit codes: 0 no errors, 1 errors (or too many warnings), 2 usage or internal error.`,
+Exit codes: 0 no errors, 1 errors (or too many warnings), 2 usage or internal error
+(including a path that yields no file to lint: missing, all its files ignored, or no source).`,
     )
     .action(async (paths: string[], flags: LintFlags) => {
       setExit(await runLint(paths, flags, io, await configFor(io, flags.config)));

@@ -58,7 +58,7 @@ export const sarif: Formatter = (results, { cwd }) => {
         },
       };
       if (m.ruleId === null) {
-        notifications.push({ level: 'error', message: { text: m.message }, locations: [location] });
+        notifications.push({ level: m.severity === 2 ? 'error' : 'warning', message: { text: m.message }, locations: [location] });
         continue;
       }
       const lineText = (lines[m.line - 1] ?? '').trim();

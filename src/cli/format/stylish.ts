@@ -15,12 +15,16 @@ export const stylish: Formatter = (results, { cwd, color }) => {
     for (const m of result.messages) {
       const severity = m.severity === 2 ? c.red('error') : c.yellow('warning');
       out.push(`  ${c.dim(`${m.line}:${m.column}`)}  ${severity}  ${m.message}  ${c.dim(m.ruleId ?? '')}`.trimEnd());
-      const frame = codeFrameColumns(
-        result.source,
-        { start: { line: m.line, column: m.column }, end: { line: m.endLine, column: Math.max(m.endColumn, m.line === m.endLine ? m.column + 1 : 1) } },
-        { highlightCode: color, forceColor: color, linesAbove: 1, linesBelow: 1 },
-      );
-      out.push(frame.replace(/^/gm, '    '), '');
+      // A file that was not linted (ignored, unreadable) has no text to frame.
+      if (result.source !== '') {
+        const frame = codeFrameColumns(
+          result.source,
+          { start: { line: m.line, column: m.column }, end: { line: m.endLine, column: Math.max(m.endColumn, m.line === m.endLine ? m.column + 1 : 1) } },
+          { highlightCode: color, forceColor: color, linesAbove: 1, linesBelow: 1 },
+        );
+        out.push(frame.replace(/^/gm, '    '));
+      }
+      out.push('');
     }
   }
   const t = totals(results);
