@@ -12,6 +12,8 @@ export default defineSettingsRule({
     messages: {
       duplicate:
         '`{{name}}` is already listed at {{first}}: Django builds it twice and runs both layers on every request (double work, double side effects). Remove this entry.',
+      sameCall:
+        '`{{name}}(…)` is already called with the same arguments at {{first}}: both calls build the same configured layer, which then runs twice on every request (double work, double side effects). Remove this entry.',
     },
   },
   check(ctx) {
@@ -26,9 +28,11 @@ export default defineSettingsRule({
       reported.add(later);
       const text = ctx.textOf(later.filePath);
       const fix = text && later.fact.arrayRange ? removeEntry(text, later) : undefined;
+      // Two calls only share a key when their literal arguments are the same (link/stacks.ts).
+      const sameCall = later.fact.kind === 'call' && earlier.fact.kind === 'call';
       ctx.report({
-        messageId: 'duplicate',
-        data: { name: later.label, first: where(ctx, earlier, later.filePath) },
+        messageId: sameCall ? 'sameCall' : 'duplicate',
+        data: { name: sameCall ? later.fact.value : later.label, first: where(ctx, earlier, later.filePath) },
         range: later.fact.range,
         filePath: later.filePath,
         ...(fix ? { fix } : {}),

@@ -63,6 +63,22 @@ if (process.env.DEBUG) { MIDDLEWARE.push('x.Debug'); }`;
     expect(facts.constants).toEqual({ CSRF_USE_SESSIONS: true });
   });
 
+  it('records a call\'s literal arguments in a canonical form, and nothing when one is not a literal', () => {
+    const argsOf = (call: string) => factsOf(`export const MIDDLEWARE = [${call}];`).stacks[0]!.entries[0]!.args;
+    expect(argsOf('f()')).toBe('[]');
+    expect(argsOf(`f({a: 1})`)).toBe(argsOf(`f({ a: 1, })`));
+    expect(argsOf(`f('x')`)).toBe(argsOf('f("x")'));
+    expect(argsOf('f(`x`)')).toBe(argsOf(`f('x')`));
+    expect(argsOf(`f({ b: [1, 'two', null], a: { on: true } })`)).toBe('[{"a":{"on":true},"b":[1,"two",null]}]');
+    expect(argsOf(`f({ 'max': 1_000, "min": -0x10 } as const)`)).toBe('[{"max":1000,"min":-16}]');
+    expect(argsOf('X.configure({ userModel: "app.User" })')).toBe('[{"userModel":"app.User"}]');
+    expect(argsOf('f(1)')).not.toBe(argsOf(`f('1')`));
+    // Anything whose value is not written in the source: no args at all.
+    for (const call of ['f(x)', 'f({ a })', 'f({ a: x })', 'f({ ...o })', 'f(...list)', 'f([1, ...rest])', 'f(`${a}`)', 'f({ [k]: 1 })', 'f(() => 1)', 'f(/x/)', 'f(undefined)', 'f({ __proto__: null })', 'f({ m() {} })']) {
+      expect(argsOf(call), call).toBeUndefined();
+    }
+  });
+
   it('a module that mentions no setting costs nothing and declares no stack', () => {
     expect(factsOf('export const items = [1, 2, 3];').stacks).toEqual([]);
   });

@@ -30,7 +30,10 @@ export interface StackEntry {
   resolution: Resolution;
   /** Same identity, same middleware: a dotted path and an imported class naming one thing agree. */
   identity: string;
-  /** What no-duplicate-middleware compares: the identity, except that every factory call is its own layer. */
+  /**
+   * What no-duplicate-middleware compares: the identity, except that a factory call is its own
+   * layer unless another call of the same factory has the same literal arguments.
+   */
   duplicateKey: string;
   /** Request attributes it sets / reads in its request half, with where the read is (project code). */
   sets: string[];
@@ -368,9 +371,10 @@ export function linkStacks(
             : resolution.kind === 'builtin' || (resolution.kind === 'external' && resolution.known)
               ? { sets: resolution.known!.sets, needs: settingDependentNeeds(resolution.known!, facts.constants).map((attribute) => ({ attribute })) }
               : { sets: [], needs: [] };
-        // Each factory call builds its own configured class: two calls are two layers, not a duplicate.
+        // Each factory call builds its own configured class: two calls are two layers, unless they
+        // call the same factory with the same literal arguments (or none), which builds one layer twice.
         const id = identity(e, resolution);
-        const duplicateKey = e.kind === 'call' ? `${id}@${filePath}:${e.range.start}` : id;
+        const duplicateKey = e.kind !== 'call' ? id : e.args !== undefined ? `${id}(${e.args})` : `${id}@${filePath}:${e.range.start}`;
         return { fact: e, filePath, label: label(e.value, resolution), resolution, identity: id, duplicateKey, ...accesses };
       });
       const apps = facts.stacks.find((s) => s.setting === 'INSTALLED_APPS');
