@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultConfig, type OnionConfig } from '../src/config.js';
 import { lint } from '../src/engine.js';
 import { knowledgeBase, STARTPROJECT_DEFAULT } from '../src/knowledge/django.js';
+import { linkStacks, packageSpecifier } from '../src/link/stacks.js';
 import { LineIndex } from '../src/text.js';
 import { factsOf } from './helpers.js';
 
@@ -180,5 +181,44 @@ describe('dotted paths', () => {
     const files = { 'src/settings.ts': `export const MIDDLEWARE = [${SEC}, 'app.timing.Timing', 'src.app.timing2.Timing', 'app.nope.Missing'];\n` };
     const root = project({ ...files, 'src/app/timing.ts': mw, 'src/app/timing2.ts': mw });
     expect(lintFiles(root, files)).toEqual(['src/settings.ts:1 onion/resolvable-middleware']);
+  });
+});
+
+describe("Alexi's built-ins, known by package and export", () => {
+  it('matches a package specifier as written, without jsr:/npm: and a version', () => {
+    expect(packageSpecifier('@alexi/auth')).toBe('@alexi/auth');
+    expect(packageSpecifier('jsr:@alexi/auth@^0.24')).toBe('@alexi/auth');
+    expect(packageSpecifier('jsr:/@alexi/middleware@0.24.2')).toBe('@alexi/middleware');
+    expect(packageSpecifier('jsr:@alexi/db@^0.15/backends/denokv')).toBe('@alexi/db/backends/denokv');
+    expect(packageSpecifier('npm:express@4/lib/router')).toBe('express/lib/router');
+    for (const notAPackage of ['./auth.ts', '../auth', '/abs/auth.ts', 'https://jsr.io/@alexi/auth/0.24.2/mod.ts', 'node:fs']) expect(packageSpecifier(notAPackage), notAPackage).toBeUndefined();
+  });
+
+  it('knows each export in the form Alexi documents it, and nothing else of its packages', () => {
+    const facts = factsOf(
+      `import { AuthenticationMiddleware, SessionMiddleware } from '@alexi/auth';
+import * as mw from 'jsr:@alexi/middleware@^0.24';
+export const MIDDLEWARE = [mw.corsMiddleware(), AuthenticationMiddleware.configure({ userModel: User }), SessionMiddleware, mw.CorsMiddleware(), mw.loggingMiddleware];`,
+      '/p/settings.ts',
+    );
+    const { stacks } = linkStacks([facts], (p) => (p === facts.path ? facts : undefined), defaultConfig());
+    expect(stacks[0]!.entries.map((e) => [e.label, e.identity, e.sets.join(',')])).toEqual([
+      ['corsMiddleware', '@alexi/middleware#CorsMiddleware', ''],
+      ['AuthenticationMiddleware', '@alexi/auth#AuthenticationMiddleware', 'user'],
+      // Not an Alexi export: unknown, and not Django's SessionMiddleware by name either.
+      ['SessionMiddleware', '@alexi/auth#SessionMiddleware', ''],
+      // A class called as a factory, a factory listed uncalled: not what Alexi documents.
+      ['CorsMiddleware', 'jsr:@alexi/middleware@^0.24#CorsMiddleware', ''],
+      ['loggingMiddleware', 'jsr:@alexi/middleware@^0.24#loggingMiddleware', ''],
+    ]);
+  });
+
+  it("a project subclass of Alexi's AuthenticationMiddleware sets request.user", () => {
+    const files = {
+      'auth.ts': `import { AuthenticationMiddleware } from "@alexi/auth";\nexport class ShopAuthentication extends AuthenticationMiddleware {}\n`,
+      'staff.ts': 'export class StaffOnly {\n  constructor(getResponse) { this.getResponse = getResponse; }\n  call(request) { if (!request.user) return new Response(null, { status: 403 }); return this.getResponse(request); }\n}\n',
+      'settings.ts': `import { ShopAuthentication } from "./auth.ts";\nimport { StaffOnly } from "./staff.ts";\nexport const MIDDLEWARE = [\n  StaffOnly,\n  ShopAuthentication,\n];\n`,
+    };
+    expect(lintFiles(project(files), files)).toEqual(['settings.ts:4 onion/middleware-order']);
   });
 });
