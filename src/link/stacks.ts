@@ -132,9 +132,14 @@ export function packageSpecifier(specifier: string): string | undefined {
  * any other package is Django's).
  */
 function knownExport(knowledge: KnowledgeBase, source: string, name: string, form: 'reference' | 'call'): KnownMiddleware | undefined {
+  const pkg = describedPackage(knowledge, source);
+  return pkg !== undefined ? knowledge.byExport.get(packageExportKey(pkg, name, form)) : knowledge.byName.get(lastSegment(name));
+}
+
+/** The package `source` names when the knowledge base describes its exports (Alexi's). */
+function describedPackage(knowledge: KnowledgeBase, source: string): string | undefined {
   const pkg = packageSpecifier(source);
-  if (pkg !== undefined && knowledge.describedPackages.has(pkg)) return knowledge.byExport.get(packageExportKey(pkg, name, form));
-  return knowledge.byName.get(lastSegment(name));
+  return pkg !== undefined && knowledge.describedPackages.has(pkg) ? pkg : undefined;
 }
 
 /**
@@ -144,10 +149,9 @@ function knownExport(knowledge: KnowledgeBase, source: string, name: string, for
 function describedImport(facts: FileFacts, value: string, knowledge: KnowledgeBase, form: 'reference' | 'call'): Extract<Resolution, { kind: 'external' }> | undefined {
   const [head, ...rest] = value.split('.');
   const imp = facts.imports.find((i) => i.local === head);
-  const pkg = imp && packageSpecifier(imp.source);
-  if (!imp || pkg === undefined || !knowledge.describedPackages.has(pkg) || (imp.imported === '*' && rest.length === 0)) return undefined;
+  if (!imp || describedPackage(knowledge, imp.source) === undefined || (imp.imported === '*' && rest.length === 0)) return undefined;
   const name = imp.imported === '*' ? rest.join('.') : [imp.imported, ...rest].join('.');
-  const known = knowledge.byExport.get(packageExportKey(pkg, name, form));
+  const known = knownExport(knowledge, imp.source, name, form);
   return known ? { kind: 'external', source: imp.source, name, known } : undefined;
 }
 
@@ -423,7 +427,7 @@ export function linkStacks(
         const id = identity(e, resolution);
         // Exports of one package middleware share its identity (for ordering) but may be configured
         // differently (`CorsMiddleware`, `AllowAllOriginsCorsMiddleware`): only the same export is the same layer.
-        const layer = resolution.kind === 'external' && resolution.known && r.knowledge.describedPackages.has(packageSpecifier(resolution.source) ?? '') ? `${id}:${resolution.name}` : id;
+        const layer = resolution.kind === 'external' && resolution.known && describedPackage(r.knowledge, resolution.source) !== undefined ? `${id}:${resolution.name}` : id;
         const duplicateKey = e.kind !== 'call' ? layer : e.args !== undefined ? `${layer}(${e.args})` : `${layer}@${filePath}:${e.range.start}`;
         return { fact: e, filePath, label: label(e, resolution), resolution, identity: id, duplicateKey, ...accesses };
       });
