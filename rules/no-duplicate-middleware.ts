@@ -1,4 +1,11 @@
+import type { StackEntry } from '../src/link/stacks.js';
 import { coexist, isActiveStack, placed, removeEntry, where, defineSettingsRule } from '../src/rules/stack-helpers.js';
+
+/** Who builds the stack, as the message says it: Django unless the knowledge base knows better. */
+function frameworkOf(entry: StackEntry): string {
+  const known = entry.resolution.kind === 'builtin' || entry.resolution.kind === 'external' || entry.resolution.kind === 'project' ? entry.resolution.known : undefined;
+  return known?.framework ?? 'Django';
+}
 
 /** A layer listed twice runs twice per request: its side effects happen twice, its checks twice. */
 export default defineSettingsRule({
@@ -11,7 +18,9 @@ export default defineSettingsRule({
     fixable: true,
     messages: {
       duplicate:
-        '`{{name}}` is already listed at {{first}}: Django builds it twice and runs both layers on every request (double work, double side effects). Remove this entry.',
+        '`{{name}}` is already listed at {{first}}: {{framework}} builds it twice and runs both layers on every request (double work, double side effects). Remove this entry.',
+      sameCall:
+        '`{{name}}(…)` is already called with the same arguments at {{first}}: both calls build the same configured layer, which then runs twice on every request (double work, double side effects). Remove this entry.',
     },
   },
   check(ctx) {
@@ -26,9 +35,11 @@ export default defineSettingsRule({
       reported.add(later);
       const text = ctx.textOf(later.filePath);
       const fix = text && later.fact.arrayRange ? removeEntry(text, later) : undefined;
+      // Two calls only share a key when their literal arguments are the same (link/stacks.ts).
+      const sameCall = later.fact.kind === 'call' && earlier.fact.kind === 'call';
       ctx.report({
-        messageId: 'duplicate',
-        data: { name: later.label, first: where(ctx, earlier, later.filePath) },
+        messageId: sameCall ? 'sameCall' : 'duplicate',
+        data: { name: sameCall ? later.fact.value : later.label, first: where(ctx, earlier, later.filePath), ...(sameCall ? {} : { framework: frameworkOf(later) }) },
         range: later.fact.range,
         filePath: later.filePath,
         ...(fix ? { fix } : {}),

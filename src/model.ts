@@ -162,6 +162,13 @@ export interface StackEntryFact {
   value: string;
   range: Range;
   /**
+   * For a `call`: its arguments as canonical JSON (`[{"origins":["a"]}]`, `[]` for none), when
+   * every argument is a literal (strings, numbers, booleans, `null`, and arrays and plain objects
+   * of them; object keys sorted). Absent when any argument is not: two calls with the same `args`
+   * build the same configured layer, and nothing is known of the others.
+   */
+  args?: string;
+  /**
    * Present only in some configurations: the id of the condition (a conditional spread or a
    * conditional edit) and the branch. Entries of different branches of one condition never coexist.
    */

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultConfig, type OnionConfig } from '../src/config.js';
 import { lint } from '../src/engine.js';
 import { knowledgeBase, STARTPROJECT_DEFAULT } from '../src/knowledge/django.js';
+import { linkStacks, packageSpecifier } from '../src/link/stacks.js';
 import { LineIndex } from '../src/text.js';
 import { factsOf } from './helpers.js';
 
@@ -61,6 +62,22 @@ if (process.env.DEBUG) { MIDDLEWARE.push('x.Debug'); }`;
       ['MIDDLEWARE_CLASSES', false, 0],
     ]);
     expect(facts.constants).toEqual({ CSRF_USE_SESSIONS: true });
+  });
+
+  it('records a call\'s literal arguments in a canonical form, and nothing when one is not a literal', () => {
+    const argsOf = (call: string) => factsOf(`export const MIDDLEWARE = [${call}];`).stacks[0]!.entries[0]!.args;
+    expect(argsOf('f()')).toBe('[]');
+    expect(argsOf(`f({a: 1})`)).toBe(argsOf(`f({ a: 1, })`));
+    expect(argsOf(`f('x')`)).toBe(argsOf('f("x")'));
+    expect(argsOf('f(`x`)')).toBe(argsOf(`f('x')`));
+    expect(argsOf(`f({ b: [1, 'two', null], a: { on: true } })`)).toBe('[{"a":{"on":true},"b":[1,"two",null]}]');
+    expect(argsOf(`f({ 'max': 1_000, "min": -0x10 } as const)`)).toBe('[{"max":1000,"min":-16}]');
+    expect(argsOf('X.configure({ userModel: "app.User" })')).toBe('[{"userModel":"app.User"}]');
+    expect(argsOf('f(1)')).not.toBe(argsOf(`f('1')`));
+    // Anything whose value is not written in the source: no args at all.
+    for (const call of ['f(x)', 'f({ a })', 'f({ a: x })', 'f({ ...o })', 'f(...list)', 'f([1, ...rest])', 'f(`${a}`)', 'f({ [k]: 1 })', 'f(() => 1)', 'f(/x/)', 'f(undefined)', 'f({ __proto__: null })', 'f({ m() {} })']) {
+      expect(argsOf(call), call).toBeUndefined();
+    }
   });
 
   it('a module that mentions no setting costs nothing and declares no stack', () => {
@@ -164,5 +181,44 @@ describe('dotted paths', () => {
     const files = { 'src/settings.ts': `export const MIDDLEWARE = [${SEC}, 'app.timing.Timing', 'src.app.timing2.Timing', 'app.nope.Missing'];\n` };
     const root = project({ ...files, 'src/app/timing.ts': mw, 'src/app/timing2.ts': mw });
     expect(lintFiles(root, files)).toEqual(['src/settings.ts:1 onion/resolvable-middleware']);
+  });
+});
+
+describe("Alexi's built-ins, known by package and export", () => {
+  it('matches a package specifier as written, without jsr:/npm: and a version', () => {
+    expect(packageSpecifier('@alexi/auth')).toBe('@alexi/auth');
+    expect(packageSpecifier('jsr:@alexi/auth@^0.24')).toBe('@alexi/auth');
+    expect(packageSpecifier('jsr:/@alexi/middleware@0.24.2')).toBe('@alexi/middleware');
+    expect(packageSpecifier('jsr:@alexi/db@^0.15/backends/denokv')).toBe('@alexi/db/backends/denokv');
+    expect(packageSpecifier('npm:express@4/lib/router')).toBe('express/lib/router');
+    for (const notAPackage of ['./auth.ts', '../auth', '/abs/auth.ts', 'https://jsr.io/@alexi/auth/0.24.2/mod.ts', 'node:fs']) expect(packageSpecifier(notAPackage), notAPackage).toBeUndefined();
+  });
+
+  it('knows each export in the form Alexi documents it, and nothing else of its packages', () => {
+    const facts = factsOf(
+      `import { AuthenticationMiddleware, SessionMiddleware } from '@alexi/auth';
+import * as mw from 'jsr:@alexi/middleware@^0.24';
+export const MIDDLEWARE = [mw.corsMiddleware(), AuthenticationMiddleware.configure({ userModel: User }), SessionMiddleware, mw.CorsMiddleware(), mw.loggingMiddleware];`,
+      '/p/settings.ts',
+    );
+    const { stacks } = linkStacks([facts], (p) => (p === facts.path ? facts : undefined), defaultConfig());
+    expect(stacks[0]!.entries.map((e) => [e.label, e.identity, e.sets.join(',')])).toEqual([
+      ['corsMiddleware', '@alexi/middleware#CorsMiddleware', ''],
+      ['AuthenticationMiddleware', '@alexi/auth#AuthenticationMiddleware', 'user'],
+      // Not an Alexi export: unknown, and not Django's SessionMiddleware by name either.
+      ['SessionMiddleware', '@alexi/auth#SessionMiddleware', ''],
+      // A class called as a factory, a factory listed uncalled: not what Alexi documents.
+      ['CorsMiddleware', 'jsr:@alexi/middleware@^0.24#CorsMiddleware', ''],
+      ['loggingMiddleware', 'jsr:@alexi/middleware@^0.24#loggingMiddleware', ''],
+    ]);
+  });
+
+  it("a project subclass of Alexi's AuthenticationMiddleware sets request.user", () => {
+    const files = {
+      'auth.ts': `import { AuthenticationMiddleware } from "@alexi/auth";\nexport class ShopAuthentication extends AuthenticationMiddleware {}\n`,
+      'staff.ts': 'export class StaffOnly {\n  constructor(getResponse) { this.getResponse = getResponse; }\n  call(request) { if (!request.user) return new Response(null, { status: 403 }); return this.getResponse(request); }\n}\n',
+      'settings.ts': `import { ShopAuthentication } from "./auth.ts";\nimport { StaffOnly } from "./staff.ts";\nexport const MIDDLEWARE = [\n  StaffOnly,\n  ShopAuthentication,\n];\n`,
+    };
+    expect(lintFiles(project(files), files)).toEqual(['settings.ts:4 onion/middleware-order']);
   });
 });

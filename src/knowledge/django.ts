@@ -5,8 +5,10 @@
  * (see ../shared/design/DJANGO.md, checked against Django's main branch, 6.2 development).
  */
 
+import { ALEXI_CONSTRAINTS, ALEXI_MIDDLEWARE, type PackageExport, type PackageMiddleware } from './alexi.js';
+
 export interface KnownMiddleware {
-  /** The dotted path a settings list names it by. */
+  /** The dotted path a settings list names it by; for middleware known by package (alexi.ts), `<package>#<class>`. */
   path: string;
   /** Request attributes it sets before calling the next layer. */
   sets: string[];
@@ -16,6 +18,8 @@ export interface KnownMiddleware {
   source: string;
   /** Django's own error text when a `needs` is not met, for messages. */
   failure?: string;
+  /** The framework whose stack lists it, for messages, when it is not Django (`Alexi`). */
+  framework?: string;
   /** Hooks it implements (for the onion picture). */
   hooks?: Array<'processView' | 'processException' | 'processTemplateResponse'>;
 }
@@ -196,14 +200,25 @@ export interface KnowledgeBase {
   middleware: Map<string, KnownMiddleware>;
   /** By class name (last path segment), for entries imported from a Django port package. */
   byName: Map<string, KnownMiddleware>;
+  /** By package and export (`packageExportKey`), for ports whose middleware alexi.ts describes. */
+  byExport: Map<string, PackageMiddleware>;
+  /** The packages `byExport` describes: what else they export is unknown, not Django's by name. */
+  describedPackages: Set<string>;
   constraints: OrderConstraint[];
   removed: Map<string, RemovedMiddleware>;
 }
 
-/** Django's knowledge plus the config's extensions. */
+/** The key of `KnowledgeBase.byExport`: `@alexi/middleware#corsMiddleware()`, `@alexi/auth#AuthenticationMiddleware`. */
+export function packageExportKey(pkg: string, name: string, form: PackageExport['form']): string {
+  return `${pkg}#${name}${form === 'call' ? '()' : ''}`;
+}
+
+/** Django's knowledge, the Django ports' (alexi.ts), plus the config's extensions. */
 export function knowledgeBase(extensions: KnowledgeExtension[] = []): KnowledgeBase {
   const middleware = new Map(BUILTINS.map((m) => [m.path, m]));
-  const constraints = [...ORDER_CONSTRAINTS];
+  const constraints = [...ORDER_CONSTRAINTS, ...ALEXI_CONSTRAINTS];
+  const byExport = new Map<string, PackageMiddleware>();
+  for (const m of ALEXI_MIDDLEWARE) for (const pkg of m.packages) for (const e of m.exports) byExport.set(packageExportKey(pkg, e.name, e.form), m);
   for (const ext of extensions) {
     const known: KnownMiddleware = { path: ext.path, sets: ext.sets ?? [], needs: ext.needs ?? [], source: ext.note ?? 'project configuration (knowledge)' };
     middleware.set(ext.path, known);
@@ -212,7 +227,8 @@ export function knowledgeBase(extensions: KnowledgeExtension[] = []): KnowledgeB
   }
   const byName = new Map<string, KnownMiddleware>();
   for (const m of middleware.values()) byName.set(lastSegment(m.path), m);
-  return { middleware, byName, constraints, removed: new Map(REMOVED.map((r) => [r.path, r])) };
+  const describedPackages = new Set(ALEXI_MIDDLEWARE.flatMap((m) => m.packages));
+  return { middleware, byName, byExport, describedPackages, constraints, removed: new Map(REMOVED.map((r) => [r.path, r])) };
 }
 
 export function lastSegment(path: string): string {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { OnionConfig } from '../config.js';
-import { knowledgeBase, lastSegment, type KnowledgeBase, type KnowledgeExtension, type KnownMiddleware } from '../knowledge/django.js';
+import { knowledgeBase, lastSegment, packageExportKey, type KnowledgeBase, type KnowledgeExtension, type KnownMiddleware } from '../knowledge/django.js';
 import type { FileFacts, Range, StackEntryFact, StackFact, Unit } from '../model.js';
 import { resolveModulePath, resolveRelativeModule, type FactsLookup } from './resolve.js';
 import { resolveBinding, resolveExport, type Binding } from './units.js';
@@ -30,7 +30,10 @@ export interface StackEntry {
   resolution: Resolution;
   /** Same identity, same middleware: a dotted path and an imported class naming one thing agree. */
   identity: string;
-  /** What no-duplicate-middleware compares: the identity, except that every factory call is its own layer. */
+  /**
+   * What no-duplicate-middleware compares: the identity, except that a factory call is its own
+   * layer unless another call of the same factory has the same literal arguments.
+   */
   duplicateKey: string;
   /** Request attributes it sets / reads in its request half, with where the read is (project code). */
   sets: string[];
@@ -111,19 +114,63 @@ function describeUnitProblem(binding: Binding): string | undefined {
   return undefined;
 }
 
+/**
+ * The package an import specifier names, as the knowledge base keys it: `jsr:@alexi/auth@^0.24`
+ * and `@alexi/auth` are both `@alexi/auth` (a subpath is kept: `@alexi/db/backends/denokv`).
+ * Undefined for a relative path, a URL or a `node:` built-in. Matched as written, never resolved.
+ */
+export function packageSpecifier(specifier: string): string | undefined {
+  const bare = specifier.replace(/^(?:jsr|npm):\/?/, '');
+  if (bare.startsWith('.') || bare.startsWith('/') || /^[a-z][a-z\d+.-]*:/i.test(bare)) return undefined;
+  const m = /^((?:@[^/@]+\/)?[^/@]+)(?:@[^/]*)?(\/.*)?$/.exec(bare);
+  return m ? m[1]! + (m[2] ?? '') : undefined;
+}
+
+/**
+ * What the knowledge base knows of `name` imported from `source`: by package and export for the
+ * packages it describes (Alexi's), else by class name for a Django port (`SessionMiddleware` from
+ * any other package is Django's).
+ */
+function knownExport(knowledge: KnowledgeBase, source: string, name: string, form: 'reference' | 'call'): KnownMiddleware | undefined {
+  const pkg = describedPackage(knowledge, source);
+  return pkg !== undefined ? knowledge.byExport.get(packageExportKey(pkg, name, form)) : knowledge.byName.get(lastSegment(name));
+}
+
+/** The package `source` names when the knowledge base describes its exports (Alexi's). */
+function describedPackage(knowledge: KnowledgeBase, source: string): string | undefined {
+  const pkg = packageSpecifier(source);
+  return pkg !== undefined && knowledge.describedPackages.has(pkg) ? pkg : undefined;
+}
+
+/**
+ * An entry (or base class) that names an export of a package the knowledge base describes, found
+ * from the import as written: the project's module aliases and import maps are not consulted.
+ */
+function describedImport(facts: FileFacts, value: string, knowledge: KnowledgeBase, form: 'reference' | 'call'): Extract<Resolution, { kind: 'external' }> | undefined {
+  const [head, ...rest] = value.split('.');
+  const imp = facts.imports.find((i) => i.local === head);
+  if (!imp || describedPackage(knowledge, imp.source) === undefined || (imp.imported === '*' && rest.length === 0)) return undefined;
+  const name = imp.imported === '*' ? rest.join('.') : [imp.imported, ...rest].join('.');
+  const known = knownExport(knowledge, imp.source, name, form);
+  return known ? { kind: 'external', source: imp.source, name, known } : undefined;
+}
+
 /** A project unit found for an entry: a class, a factory, or the class a called factory returns. */
-function unitResolution(binding: Binding, knowledge: KnowledgeBase, lookup: FactsLookup): Resolution | undefined {
+function unitResolution(binding: Binding, knowledge: KnowledgeBase, lookup: FactsLookup, form: 'reference' | 'call' = 'reference'): Resolution | undefined {
   if (binding.kind === 'external') {
-    return { kind: 'external', source: binding.source, name: binding.name, ...(knowledge.byName.get(lastSegment(binding.name)) ? { known: knowledge.byName.get(lastSegment(binding.name))! } : {}) };
+    const known = knownExport(knowledge, binding.source, binding.name, form);
+    return { kind: 'external', source: binding.source, name: binding.name, ...(known ? { known } : {}) };
   }
   if (binding.kind !== 'unit') return undefined;
   const unit = binding.unit;
   // A project subclass of a known built-in provides what its base provides.
   let known: KnownMiddleware | undefined;
   if (unit.base) {
-    const base = resolveBinding(binding.facts, unit.base.name, lookup);
-    if (base.kind === 'external') known = knowledge.byName.get(lastSegment(base.name));
-    else if (base.kind === 'unknown') known = knowledge.byName.get(lastSegment(unit.base.name));
+    const described = describedImport(binding.facts, unit.base.name, knowledge, 'reference');
+    const base = described ? undefined : resolveBinding(binding.facts, unit.base.name, lookup);
+    if (described) known = described.known;
+    else if (base?.kind === 'external') known = knownExport(knowledge, base.source, base.name, 'reference');
+    else if (base?.kind === 'unknown') known = knowledge.byName.get(lastSegment(unit.base.name));
   }
   return { kind: 'project', unit, filePath: binding.facts.path, ...(known ? { known } : {}) };
 }
@@ -162,12 +209,14 @@ function resolveDotted(path: string, settingsFile: string, r: Resolver): Resolut
 }
 
 function resolveReference(value: string, facts: FileFacts, r: Resolver, isCall: boolean): Resolution {
+  const described = describedImport(facts, value, r.knowledge, isCall ? 'call' : 'reference');
+  if (described) return described;
   if (isCall) {
     // `corsMiddleware({...})` or `AuthenticationMiddleware.configure({...})`: the class it returns.
     const factory = findClassFactory(value, facts, r.lookup);
     if (factory) return unitResolution({ kind: 'unit', facts: factory.facts, unit: factory.unit }, r.knowledge, r.lookup) ?? { kind: 'unknown' };
     const binding = resolveBinding(facts, value, r.lookup);
-    if (binding.kind === 'external') return unitResolution(binding, r.knowledge, r.lookup)!;
+    if (binding.kind === 'external') return unitResolution(binding, r.knowledge, r.lookup, 'call')!;
     // A static configure() on an imported external class: known by the class name.
     const head = value.split('.').slice(0, -1).join('.');
     if (head) {
@@ -219,9 +268,14 @@ function findClassFactory(value: string, facts: FileFacts, lookup: FactsLookup):
   return found ? { facts: target, unit: target.units[found.returnsUnit]! } : undefined;
 }
 
-function label(value: string, resolution: Resolution): string {
+function label(entry: StackEntryFact, resolution: Resolution): string {
+  const value = entry.value;
   if (resolution.kind === 'builtin') return lastSegment(resolution.known.path);
   if (resolution.kind === 'project') return resolution.unit.name === 'default' ? lastSegment(value) : resolution.unit.name;
+  const segments = value.split('.');
+  const owner = segments[segments.length - 2];
+  // `AuthenticationMiddleware.configure(...)` of a package: the class, not its static method.
+  if (resolution.kind === 'external' && entry.kind === 'call' && owner !== undefined && (resolution.name.includes('.') || lastSegment(resolution.name) === owner)) return owner;
   return lastSegment(value);
 }
 
@@ -368,10 +422,14 @@ export function linkStacks(
             : resolution.kind === 'builtin' || (resolution.kind === 'external' && resolution.known)
               ? { sets: resolution.known!.sets, needs: settingDependentNeeds(resolution.known!, facts.constants).map((attribute) => ({ attribute })) }
               : { sets: [], needs: [] };
-        // Each factory call builds its own configured class: two calls are two layers, not a duplicate.
+        // Each factory call builds its own configured class: two calls are two layers, unless they
+        // call the same factory with the same literal arguments (or none), which builds one layer twice.
         const id = identity(e, resolution);
-        const duplicateKey = e.kind === 'call' ? `${id}@${filePath}:${e.range.start}` : id;
-        return { fact: e, filePath, label: label(e.value, resolution), resolution, identity: id, duplicateKey, ...accesses };
+        // Exports of one package middleware share its identity (for ordering) but may be configured
+        // differently (`CorsMiddleware`, `AllowAllOriginsCorsMiddleware`): only the same export is the same layer.
+        const layer = resolution.kind === 'external' && resolution.known && describedPackage(r.knowledge, resolution.source) !== undefined ? `${id}:${resolution.name}` : id;
+        const duplicateKey = e.kind !== 'call' ? layer : e.args !== undefined ? `${layer}(${e.args})` : `${layer}@${filePath}:${e.range.start}`;
+        return { fact: e, filePath, label: label(e, resolution), resolution, identity: id, duplicateKey, ...accesses };
       });
       const apps = facts.stacks.find((s) => s.setting === 'INSTALLED_APPS');
       const appEntries = apps ? expand(facts, apps, r, new Set([`${facts.path}#INSTALLED_APPS`]), new Set()) : undefined;

@@ -77,7 +77,10 @@ export function extractStacks(sf: ts.SourceFile, options: FrontendOptions): Sett
     if (name !== undefined) return [base('reference', name)];
     if (T.isCallExpression(e)) {
       const callee = dotted(unwrap(e.expression));
-      if (callee !== undefined) return [base('call', callee)];
+      if (callee !== undefined) {
+        const args = literalArguments(e.arguments);
+        return [{ ...base('call', callee), ...(args !== undefined ? { args } : {}) }];
+      }
     }
     return [base('unknown', e.getText(sf).slice(0, 80))];
   };
@@ -265,12 +268,72 @@ function collectConstants(sf: ts.SourceFile, out: Record<string, string | number
     if (!T.isVariableStatement(st)) continue;
     for (const d of st.declarationList.declarations) {
       if (!T.isIdentifier(d.name) || !/^[A-Z][A-Z0-9_]*$/.test(d.name.text) || !d.initializer) continue;
-      const v = unwrap(d.initializer);
-      if (T.isStringLiteral(v) || T.isNoSubstitutionTemplateLiteral(v)) out[d.name.text] = v.text;
-      else if (T.isNumericLiteral(v)) out[d.name.text] = Number(v.text);
-      else if (v.kind === T.SyntaxKind.TrueKeyword) out[d.name.text] = true;
-      else if (v.kind === T.SyntaxKind.FalseKeyword) out[d.name.text] = false;
+      const v = literalValue(unwrap(d.initializer));
+      if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[d.name.text] = v;
     }
   }
   return out;
+}
+
+type Literal = string | number | boolean | null | Literal[] | { [key: string]: Literal };
+
+/**
+ * The value of a literal written in the source — a string (any quotes, a template without
+ * substitutions), a number, a boolean, `null`, or an array or plain object of those — else
+ * undefined. Formatting, quotes and trailing commas do not show in the value.
+ */
+function literalValue(expr: ts.Expression): Literal | undefined {
+  const e = stripParens(expr);
+  if (T.isStringLiteral(e) || T.isNoSubstitutionTemplateLiteral(e)) return e.text;
+  if (T.isNumericLiteral(e)) return numberOf(e.text);
+  if (T.isPrefixUnaryExpression(e) && (e.operator === T.SyntaxKind.MinusToken || e.operator === T.SyntaxKind.PlusToken)) {
+    const operand = stripParens(e.operand);
+    const n = T.isNumericLiteral(operand) ? numberOf(operand.text) : undefined;
+    return n === undefined ? undefined : e.operator === T.SyntaxKind.MinusToken ? -n : n;
+  }
+  if (e.kind === T.SyntaxKind.TrueKeyword) return true;
+  if (e.kind === T.SyntaxKind.FalseKeyword) return false;
+  if (e.kind === T.SyntaxKind.NullKeyword) return null;
+  if (T.isArrayLiteralExpression(e)) {
+    const items: Literal[] = [];
+    for (const el of e.elements) {
+      // Holes and spreads are not literals.
+      const v = T.isOmittedExpression(el) || T.isSpreadElement(el) ? undefined : literalValue(el);
+      if (v === undefined) return undefined;
+      items.push(v);
+    }
+    return items;
+  }
+  if (T.isObjectLiteralExpression(e)) {
+    const props = new Map<string, Literal>();
+    for (const p of e.properties) {
+      // Shorthands, spreads, methods, accessors and computed keys are not literals.
+      if (!T.isPropertyAssignment(p)) return undefined;
+      const key = T.isIdentifier(p.name) || T.isStringLiteral(p.name) ? p.name.text : T.isNumericLiteral(p.name) ? numberOf(p.name.text) : undefined;
+      // `__proto__: x` sets the prototype, not a property.
+      if (key === undefined || key === '__proto__') return undefined;
+      const v = literalValue(p.initializer);
+      if (v === undefined) return undefined;
+      props.set(String(key), v); // a repeated key: the last one wins, as at run time
+    }
+    return Object.fromEntries([...props].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  }
+  return undefined;
+}
+
+/** A numeric literal's value (separators, hex, octal and binary forms read as numbers), if finite. */
+function numberOf(text: string): number | undefined {
+  const n = Number(text.replace(/_/g, ''));
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** A call's arguments as canonical JSON when every one is a literal (object keys sorted), else undefined. */
+function literalArguments(args: readonly ts.Expression[]): string | undefined {
+  const values: Literal[] = [];
+  for (const arg of args) {
+    const v = T.isSpreadElement(arg) ? undefined : literalValue(arg);
+    if (v === undefined) return undefined;
+    values.push(v);
+  }
+  return JSON.stringify(values);
 }
