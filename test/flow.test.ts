@@ -58,6 +58,30 @@ describe('flow summaries', () => {
     expect(ok.exits[0]!.value).toEqual(['next']);
   });
 
+  it('an un-awaited use names the member from the syntax, whatever wraps the promise', () => {
+    const uses = [
+      '(response as any).status = 3;',
+      '(<any>response).headers.set("a", "b");',
+      '(response).cookies;',
+      '(response!).body;',
+      'response!.ok;',
+      '(response satisfies object).statusText;',
+      'response?.["charset"];',
+      '/** @type {any} */ (response).streaming;',
+    ];
+    const h = handlerOf(cls(`    const response = this.getResponse(request);\n${uses.map((u) => `    ${u}\n`).join('')}    return response;`, 'async '));
+    expect(h.unawaitedUses.map((u) => [u.kind, u.member, u.text])).toEqual([
+      ['write', 'status', 'response'],
+      ['read', 'headers', 'response'],
+      ['read', 'cookies', 'response'],
+      ['read', 'body', 'response'],
+      ['read', 'ok', 'response'],
+      ['read', 'statusText', 'response'],
+      ['read', 'charset', 'response'],
+      ['read', 'streaming', 'response'],
+    ]);
+  });
+
   it('returns inside callbacks are not exits of the handler', () => {
     const h = handlerOf(cls('    const xs = [1].map((x) => { return x; });\n    return this.getResponse(request);'));
     expect(h.exits).toHaveLength(1);

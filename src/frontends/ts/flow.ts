@@ -288,7 +288,7 @@ class Summarizer {
     } else if (fn.body) {
       const state = copy(entry);
       const value = this.expr(fn.body as ts.Expression, state);
-      this.recordExit({ node: fn.body, kind: 'return', value, calls: state.calls, dropped: state.dropped, valueRange: rangeOf(fn.body, this.sf), description: this.describe(fn.body as ts.Expression) });
+      this.recordExit({ node: fn.body, kind: 'return', value, calls: state.calls, dropped: state.dropped, valueRange: rangeOf(stripParens(fn.body as ts.Expression), this.sf), description: this.describe(fn.body as ts.Expression) });
     }
     const exits: Exit[] = [...this.exits.values()].map((r) => this.toExit(r)).sort((a, b) => a.range.start - b.range.start);
     return {
@@ -422,7 +422,7 @@ class Summarizer {
           value,
           calls: s.calls,
           dropped: s.dropped,
-          ...(ret.expression ? { valueRange: rangeOf(ret.expression, this.sf) } : {}),
+          ...(ret.expression ? { valueRange: rangeOf(stripParens(ret.expression), this.sf) } : {}),
           ...(this.describe(ret.expression) !== undefined ? { description: this.describe(ret.expression) } : {}),
         });
         // The returned expression may have thrown after the next layer ran: a catch sees that state.
@@ -803,7 +803,7 @@ class Summarizer {
     if (objectValue & (NEXT | NEXT_PROMISE)) s.dropped = false;
     if (objectValue === NEXT_PROMISE && name !== undefined && !PROMISE_MEMBERS.has(name)) {
       const start = e.getStart(this.sf);
-      this.unawaited.set(start, { range: rangeOf(e, this.sf), kind: how === 'write' ? 'write' : 'read', text: object.getText(this.sf) });
+      this.unawaited.set(start, { range: rangeOf(e, this.sf), kind: how === 'write' ? 'write' : 'read', member: name, text: object.getText(this.sf) });
     }
     if (T.isIdentifier(object) && object.text === this.requestParam && name !== undefined && s.calls & CALLS_0 && s.vars.get(object.text) === NOT_RESPONSE) {
       const target = how === 'write' ? this.writes : this.reads;
