@@ -20,14 +20,12 @@ export default defineUnitRule({
     const { handler } = ctx.unit;
     if (!handler) return;
     for (const use of handler.unawaitedUses) {
-      const text = ctx.file.text.slice(use.range.start, use.range.end);
-      const access = text.length > use.text.length ? text.slice(use.text.length).replace(/^\?\.|^\./, '') : text;
       ctx.report({
         messageId: 'notAwaited',
         data: {
           name: handler.name,
           verb: use.kind === 'write' ? 'sets' : 'reads',
-          access,
+          access: use.member,
           value: use.text,
           consequence: use.kind === 'write' ? 'the change is lost' : 'a promise has no such property, so this reads `undefined`',
         },

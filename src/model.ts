@@ -39,7 +39,7 @@ export interface Exit {
   value: ValueKind[];
   /** Why a `notResponse` value is not a response, for messages: e.g. "the request", "`true`". */
   valueDescription?: string;
-  /** The returned expression, when there is one. */
+  /** The returned expression without the parentheses and type-only wrappers around it, when there is one. */
   valueRange?: Range;
   /** Every count of next-layer calls that a path reaching this exit can have made (2 means 2+). */
   nextCalls: Array<0 | 1 | 2>;
@@ -57,6 +57,8 @@ export interface UnawaitedUse {
   range: Range;
   /** `read`: `response.headers`; `write`: `response.status = 1`. */
   kind: 'read' | 'write';
+  /** The member read or written, from the syntax: `headers`, `status` (also for `(response as any).status`, `response['status']`). */
+  member: string;
   /** The expression text used, e.g. `response` or `this.getResponse(request)`. */
   text: string;
 }

@@ -58,6 +58,30 @@ describe('flow summaries', () => {
     expect(ok.exits[0]!.value).toEqual(['next']);
   });
 
+  it('an un-awaited use names the member from the syntax, whatever wraps the promise', () => {
+    const uses = [
+      '(response as any).status = 3;',
+      '(<any>response).headers.set("a", "b");',
+      '(response).cookies;',
+      '(response!).body;',
+      'response!.ok;',
+      '(response satisfies object).statusText;',
+      'response?.["charset"];',
+      '/** @type {any} */ (response).streaming;',
+    ];
+    const h = handlerOf(cls(`    const response = this.getResponse(request);\n${uses.map((u) => `    ${u}\n`).join('')}    return response;`, 'async '));
+    expect(h.unawaitedUses.map((u) => [u.kind, u.member, u.text])).toEqual([
+      ['write', 'status', 'response'],
+      ['read', 'headers', 'response'],
+      ['read', 'cookies', 'response'],
+      ['read', 'body', 'response'],
+      ['read', 'ok', 'response'],
+      ['read', 'statusText', 'response'],
+      ['read', 'charset', 'response'],
+      ['read', 'streaming', 'response'],
+    ]);
+  });
+
   it('returns inside callbacks are not exits of the handler', () => {
     const h = handlerOf(cls('    const xs = [1].map((x) => { return x; });\n    return this.getResponse(request);'));
     expect(h.exits).toHaveLength(1);
@@ -76,9 +100,96 @@ describe('flow summaries', () => {
     expect(h.exits[0]).toMatchObject({ value: ['next'], nextCalls: [1] });
   });
 
-  it('try/finally keeps the response; catch joins the states of the try block', () => {
+  it('try/finally keeps the response; the catch is entered from before the call that raised', () => {
     const h = handlerOf(cls('    try {\n      return this.getResponse(request);\n    } catch (e) {\n      return new HttpResponse(500);\n    } finally {\n      done();\n    }'));
-    expect(h.exits.map((e) => e.nextCalls)).toEqual([[1], [0, 1]]);
+    expect(h.exits.map((e) => e.nextCalls)).toEqual([[1], [0]]);
+  });
+
+  describe('exceptional edges', () => {
+    /** nextCalls of each exit, by the exit's first line of code (trimmed). */
+    const callsByExit = (body: string, opts = '') => {
+      const src = cls(body, opts);
+      const h = handlerOf(src);
+      return Object.fromEntries(h.exits.map((e) => [src.slice(e.range.start, e.range.end).split('\n')[0]!.trim(), e.nextCalls]));
+    };
+
+    it('a next-layer call that raised does not count: a retry from the catch is one call (async and sync)', () => {
+      const retry = '    try {\n      return await this.getResponse(request);\n    } catch (error) {\n      if (!error.transient) throw error;\n      return await this.getResponse(request);\n    }';
+      expect(callsByExit(retry, 'async ')).toEqual({
+        'return await this.getResponse(request);': [1],
+        'throw error;': [0],
+      });
+      const sync = '    try {\n      return this.getResponse(request);\n    } catch (error) {\n      return this.getResponse(request);\n    }';
+      expect(callsByExit(sync)).toEqual({ 'return this.getResponse(request);': [1] });
+    });
+
+    it('the result kept in a local and returned: nothing after the call can raise', () => {
+      const body = '    try {\n      const response = await this.getResponse(request);\n      return response;\n    } catch {\n      return this.getResponse(request);\n    }';
+      expect(callsByExit(body, 'async ')).toEqual({ 'return response;': [1], 'return this.getResponse(request);': [1] });
+    });
+
+    it('an operation after a completed call that raises carries the call into the catch', () => {
+      const after = (op: string) =>
+        callsByExit(`    try {\n      const response = await this.getResponse(request);\n      ${op}\n      return response;\n    } catch {\n      return this.getResponse(request);\n    }`, 'async ');
+      for (const op of ['doSomething();', 'response.headers.set("X", "1");', 'response.status = 201;', 'const { body } = response;', 'await audit(request);', 'new Audit(response);', 'if (response.status >= 500) throw new Error("upstream");']) {
+        expect(after(op)['return this.getResponse(request);'], op).toEqual([1, 2]);
+      }
+      // Operators on primitives, plain assignments and `this.x` are taken not to raise.
+      for (const op of ['const ok = 1 + 2 < 4;', 'this.count = 1;', 'const copy = response;']) {
+        expect(after(op)['return this.getResponse(request);'], op).toEqual([1]);
+      }
+    });
+
+    it('the returned expression may raise after the call: `return wrap(await next())`', () => {
+      const body = '    try {\n      return wrap(await this.getResponse(request));\n    } catch {\n      return this.getResponse(request);\n    }';
+      expect(callsByExit(body, 'async ')['return this.getResponse(request);']).toEqual([1, 2]);
+    });
+
+    it('a second call in the try block: its own failure leaves one completed call', () => {
+      const body = '    try {\n      this.getResponse(request);\n      return this.getResponse(request);\n    } catch {\n      return new HttpResponse(500);\n    }';
+      const h = handlerOf(cls(body));
+      expect(h.exits.map((e) => e.nextCalls)).toEqual([[2], [0, 1]]);
+    });
+
+    it('awaiting a stored promise of the next layer that rejects takes its call back', () => {
+      const body = '    const pending = this.getResponse(request);\n    try {\n      return await pending;\n    } catch {\n      return await this.getResponse(request);\n    }';
+      expect(callsByExit(body, 'async ')).toEqual({ 'return await pending;': [1], 'return await this.getResponse(request);': [1] });
+    });
+
+    it('a next layer typed synchronous: awaiting its result does not raise again', () => {
+      const src = 'class M {\n  constructor(private getResponse: (r: Req) => HttpResponse) {}\n  async call(request) {\n    try {\n      const response = await this.getResponse(request);\n      return response;\n    } catch {\n      return this.getResponse(request);\n    }\n  }\n}';
+      expect(handlerOf(src).exits.map((e) => e.nextCalls)).toEqual([[1], [1]]);
+    });
+
+    it('finally: an exception runs it and goes on to the outer catch; so does a return', () => {
+      // The inner finally raises after the return produced a response: the outer retry is a second call.
+      const raising = '    try {\n      try {\n        return await this.getResponse(request);\n      } finally {\n        metrics.observe(request);\n      }\n    } catch {\n      return await this.getResponse(request);\n    }';
+      expect(callsByExit(raising, 'async ')).toEqual({ 'return await this.getResponse(request);': [1, 2] });
+      // A finally that cannot raise: only the call's own failure reaches the outer catch.
+      const quiet = raising.replace('metrics.observe(request);', 'this.inFlight = false;');
+      expect(callsByExit(quiet, 'async ')).toEqual({ 'return await this.getResponse(request);': [1] });
+      // An exception raised in a catch clause runs that try's finally, then reaches the outer catch.
+      const fromCatch = '    try {\n      try {\n        return await this.getResponse(request);\n      } catch (e) {\n        report(e);\n        return new HttpResponse(500);\n      } finally {\n        this.inFlight = false;\n      }\n    } catch {\n      return await this.getResponse(request);\n    }';
+      expect(callsByExit(fromCatch, 'async ')).toEqual({ 'return await this.getResponse(request);': [1], 'return new HttpResponse(500);': [0] });
+    });
+
+    it('finally blocks nested in finally blocks cost linear time (each way in is not walked separately there)', () => {
+      let body = 'return await this.getResponse(request);';
+      for (let i = 0; i < 24; i++) body = `try { log(${i}); } catch (e) { report(e); } finally { try { flush${i}(); } finally { ${body} } }`;
+      const started = performance.now();
+      const h = handlerOf(cls(`    ${body}`, 'async '));
+      expect(performance.now() - started).toBeLessThan(4000);
+      expect(h.exits.map((e) => e.nextCalls)).toEqual([[1]]);
+    });
+
+    it('a throw with no catch around it is an exit even through a finally block', () => {
+      const body = '    try {\n      const response = this.getResponse(request);\n      if (!response) throw new Error("no response");\n      return response;\n    } finally {\n      done();\n    }';
+      const h = handlerOf(cls(body));
+      expect(h.exits.map((e) => [e.kind, e.nextCalls])).toEqual([
+        ['throw', [1]],
+        ['return', [1]],
+      ]);
+    });
   });
 
   it('a switch with one call per case never reaches two', () => {

@@ -24,6 +24,7 @@ export function describeNoResponse(exit: Exit, text: string): string {
   if (exit.kind === 'implicit') return 'nothing (it reaches the end of the function)';
   if (exit.valueDescription) return exit.valueDescription;
   if (!exit.valueRange) return 'nothing (`return;`)';
-  const expr = text.slice(exit.valueRange.start, exit.valueRange.end);
+  // One line in the message, whatever the line breaks of the code.
+  const expr = text.slice(exit.valueRange.start, exit.valueRange.end).replace(/\s*\n\s*/g, ' ');
   return expr.length <= 30 ? `\`${expr}\`` : 'a value that is not a response';
 }

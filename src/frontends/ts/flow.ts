@@ -34,6 +34,11 @@ function addCall(mask: number): number {
   return (mask & CALLS_0 ? CALLS_1 : 0) | (mask & (CALLS_1 | CALLS_2) ? CALLS_2 : 0);
 }
 
+/** The counts with one completed call taken back (2 means 2+, so it may become 1 or stay 2+). */
+function removeCall(mask: number): number {
+  return (mask & (CALLS_0 | CALLS_1) ? CALLS_0 : 0) | (mask & CALLS_2 ? CALLS_1 | CALLS_2 : 0);
+}
+
 interface State {
   reachable: boolean;
   calls: number;
@@ -109,12 +114,104 @@ interface JumpTarget {
   continues: State;
 }
 
-interface TryContext {
-  catchEntry: State;
-  /** Inside the try block of a try with a catch clause (throws go to the catch). */
-  catches: boolean;
+/*
+ * Exceptional edges. Every operation that may raise (a call, `new`, a property access, an `await`,
+ * a destructuring, a `throw`) joins its state into the innermost handler around it: the `catch`
+ * clause of the try block it is in, or a `finally` block, which runs and lets the exception go on to
+ * the next handler out. The state on the edge out of a next-layer call is the state BEFORE the call:
+ * a call that raised produced no response and does not count as a completed call, so a retry from
+ * the `catch` is one call, while an operation after the call that raises carries the call with it.
+ *
+ * This class touches no syntax: a front-end calls `raise` at each operation that may raise,
+ * `returnThrough` at each return, and `tryStatement` with its own walks of the three blocks.
+ */
+interface Handler {
+  /** `catch`: the try block of a try with a catch clause; `finally`: a region whose exceptions run a finally block first. */
+  kind: 'catch' | 'finally';
+  /** The join of the states at every point of the region that may raise. */
+  raised: State;
 }
 
+class ExceptionalEdges {
+  private readonly handlers: Handler[] = [];
+  /** One per try statement with a finally block being walked: the states of the returns leaving through it. */
+  private readonly finallies: Array<{ returns: State }> = [];
+  /** How many finally blocks are being walked around the current point. */
+  private finallyWalks = 0;
+
+  /** An operation that may raise, in state `s`: the exception enters the innermost handler with that state. */
+  raise(s: State): void {
+    const top = this.handlers[this.handlers.length - 1];
+    if (top && s.reachable) top.raised = join(top.raised, s);
+  }
+
+  /** A `throw` here is caught in this function (else it is an exit of it). */
+  get caught(): boolean {
+    return this.handlers.some((h) => h.kind === 'catch');
+  }
+
+  /** A return (or a finally block it ran) leaving through the enclosing finally block, if any. */
+  returnThrough(s: State): void {
+    const frame = this.finallies[this.finallies.length - 1];
+    if (frame && s.reachable) frame.returns = join(frame.returns, s);
+  }
+
+  /**
+   * A try statement entered in state `s`: walks its blocks (each walk takes the entry state and
+   * returns the state at the block's normal end) and returns the state after the statement.
+   */
+  tryStatement(s: State, walkTry: (entry: State) => State, walkCatch: ((entry: State) => State) | undefined, walkFinally: ((entry: State) => State) | undefined): State {
+    const frame = walkFinally ? { returns: UNREACHABLE } : undefined;
+    if (frame) this.finallies.push(frame);
+    // Exceptions raised in the try block enter the catch clause, or else run the finally block.
+    const tryHandler: Handler = { kind: walkCatch ? 'catch' : 'finally', raised: UNREACHABLE };
+    this.handlers.push(tryHandler);
+    const tryOut = walkTry(copy(s));
+    this.handlers.pop();
+    let normal = tryOut;
+    /** Exceptions that run the finally block and then go on to the enclosing handler. */
+    let propagating = walkCatch ? UNREACHABLE : tryHandler.raised;
+    if (walkCatch) {
+      // When nothing in the try block may raise (as far as the front-end sees), the state before it
+      // still reads the catch clause, as an exception at its very start would.
+      const catchHandler: Handler = { kind: 'finally', raised: UNREACHABLE };
+      if (frame) this.handlers.push(catchHandler);
+      const catchOut = walkCatch(copy(tryHandler.raised.reachable ? tryHandler.raised : s));
+      if (frame) {
+        this.handlers.pop();
+        propagating = catchHandler.raised;
+      }
+      normal = join(tryOut, catchOut);
+    }
+    if (!walkFinally || !frame) return normal;
+    this.finallies.pop();
+    const walk = (entry: State): State => {
+      this.finallyWalks++;
+      const out = walkFinally(entry);
+      this.finallyWalks--;
+      return out;
+    };
+    // No way into it that is followed (e.g. only a `break` leaves the try): still read its code.
+    if (!propagating.reachable && !frame.returns.reachable && !normal.reachable) {
+      walk(copy(s));
+      return UNREACHABLE;
+    }
+    if (this.finallyWalks > 0) {
+      // Inside another finally block's walk, one walk for every way in keeps the cost linear in
+      // the nesting of finally blocks (each way out then sees the others' states too).
+      const out = walk(join(join(propagating, frame.returns), normal));
+      if (propagating.reachable) this.raise(out);
+      if (frame.returns.reachable) this.returnThrough(out);
+      return normal.reachable ? out : UNREACHABLE;
+    }
+    // The finally block runs on every way out: for an exception, which then goes on being raised...
+    if (propagating.reachable) this.raise(walk(copy(propagating)));
+    // ...for a return, which then goes on returning (its exit is already recorded)...
+    if (frame.returns.reachable) this.returnThrough(walk(frame.returns));
+    // ...and on normal completion, after which the code below runs.
+    return normal.reachable ? walk(normal) : UNREACHABLE;
+  }
+}
 
 
 const RESPONSE_FACTORY_METHODS = new Set(['json', 'redirect', 'error']);
@@ -138,7 +235,9 @@ export function summarize(fn: ts.FunctionLikeDeclaration, sf: ts.SourceFile, opt
 class Summarizer {
   private readonly exits = new Map<ts.Node, ExitRecord>();
   private readonly targets: JumpTarget[] = [];
-  private readonly tries: TryContext[] = [];
+  private readonly edges = new ExceptionalEdges();
+  /** The last next-layer call evaluated and the call counts before it, for `await <that call>`. */
+  private lastNextCall: { node: ts.CallExpression; calls: number } | undefined;
   private readonly paramKind = new Map<string, number>();
   private readonly paramDescription = new Map<string, string>();
   private readonly requestParam: string | undefined;
@@ -288,7 +387,7 @@ class Summarizer {
     } else if (fn.body) {
       const state = copy(entry);
       const value = this.expr(fn.body as ts.Expression, state);
-      this.recordExit({ node: fn.body, kind: 'return', value, calls: state.calls, dropped: state.dropped, valueRange: rangeOf(fn.body, this.sf), description: this.describe(fn.body as ts.Expression) });
+      this.recordExit({ node: fn.body, kind: 'return', value, calls: state.calls, dropped: state.dropped, valueRange: rangeOf(stripParens(fn.body as ts.Expression), this.sf), description: this.describe(fn.body as ts.Expression) });
     }
     const exits: Exit[] = [...this.exits.values()].map((r) => this.toExit(r)).sort((a, b) => a.range.start - b.range.start);
     return {
@@ -380,10 +479,12 @@ class Summarizer {
         continue;
       }
       s = this.statement(st, s);
-      const top = this.tries[this.tries.length - 1];
-      if (top) top.catchEntry = join(top.catchEntry, s);
     }
     return s;
+  }
+
+  private raise(s: State): void {
+    this.edges.raise(s);
   }
 
   private statement(st: ts.Statement, input: State): State {
@@ -422,19 +523,17 @@ class Summarizer {
           value,
           calls: s.calls,
           dropped: s.dropped,
-          ...(ret.expression ? { valueRange: rangeOf(ret.expression, this.sf) } : {}),
+          ...(ret.expression ? { valueRange: rangeOf(stripParens(ret.expression), this.sf) } : {}),
           ...(this.describe(ret.expression) !== undefined ? { description: this.describe(ret.expression) } : {}),
         });
-        // The returned expression may have thrown after the next layer ran: a catch sees that state.
-        const top = this.tries[this.tries.length - 1];
-        if (top) top.catchEntry = join(top.catchEntry, s);
+        // A return runs the enclosing finally block on its way out.
+        this.edges.returnThrough(s);
         return UNREACHABLE;
       }
       case T.SyntaxKind.ThrowStatement: {
         this.expr((st as ts.ThrowStatement).expression, s);
-        const catching = [...this.tries].reverse().find((t) => t.catches);
-        if (catching) catching.catchEntry = join(catching.catchEntry, s);
-        else this.recordExit({ node: st, kind: 'throw', value: 0, calls: s.calls, dropped: s.dropped });
+        if (!this.edges.caught) this.recordExit({ node: st, kind: 'throw', value: 0, calls: s.calls, dropped: s.dropped });
+        this.raise(s);
         return UNREACHABLE;
       }
       case T.SyntaxKind.TryStatement:
@@ -528,6 +627,8 @@ class Summarizer {
     if (T.isIdentifier(decl.name)) {
       this.assign(decl.name.text, value, s, decl.initializer);
     } else {
+      // Destructuring `null` or a non-iterable raises.
+      this.raise(s);
       for (const name of boundNames(decl.name)) s.vars.set(name, UNKNOWN);
     }
   }
@@ -543,25 +644,18 @@ class Summarizer {
   }
 
   private tryStatement(st: ts.TryStatement, s: State): State {
-    const ctx: TryContext = { catchEntry: copy(s), catches: st.catchClause !== undefined };
-    this.tries.push(ctx);
-    const tryOut = this.block(st.tryBlock.statements, s);
-    this.tries.pop();
-    let normal = tryOut;
-    if (st.catchClause) {
-      const entry = copy(ctx.catchEntry);
-      const decl = st.catchClause.variableDeclaration;
-      if (decl) for (const name of boundNames(decl.name)) entry.vars.set(name, UNKNOWN);
-      const catchOut = this.block(st.catchClause.block.statements, entry);
-      normal = join(tryOut, catchOut);
-    }
-    if (st.finallyBlock) {
-      if (normal.reachable) return this.block(st.finallyBlock.statements, normal);
-      // The finally block still runs on the abrupt paths; walk it for what it references.
-      this.block(st.finallyBlock.statements, { ...copy(ctx.catchEntry), reachable: true });
-      return UNREACHABLE;
-    }
-    return normal;
+    const { catchClause, finallyBlock } = st;
+    return this.edges.tryStatement(
+      s,
+      (entry) => this.block(st.tryBlock.statements, entry),
+      catchClause &&
+        ((entry) => {
+          const decl = catchClause.variableDeclaration;
+          if (decl) for (const name of boundNames(decl.name)) entry.vars.set(name, UNKNOWN);
+          return this.block(catchClause.block.statements, entry);
+        }),
+      finallyBlock && ((entry) => this.block(finallyBlock.statements, entry)),
+    );
   }
 
   private switchStatement(st: ts.SwitchStatement, s: State, labels: string[]): State {
@@ -599,6 +693,8 @@ class Summarizer {
       if (T.isWhileStatement(st)) this.expr(st.expression, bodyIn);
       if (T.isForStatement(st) && st.condition) this.expr(st.condition, bodyIn);
       if (T.isForOfStatement(st) || T.isForInStatement(st)) {
+        // Taking the next element calls the iterator, which may raise.
+        this.raise(bodyIn);
         if (T.isVariableDeclarationList(st.initializer)) {
           for (const d of st.initializer.declarations) for (const name of boundNames(d.name)) bodyIn.vars.set(name, UNKNOWN);
         }
@@ -646,6 +742,7 @@ class Summarizer {
       case T.SyntaxKind.NoSubstitutionTemplateLiteral:
         return NOT_RESPONSE;
       case T.SyntaxKind.TemplateExpression:
+        // Conversions to strings and numbers are taken not to raise (here and for operators).
         for (const span of (e as ts.TemplateExpression).templateSpans) this.expr(span.expression, s);
         return NOT_RESPONSE;
       case T.SyntaxKind.VoidExpression:
@@ -661,7 +758,16 @@ class Summarizer {
         return value;
       }
       case T.SyntaxKind.AwaitExpression: {
-        const inner = this.expr((e as ts.AwaitExpression).expression, s);
+        const operand = (e as ts.AwaitExpression).expression;
+        const inner = this.expr(operand, s);
+        if (this.lastNextCall?.node === stripParens(operand)) {
+          // `await next(request)` raising: the next layer raised, so that call produced no response.
+          this.raise({ ...copy(s), calls: this.lastNextCall.calls });
+        } else if (inner & NEXT_PROMISE) {
+          // A stored promise of the next layer rejecting takes back one counted call; if the value
+          // may also be something else, the state as it is joins too.
+          this.raise({ ...copy(s), calls: inner === NEXT_PROMISE ? removeCall(s.calls) : s.calls | removeCall(s.calls) });
+        } else if (inner & UNKNOWN) this.raise(s);
         return inner & NEXT_PROMISE ? (inner & ~NEXT_PROMISE) | NEXT : inner;
       }
       case T.SyntaxKind.ConditionalExpression: {
@@ -683,6 +789,7 @@ class Summarizer {
         const n = e as ts.NewExpression;
         this.expr(n.expression, s);
         for (const arg of n.arguments ?? []) this.use(this.expr(arg, s), s);
+        this.raise(s);
         return endsWithResponse(n.expression) ? RESPONSE : UNKNOWN;
       }
       case T.SyntaxKind.PropertyAccessExpression:
@@ -715,6 +822,8 @@ class Summarizer {
             this.use(this.expr(init, s), s);
           }
         });
+        // Spreading a non-iterable, a tagged template's call, a yield... may raise; literals do not.
+        if (!NON_RAISING.has(e.kind)) this.raise(s);
         return UNKNOWN;
       }
     }
@@ -735,6 +844,7 @@ class Summarizer {
         this.use(value, s);
         if (T.isPropertyAccessExpression(left) || T.isElementAccessExpression(left)) this.access(left, s, 'write');
         else if (T.isArrayLiteralExpression(left) || T.isObjectLiteralExpression(left)) {
+          this.raise(s);
           for (const name of assignedNames(left)) s.vars.set(name, UNKNOWN);
         }
       }
@@ -762,6 +872,8 @@ class Summarizer {
     }
     this.use(this.expr(b.left, s), s);
     this.use(this.expr(b.right, s), s);
+    // `in` and `instanceof` raise on a right side that is not an object (arithmetic is taken not to).
+    if (op === T.SyntaxKind.InKeyword || op === T.SyntaxKind.InstanceOfKeyword) this.raise(s);
     // Comparisons and arithmetic: certainly not a response.
     return op === T.SyntaxKind.InstanceOfKeyword || op === T.SyntaxKind.InKeyword || (op >= T.SyntaxKind.FirstBinaryOperator && op <= T.SyntaxKind.LastBinaryOperator) ? NOT_RESPONSE : UNKNOWN;
   }
@@ -773,6 +885,9 @@ class Summarizer {
         this.thisCalls.set(callee.getStart(this.sf), { name: callee.name.text, range: rangeOf(callee, this.sf) });
       }
       for (const arg of c.arguments) this.expr(arg, s);
+      // The edge out of a call that raised leaves before the call counts: it produced no response.
+      this.raise(s);
+      this.lastNextCall = { node: c, calls: s.calls };
       s.calls = addCall(s.calls);
       return this.options.next.promiseLike ? NEXT_PROMISE : NEXT;
     }
@@ -785,6 +900,7 @@ class Summarizer {
       }
     } else if (!T.isIdentifier(callee)) this.expr(callee, s);
     for (const arg of c.arguments) this.use(this.expr(arg, s), s);
+    this.raise(s);
     if (T.isPropertyAccessExpression(callee) && RESPONSE_FACTORY_METHODS.has(callee.name.text) && endsWithResponse(callee.expression)) return RESPONSE;
     return UNKNOWN;
   }
@@ -801,9 +917,11 @@ class Summarizer {
     if (object.kind === T.SyntaxKind.ThisKeyword) return UNKNOWN;
     const objectValue = this.expr(object, s);
     if (objectValue & (NEXT | NEXT_PROMISE)) s.dropped = false;
+    // A property of `null` or `undefined` (or a getter) raises; `this.x` above is taken not to.
+    this.raise(s);
     if (objectValue === NEXT_PROMISE && name !== undefined && !PROMISE_MEMBERS.has(name)) {
       const start = e.getStart(this.sf);
-      this.unawaited.set(start, { range: rangeOf(e, this.sf), kind: how === 'write' ? 'write' : 'read', text: object.getText(this.sf) });
+      this.unawaited.set(start, { range: rangeOf(e, this.sf), kind: how === 'write' ? 'write' : 'read', member: name, text: object.getText(this.sf) });
     }
     if (T.isIdentifier(object) && object.text === this.requestParam && name !== undefined && s.calls & CALLS_0 && s.vars.get(object.text) === NOT_RESPONSE) {
       const target = how === 'write' ? this.writes : this.reads;
@@ -814,6 +932,16 @@ class Summarizer {
 }
 
 const PROMISE_MEMBERS = new Set(['then', 'catch', 'finally']);
+
+/** Expressions of the generic case that never raise of their own. */
+const NON_RAISING = new Set<ts.SyntaxKind>([
+  T.SyntaxKind.ArrayLiteralExpression,
+  T.SyntaxKind.ObjectLiteralExpression,
+  T.SyntaxKind.ThisKeyword,
+  T.SyntaxKind.SuperKeyword,
+  T.SyntaxKind.RegularExpressionLiteral,
+  T.SyntaxKind.OmittedExpression,
+]);
 
 function isAsync(fn: ts.FunctionLikeDeclaration): boolean {
   return (T.getCombinedModifierFlags(fn as ts.Declaration) & T.ModifierFlags.Async) !== 0 || !!fn.modifiers?.some((m) => m.kind === T.SyntaxKind.AsyncKeyword);

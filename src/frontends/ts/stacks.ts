@@ -1,5 +1,5 @@
 import type { ts } from 'ts-morph';
-import { rangeOf, stripParens } from './syntax.js';
+import { dotted, rangeOf, stripParens } from './syntax.js';
 import { T } from './typescript.js';
 import type { FrontendOptions } from '../../config.js';
 import type { Range, StackEntryFact, StackFact } from '../../model.js';
@@ -31,16 +31,6 @@ function unwrap(e: ts.Expression): ts.Expression {
     if (T.isCallExpression(cur) && cur.arguments.length === 1 && dotted(cur.expression) === 'Object.freeze') cur = cur.arguments[0]!;
     else return cur;
   }
-}
-
-/** `a.b.C` for identifiers and member chains of identifiers, else undefined. */
-function dotted(e: ts.Expression): string | undefined {
-  if (T.isIdentifier(e)) return e.text;
-  if (T.isPropertyAccessExpression(e) && T.isIdentifier(e.name)) {
-    const head = dotted(e.expression);
-    return head === undefined ? undefined : `${head}.${e.name.text}`;
-  }
-  return undefined;
 }
 
 /**

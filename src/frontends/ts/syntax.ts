@@ -15,3 +15,13 @@ export function stripParens(e: ts.Expression): ts.Expression {
     else return cur;
   }
 }
+
+/** `a.b.C` for identifiers and member chains of identifiers (from the syntax, so comments and line breaks do not show), else undefined. */
+export function dotted(e: ts.Expression): string | undefined {
+  if (T.isIdentifier(e)) return e.text;
+  if (T.isPropertyAccessExpression(e) && T.isIdentifier(e.name)) {
+    const head = dotted(e.expression);
+    return head === undefined ? undefined : `${head}.${e.name.text}`;
+  }
+  return undefined;
+}

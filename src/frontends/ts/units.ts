@@ -1,5 +1,5 @@
 import type { ts } from 'ts-morph';
-import { rangeOf } from './syntax.js';
+import { dotted, rangeOf } from './syntax.js';
 import { T } from './typescript.js';
 import type { NameSettings } from '../../config.js';
 import type { ClassFactory, FunctionSummary, HookName, Range, Unit, UnitEvidence } from '../../model.js';
@@ -284,8 +284,7 @@ function classUnit(node: ts.ClassLikeDeclaration, sf: ts.SourceFile, names: Name
     nextIsAsync: nextType,
     nextFields: [...new Set(nextFields)],
     members: [...members],
-    ...(baseExpr && isDottedName(baseExpr) ? { base: { name: baseExpr.getText(sf).replace(/\s+/g, ''), range: rangeOf(baseExpr, sf) } } : {}),
-    ...(baseExpr && !isDottedName(baseExpr) ? { base: { name: baseExpr.kind === T.SyntaxKind.ThisKeyword ? 'this' : '?', range: rangeOf(baseExpr, sf) } } : {}),
+    ...(baseExpr ? { base: { name: dotted(baseExpr) ?? (baseExpr.kind === T.SyntaxKind.ThisKeyword ? 'this' : '?'), range: rangeOf(baseExpr, sf) } } : {}),
     ...(ctor ? { constructorInfo: { range: rangeOf(ctor, sf), ...(superCall ? { superCall } : {}) } } : {}),
     ...(handler ? { handler } : {}),
     hooks,
@@ -308,10 +307,6 @@ function enclosingName(node: ts.Node): string | undefined {
     cur = cur.parent;
   }
   return undefined;
-}
-
-function isDottedName(e: ts.Expression): boolean {
-  return T.isIdentifier(e) || (T.isPropertyAccessExpression(e) && T.isIdentifier(e.name) && isDottedName(e.expression));
 }
 
 function isNextValue(e: ts.Expression, nextName: string): boolean {
