@@ -196,11 +196,11 @@ describe('package.json imports', () => {
 describe('Deno import maps', () => {
   it('deno.json `imports`: exact keys and trailing-slash prefix keys; jsr:/npm: targets stay external', () => {
     const root = project({
-      'deno.json': json({ imports: { '@app/': './src/', 'staff-gate': './src/middleware/user.ts', '@alexi/middleware': 'jsr:@alexi/middleware@^1' } }),
+      'deno.json': json({ imports: { '@app/': './src/', 'staff-gate': './src/middleware/user.ts', '@std/staff': 'jsr:@std/staff@^1' } }),
       'src/middleware/user.ts': STAFF_GATE,
       'src/settings.ts': settings('@app/middleware/user.ts'),
       'src/exact.ts': settings('staff-gate'),
-      'src/jsr.ts': settings('@alexi/middleware'),
+      'src/jsr.ts': settings('@std/staff'),
     });
     expect(reportsOf(root)).toEqual(MISORDERED);
     expect(reportsOf(root, 'src/exact.ts')).toEqual(MISORDERED);
