@@ -171,6 +171,32 @@ describe('tsconfig.json / jsconfig.json paths and baseUrl', () => {
   });
 });
 
+describe('base classes', () => {
+  it('a class whose base is imported through an alias is middleware when that base takes the next layer', () => {
+    const files = {
+      'tsconfig.json': json({ compilerOptions: { paths: { '@lib/*': ['lib/*'] } } }),
+      'lib/base.ts': `export class LayerBase {
+  constructor(getResponse) {
+    this.downstream = getResponse;
+  }
+}
+`,
+      'src/powered-by.ts': `import { LayerBase } from '@lib/base';
+
+export class PoweredBy extends LayerBase {
+  call(request) {
+    const response = this.downstream(request);
+    response.headers.set('X-Powered-By', 'onion');
+  }
+}
+`,
+    };
+    expect(reportsOf(project(files), 'src/powered-by.ts')).toEqual(['return-response@7']);
+    // Without the alias the base is an unknown package's class: nothing proves it is middleware.
+    expect(reportsOf(project({ ...files, 'tsconfig.json': '{}' }), 'src/powered-by.ts')).toEqual([]);
+  });
+});
+
 describe('package.json imports', () => {
   it('`#app/*` subpath imports, with a conditions object whose first existing target wins', () => {
     const root = project({
