@@ -357,6 +357,28 @@ describe('through the CLI and the ESLint plugin', () => {
     expect(reports.sort()).toEqual(['src/middleware/user.ts:6 onion/return-response', 'src/settings.ts:6 onion/middleware-order']);
   });
 
+  it('the CLI on the middleware file alone (a staged-files run) finds the settings that list it through an alias', async () => {
+    const root = project(files);
+    const r = await run(['-f', 'json', 'src/middleware/user.ts'], root);
+    expect(r.code).toBe(1);
+    const [result] = JSON.parse(r.stdout) as Array<{ messages: Array<{ ruleId: string; line: number }> }>;
+    expect(result!.messages.map((m) => `${m.line} ${m.ruleId}`)).toEqual(['6 onion/return-response']);
+  });
+
+  it('the CLI on a workspace package alone finds the settings of another package of the monorepo', async () => {
+    const root = project({
+      'package.json': json({ name: 'monorepo', private: true, workspaces: ['packages/*', 'apps/*'] }),
+      'packages/mw/package.json': json({ name: '@acme/mw', exports: { '.': './src/index.ts' } }),
+      'packages/mw/src/index.ts': INNER_GATE,
+      'apps/site/package.json': json({ name: '@acme/site', private: true }),
+      'apps/site/src/settings.ts': settings('@acme/mw'),
+    });
+    const r = await run(['-f', 'json', 'packages/mw/src/index.ts'], root);
+    expect(r.code).toBe(1);
+    const [result] = JSON.parse(r.stdout) as Array<{ messages: Array<{ ruleId: string; line: number }> }>;
+    expect(result!.messages.map((m) => `${m.line} ${m.ruleId}`)).toEqual(['6 onion/return-response']);
+  });
+
   it('ESLint with the plugin, on the settings module and on a workspace package import', async () => {
     const root = project({
       ...files,

@@ -9,6 +9,7 @@ import { PACKAGE_ROOT, TOOL_VERSION } from '../package-root.js';
 import { applyFixes } from '../fix.js';
 import type { Diagnostic, FileFacts } from '../model.js';
 import { allRules } from '../../rules/index.js';
+import { workspaceRoot } from '../link/aliases.js';
 import { collectFiles } from './files.js';
 import { json } from './format/json.js';
 import { toLintResult, totals, type Formatter, type LintResult } from './format/results.js';
@@ -212,6 +213,8 @@ function settingsAround(given: Source[], facts: Map<string, FileFacts>, config: 
   if (!undecided || given.some((s) => (facts.get(s.path)?.stacks.length ?? 0) > 0)) return [];
   let root = dirname(undecided.path);
   while (!existsSync(join(root, 'package.json')) && dirname(root) !== root) root = dirname(root);
+  // A package of a monorepo is listed by the settings of another package: look from the workspace root.
+  root = workspaceRoot(root) ?? root;
   const { files } = collectFiles([root], { cwd, useGitignore: flags.ignore !== false, ignorePatterns: [] });
   if (files.length > 20_000) return [];
   const givenPaths = new Set(given.map((s) => s.path));

@@ -36,11 +36,17 @@ interface ImportMap {
 }
 
 interface TsSettings {
-  options: ts.CompilerOptions;
-  cache: ts.ModuleResolutionCache | undefined;
+  /** Undefined: TypeScript's defaults (no config, or one that sets nothing resolution reads). */
+  options?: ts.CompilerOptions;
+  cache?: ts.ModuleResolutionCache;
   /** The config maps specifiers (`paths` or `baseUrl`): a bare specifier may be the project's. */
   aliased: boolean;
 }
+
+/** No config, or one that changes nothing here: TypeScript need not even be loaded to know it. */
+const DEFAULTS: TsSettings = { aliased: false };
+/** What a config must mention to change how a bare specifier resolves. */
+const RESOLUTION_KEYS = /"(?:extends|paths|baseUrl|customConditions)"/;
 
 interface Workspace {
   root: string;
@@ -118,18 +124,47 @@ function applyImportMap(map: ImportMap, specifier: string): string | null | unde
   return null;
 }
 
+/**
+ * The package globs of an npm/yarn/pnpm workspace whose root is `dir`: `packages:` of
+ * pnpm-workspace.yaml, or `workspaces` (a list, or `{ packages }`) of package.json.
+ */
+function workspacePatterns(dir: string, readFile: ReadFile): string[] | undefined {
+  let patterns: unknown;
+  const yamlText = readFile(join(dir, 'pnpm-workspace.yaml'));
+  if (yamlText !== undefined) {
+    try {
+      patterns = (parseYaml(yamlText) as { packages?: unknown } | null)?.packages;
+    } catch {
+      patterns = undefined;
+    }
+  }
+  if (!Array.isArray(patterns)) {
+    const text = readFile(join(dir, 'package.json'));
+    const workspaces = text === undefined ? undefined : (parseJsonc(join(dir, 'package.json'), text) as { workspaces?: unknown } | undefined)?.workspaces;
+    patterns = isRecord(workspaces) ? workspaces.packages : workspaces;
+  }
+  return Array.isArray(patterns) ? patterns.filter((p): p is string => typeof p === 'string') : undefined;
+}
+
+/** The root of the workspace (monorepo) that holds `dir`, if any. */
+export function workspaceRoot(dir: string, readFile: ReadFile = readFromDisk): string | undefined {
+  for (let d = dir; ; d = dirname(d)) {
+    if (workspacePatterns(d, readFile)) return d;
+    if (dirname(d) === d) return undefined;
+  }
+}
+
 /** Creates the resolver of one run; config files are read once through `readFile`. */
 export function createAliasResolver(readFile: ReadFile = readFromDisk): AliasResolver {
   const importMaps = new Map<string, ImportMap | null>();
   const tsSettings = new Map<string, TsSettings | null>();
   const workspaces = new Map<string, Workspace | null>();
   const known: Workspace[] = [];
+  let defaults: { options: ts.CompilerOptions; cache: ts.ModuleResolutionCache } | undefined;
 
   const readJson = (path: string): unknown => {
     const text = readFile(path);
-    if (text === undefined) return undefined;
-    const { config, error } = T.parseConfigFileTextToJson(path, text);
-    return error ? undefined : (config as unknown);
+    return text === undefined ? undefined : parseJsonc(path, text);
   };
 
   const importMapIn = (dir: string): ImportMap | undefined => {
@@ -154,41 +189,29 @@ export function createAliasResolver(readFile: ReadFile = readFromDisk): AliasRes
       const path = join(dir, name);
       const text = readFile(path);
       if (text === undefined) continue;
-      const { config, error } = T.parseConfigFileTextToJson(path, text);
-      if (error) return { options: bundler({}), cache: undefined, aliased: false };
+      if (!RESOLUTION_KEYS.test(text)) return DEFAULTS;
+      const config = parseJsonc(path, text);
+      if (config === undefined) return DEFAULTS;
       // `extends` (a path, a package, or a list of them) is followed by TypeScript; `paths` resolve
       // against the config that declares them, or against `baseUrl`. No file list is wanted.
       const host: ts.ParseConfigHost = { useCaseSensitiveFileNames: true, readDirectory: () => [], fileExists: isFile, readFile };
       const parsed = T.parseJsonConfigFileContent(config, host, dir, undefined, path);
       const options = bundler(parsed.options);
-      return { options, cache: T.createModuleResolutionCache(dir, (f) => f, options), aliased: options.paths !== undefined || options.baseUrl !== undefined };
+      return { ...withCache(options, dir), aliased: options.paths !== undefined || options.baseUrl !== undefined };
     }
     return undefined;
   };
 
   const workspaceIn = (dir: string): Workspace | undefined => {
-    let patterns: unknown;
-    const yamlText = readFile(join(dir, 'pnpm-workspace.yaml'));
-    if (yamlText !== undefined) {
-      try {
-        patterns = (parseYaml(yamlText) as { packages?: unknown } | null)?.packages;
-      } catch {
-        patterns = undefined;
-      }
-    }
-    if (!Array.isArray(patterns)) {
-      const workspaces = (readJson(join(dir, 'package.json')) as { workspaces?: unknown } | undefined)?.workspaces;
-      patterns = isRecord(workspaces) ? workspaces.packages : workspaces;
-    }
-    if (!Array.isArray(patterns)) return undefined;
-    const globs = patterns.filter((p): p is string => typeof p === 'string');
+    const globs = workspacePatterns(dir, readFile);
+    if (!globs) return undefined;
     const packages = new Map<string, string>();
     const folders = globSync(globs, { cwd: dir, onlyDirectories: true, absolute: true, expandDirectories: false, ignore: ['**/node_modules/**'] });
     for (const folder of folders.sort()) {
       const name = (readJson(join(folder, 'package.json')) as { name?: unknown } | undefined)?.name;
-      if (typeof name === 'string' && !packages.has(name)) packages.set(name, resolve(folder));
+      if (typeof name === 'string' && !packages.has(name)) packages.set(name, toSlash(resolve(folder)));
     }
-    const workspace = { root: dir, packages };
+    const workspace = { root: toSlash(dir), packages };
     known.push(workspace);
     return workspace;
   };
@@ -239,14 +262,15 @@ export function createAliasResolver(readFile: ReadFile = readFromDisk): AliasRes
     const mapped = map && applyImportMap(map, specifier);
     if (mapped !== undefined) return mapped ?? undefined;
 
-    const settings = nearest(dir, tsSettings, tsSettingsIn) ?? { options: bundler({}), cache: undefined, aliased: false };
+    const settings = nearest(dir, tsSettings, tsSettingsIn) ?? DEFAULTS;
     const workspace = specifier.startsWith('#') ? undefined : nearest(dir, workspaces, workspaceIn);
     // Only what some config maps is looked up: other packages stay external without a search.
     if (!specifier.startsWith('#') && !settings.aliased && !workspace?.packages.has(packageName(specifier))) return undefined;
-    let found = T.resolveModuleName(specifier, fromFile, settings.options, host, settings.cache).resolvedModule;
+    const { options, cache } = settings.options && settings.cache ? { options: settings.options, cache: settings.cache } : (defaults ??= withCache(bundler({}), dir));
+    let found = T.resolveModuleName(specifier, fromFile, options, host, cache).resolvedModule;
     if (found && DECLARATION_EXTENSIONS.has(found.extension)) {
       // Types only: the implementation TypeScript's "go to source definition" would find, if any.
-      found = T.resolveModuleName(specifier, fromFile, { ...settings.options, noDtsResolution: true }, host).resolvedModule;
+      found = T.resolveModuleName(specifier, fromFile, { ...options, noDtsResolution: true }, host).resolvedModule;
     }
     if (!found || !CODE_EXTENSIONS.has(found.extension)) return undefined;
     const file = resolve(found.resolvedFileName);
@@ -267,6 +291,22 @@ function bundler(options: ts.CompilerOptions): ts.CompilerOptions {
     customConditions: [...(options.customConditions ?? []), 'node'],
   };
 }
+
+function withCache(options: ts.CompilerOptions, dir: string): { options: ts.CompilerOptions; cache: ts.ModuleResolutionCache } {
+  return { options, cache: T.createModuleResolutionCache(dir, (f) => f, options) };
+}
+
+/** JSON, or JSON with comments and trailing commas (tsconfig, deno.jsonc) read by TypeScript's parser. */
+function parseJsonc(path: string, text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    const { config, error } = T.parseConfigFileTextToJson(path, text);
+    return error ? undefined : (config as unknown);
+  }
+}
+
+const toSlash = (path: string) => path.split('\\').join('/');
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
