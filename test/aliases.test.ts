@@ -14,6 +14,7 @@ import { lint, type LintHost } from '../src/engine.js';
 import plugin from '../src/eslint/plugin.js';
 import { createAliasResolver } from '../src/link/aliases.js';
 import { project, run } from './cli/run.js';
+import { readOnlyDiskHost } from './helpers.js';
 
 /** Reads `request.user` before calling the next layer: it belongs below AuthenticationMiddleware. */
 const STAFF_GATE = `export class StaffGate {
@@ -41,16 +42,7 @@ export const MIDDLEWARE = [
 const MISORDERED = ['middleware-order@6'];
 const json = (value: unknown) => JSON.stringify(value, null, 2);
 
-const diskHost: LintHost = {
-  readFile(path) {
-    try {
-      return readFileSync(path, 'utf8');
-    } catch {
-      return undefined;
-    }
-  },
-  listDirectory: (dir) => readdirSync(dir),
-};
+const diskHost: LintHost = { ...readOnlyDiskHost, listDirectory: (dir) => readdirSync(dir) };
 
 /** Lints only the settings module (as a staged-files run would): the aliased module is read as context. */
 function reportsOf(root: string, file = 'src/settings.ts'): string[] {
@@ -339,6 +331,15 @@ describe('through the CLI and the ESLint plugin', () => {
   }
 }
 `;
+  /** `file:line rule` of every report of `onionlint -f json <path>`, which must exit 1 (errors found). */
+  async function cliReports(root: string, path: string): Promise<string[]> {
+    const r = await run(['-f', 'json', path], root);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(1);
+    const files = JSON.parse(r.stdout) as Array<{ filePath: string; messages: Array<{ ruleId: string; line: number }> }>;
+    return files.flatMap((f) => f.messages.map((m) => `${f.filePath.slice(root.length + 1)}:${m.line} ${m.ruleId}`)).sort();
+  }
+
   const files = {
     'package.json': json({ name: 'site', private: true }),
     'tsconfig.json': json({ compilerOptions: { paths: { '@app/*': ['./src/*'] } } }),
@@ -348,21 +349,12 @@ describe('through the CLI and the ESLint plugin', () => {
 
   it('the CLI on the project folder: the aliased class is listed, so it is middleware, and misordered', async () => {
     const root = project(files);
-    const r = await run(['-f', 'json', '.'], root);
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(1);
-    const reports = (JSON.parse(r.stdout) as Array<{ filePath: string; messages: Array<{ ruleId: string; line: number }> }>).flatMap((f) =>
-      f.messages.map((m) => `${f.filePath.slice(root.length + 1)}:${m.line} ${m.ruleId}`),
-    );
-    expect(reports.sort()).toEqual(['src/middleware/user.ts:6 onion/return-response', 'src/settings.ts:6 onion/middleware-order']);
+    expect(await cliReports(root, '.')).toEqual(['src/middleware/user.ts:6 onion/return-response', 'src/settings.ts:6 onion/middleware-order']);
   });
 
   it('the CLI on the middleware file alone (a staged-files run) finds the settings that list it through an alias', async () => {
     const root = project(files);
-    const r = await run(['-f', 'json', 'src/middleware/user.ts'], root);
-    expect(r.code).toBe(1);
-    const [result] = JSON.parse(r.stdout) as Array<{ messages: Array<{ ruleId: string; line: number }> }>;
-    expect(result!.messages.map((m) => `${m.line} ${m.ruleId}`)).toEqual(['6 onion/return-response']);
+    expect(await cliReports(root, 'src/middleware/user.ts')).toEqual(['src/middleware/user.ts:6 onion/return-response']);
   });
 
   it('the CLI on a workspace package alone finds the settings of another package of the monorepo', async () => {
@@ -373,10 +365,7 @@ describe('through the CLI and the ESLint plugin', () => {
       'apps/site/package.json': json({ name: '@acme/site', private: true }),
       'apps/site/src/settings.ts': settings('@acme/mw'),
     });
-    const r = await run(['-f', 'json', 'packages/mw/src/index.ts'], root);
-    expect(r.code).toBe(1);
-    const [result] = JSON.parse(r.stdout) as Array<{ messages: Array<{ ruleId: string; line: number }> }>;
-    expect(result!.messages.map((m) => `${m.line} ${m.ruleId}`)).toEqual(['6 onion/return-response']);
+    expect(await cliReports(root, 'packages/mw/src/index.ts')).toEqual(['packages/mw/src/index.ts:6 onion/return-response']);
   });
 
   it('ESLint with the plugin, on the settings module and on a workspace package import', async () => {
@@ -406,7 +395,7 @@ describe('the resolver itself', () => {
     const reads = new Map<string, number>();
     const resolveAlias = createAliasResolver((path) => {
       reads.set(path, (reads.get(path) ?? 0) + 1);
-      return diskHost.readFile(path);
+      return readOnlyDiskHost.readFile(path);
     });
     for (const from of ['src/a.ts', 'src/b.ts', 'src/deep/c.ts']) {
       expect(resolveAlias(join(root, from), '@app/middleware/user')).toBe(join(root, 'src/middleware/user.ts'));

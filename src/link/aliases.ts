@@ -11,8 +11,7 @@
  *
  * A specifier that leads nowhere, or into an installed package, is external: undefined.
  */
-import { statSync } from 'node:fs';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { globSync } from 'tinyglobby';
