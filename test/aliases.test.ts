@@ -387,6 +387,23 @@ describe('through the CLI and the ESLint plugin', () => {
 });
 
 describe('the resolver itself', () => {
+  it('configs it cannot read as intended change nothing: relative imports are still checked, aliases stay silent', () => {
+    const root = project({
+      'tsconfig.json': '{ "extends": "./missing.json", "compilerOptions": { "paths": { "@app/*": ["src/*"] } ',
+      'deno.json': json({ imports: { '@x/': 42, '@y/': './src' } }),
+      'pnpm-workspace.yaml': 'packages: [apps/*\n  - : :',
+      'package.json': json({ name: 'site', imports: { '#app/*': 7 }, workspaces: 'packages/*' }),
+      'src/middleware/user.ts': STAFF_GATE,
+      'src/settings.ts': settings('./middleware/user'),
+      'src/aliased.ts': settings('@app/middleware/user'),
+      'src/deno.ts': settings('@x/middleware/user.ts'),
+      'src/deno-no-slash.ts': settings('@y/middleware/user.ts'),
+      'src/imports.ts': settings('#app/middleware/user.ts'),
+    });
+    expect(reportsOf(root)).toEqual(MISORDERED);
+    for (const file of ['aliased', 'deno', 'deno-no-slash', 'imports']) expect(reportsOf(root, `src/${file}.ts`), file).toEqual([]);
+  });
+
   it('reads each config file once per run, however many files share it', () => {
     const root = project({
       'tsconfig.json': json({ compilerOptions: { paths: { '@app/*': ['src/*'] } } }),

@@ -255,6 +255,14 @@ export function createAliasResolver(readFile: ReadFile = readFromDisk): AliasRes
   };
 
   return (fromFile, specifier) => {
+    try {
+      return resolveAlias(fromFile, specifier);
+    } catch {
+      return undefined; // A config that cannot be read as intended: unknown, so silent.
+    }
+  };
+
+  function resolveAlias(fromFile: string, specifier: string): string | undefined {
     if (specifier.startsWith('.') || specifier.startsWith('/') || /^[a-z][a-z\d+.-]*:/i.test(specifier)) return undefined;
     const dir = dirname(fromFile);
     const map = nearest(dir, importMaps, importMapIn);
@@ -275,7 +283,7 @@ export function createAliasResolver(readFile: ReadFile = readFromDisk): AliasRes
     const file = resolve(found.resolvedFileName);
     // An installed package is external, as before; a workspace package was mapped to its folder.
     return found.isExternalLibraryImport && file.split(/[\\/]/).includes('node_modules') ? undefined : file;
-  };
+  }
 }
 
 /** The options TypeScript's bundler resolution runs with, keeping the config's mappings. */
