@@ -4,12 +4,12 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import type { OnionConfig } from '../config.js';
 import { frontendOptions, lint, lintProject, type FileResult, type LintHost } from '../engine.js';
 import { collectFacts, type Concurrency } from '../facts/index.js';
+import { workspaceRoot } from '../link/aliases.js';
 import { defaultCacheLocation } from '../facts/cache.js';
 import { PACKAGE_ROOT, TOOL_VERSION } from '../package-root.js';
 import { applyFixes } from '../fix.js';
 import type { Diagnostic, FileFacts } from '../model.js';
 import { allRules } from '../../rules/index.js';
-import { workspaceRoot } from '../link/aliases.js';
 import { collectFiles } from './files.js';
 import { json } from './format/json.js';
 import { toLintResult, totals, type Formatter, type LintResult } from './format/results.js';
