@@ -6,7 +6,7 @@
  *   matches the snapshot under test/__snapshots__/fixtures/;
  * - every fix produces code that still parses and re-lints without that rule's report.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../src/config.js';
@@ -15,18 +15,11 @@ import { applyFixes } from '../src/fix.js';
 import type { Fix } from '../src/model.js';
 import { allRules } from '../rules/index.js';
 import { allFixtureCases, fixtureCases, fixtureRules, repoRoot, type FixtureCase } from './fixture-cases.js';
+import { readOnlyDiskHost } from './helpers.js';
 import { renderFiles, reportKeys } from './render.js';
 
 /** Files a case imports are read from disk; a case's own files are all given to lint. */
-const diskHost: LintHost = {
-  readFile(path) {
-    try {
-      return readFileSync(path, 'utf8');
-    } catch {
-      return undefined;
-    }
-  },
-};
+const diskHost: LintHost = readOnlyDiskHost;
 
 function lintCase(c: FixtureCase, texts?: Map<string, string>): FileResult[] {
   const inputs = c.files.map((f) => ({ path: f.path, text: texts?.get(f.path) ?? f.text }));

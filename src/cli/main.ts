@@ -4,6 +4,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import type { OnionConfig } from '../config.js';
 import { frontendOptions, lint, lintProject, type FileResult, type LintHost } from '../engine.js';
 import { collectFacts, type Concurrency } from '../facts/index.js';
+import { workspaceRoot } from '../link/aliases.js';
 import { defaultCacheLocation } from '../facts/cache.js';
 import { PACKAGE_ROOT, TOOL_VERSION } from '../package-root.js';
 import { applyFixes } from '../fix.js';
@@ -227,6 +228,8 @@ function settingsAround(given: Source[], facts: Map<string, FileFacts>, config: 
   if (!undecided || given.some((s) => (facts.get(s.path)?.stacks.length ?? 0) > 0)) return [];
   let root = dirname(undecided.path);
   while (!existsSync(join(root, 'package.json')) && dirname(root) !== root) root = dirname(root);
+  // A package of a monorepo is listed by the settings of another package: look from the workspace root.
+  root = workspaceRoot(root) ?? root;
   const { files } = collectFiles([root], { cwd, useGitignore: flags.ignore !== false, ignorePatterns: [] });
   if (files.length > 20_000) return [];
   const givenPaths = new Set(given.map((s) => s.path));

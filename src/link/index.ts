@@ -1,6 +1,8 @@
 import type { OnionConfig } from '../config.js';
 import type { LinkedUnit } from '../rules/api.js';
 import type { LintHost, SourceSet } from '../engine.js';
+import { createAliasResolver } from './aliases.js';
+import type { FactsLookup } from './resolve.js';
 import { linkStacks, type StackContext } from './stacks.js';
 import { linkUnits } from './units.js';
 
@@ -11,7 +13,10 @@ export interface ProjectModel {
 }
 
 export function linkProject(sources: SourceSet, config: OnionConfig, host?: LintHost): ProjectModel {
-  const lookup = (path: string) => sources.get(path);
+  // Module aliases: config files are read through the host (a run reads each one once).
+  const lookup: FactsLookup = Object.assign((path: string) => sources.get(path), {
+    aliases: createAliasResolver(host ? (path: string) => host.readFile(path) : undefined),
+  });
   const { stacks, listed, knowledge } = linkStacks([...sources.inputFacts(), ...sources.contextFacts()], lookup, config, host);
   // Resolving the stacks may have completed dormant files that a stack lists: link them as they are now.
   const units = linkUnits(sources.inputFacts(), lookup, config, listed);

@@ -1,18 +1,27 @@
 import { dirname, join, resolve } from 'node:path';
 import type { FileFacts } from '../model.js';
+import type { AliasResolver } from './aliases.js';
 
 export const RESOLVE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 
 /** Looks up a file's facts (reading it on first use); undefined when the file does not exist. */
-export type FactsLookup = (path: string) => FileFacts | undefined;
+export interface FactsLookup {
+  (path: string): FileFacts | undefined;
+  /** Where a bare specifier leads when the project maps it to its own files (aliases.ts). */
+  aliases?: AliasResolver;
+}
 
 /**
  * Resolves a relative module specifier the way TypeScript's NodeNext and bundler resolution do for
  * source files: the exact file, a `.js` specifier written for a `.ts` source, an added extension,
- * or the folder's index file. Bare specifiers (packages) are external: undefined.
+ * or the folder's index file. A bare specifier is followed when the project's module aliases map it
+ * to one of its files (`lookup.aliases`); other packages are external: undefined.
  */
 export function resolveRelativeModule(fromFile: string, specifier: string, lookup: FactsLookup): FileFacts | undefined {
-  if (!specifier.startsWith('.') && !specifier.startsWith('/')) return undefined;
+  if (isExternalSpecifier(specifier)) {
+    const target = lookup.aliases?.(fromFile, specifier);
+    return target === undefined ? undefined : resolveModulePath(target, lookup);
+  }
   const base = resolve(dirname(fromFile), specifier);
   return resolveModulePath(base, lookup);
 }
@@ -37,7 +46,7 @@ export function resolveModulePath(base: string, lookup: FactsLookup): FileFacts 
   return undefined;
 }
 
-/** A specifier of a package, a URL, `npm:` or `jsr:`: code the project cannot see. */
+/** A specifier of a package, an alias, a URL, `npm:` or `jsr:`: not a path of the project as written. */
 export function isExternalSpecifier(specifier: string): boolean {
   return !specifier.startsWith('.') && !specifier.startsWith('/');
 }

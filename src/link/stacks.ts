@@ -236,7 +236,7 @@ function resolveReference(value: string, facts: FileFacts, r: Resolver, isCall: 
     return { kind: 'unresolved', problem: 'notMiddleware', file: facts.path, name: value, why: 'its constructor (or factory) does not take the next layer as its first parameter' };
   }
   const imp = facts.imports.find((i) => i.local === value.split('.')[0]);
-  if (imp && imp.source.startsWith('.')) {
+  if (imp && (imp.source.startsWith('.') || resolveRelativeModule(facts.path, imp.source, r.lookup))) {
     const target = resolveRelativeModule(facts.path, imp.source, r.lookup);
     if (!target) return { kind: 'unresolved', problem: 'missingModule', module: imp.source, root: dirname(facts.path) };
     // Imported by name from a project module that declares it, but not as middleware.
