@@ -99,7 +99,7 @@ function preCommitVersion(): string | undefined {
  * Never reaches the registry: npm runs with `offline`, so it installs only from the npm cache.
  * Where that cache cannot serve onionlint's dependencies (ENOTCACHED: a new machine whose cache
  * only `npm ci` filled, which stores no registry metadata), the test is skipped and says so.
- * Slow: installing the hook takes 50-90 s (two cores), once per run.
+ * Slow: installing the hook took 40-110 s here (two shared cores), once per run.
  */
 describe('the real pre-commit', () => {
   const version = preCommitVersion();
