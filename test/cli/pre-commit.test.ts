@@ -1,7 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, type TestContext } from 'vitest';
 import { repoRoot } from '../fixture-cases.js';
 import { CORRECT, FORGOT_RETURN, project } from './run.js';
 
@@ -26,7 +27,10 @@ function hooks(): Hook[] {
 
 const bin = join(repoRoot, 'dist', 'src', 'cli', 'bin.js');
 
-/** Runs a hook as pre-commit does: its entry, with the staged files that match `files` appended. */
+/**
+ * Runs a hook as pre-commit does once it is installed: its entry, with the staged files that match
+ * `files` appended. Runs everywhere (CI has no pre-commit); the real tool is tested below.
+ */
 function runHook(hook: Hook, repo: string) {
   const staged = execFileSync('git', ['diff', '--cached', '--name-only'], { cwd: repo, encoding: 'utf8' })
     .split('\n')
@@ -70,5 +74,67 @@ describe('pre-commit hooks', () => {
     const fixed = runHook(fix!, repo);
     expect(fixed.status).toBe(0);
     expect(readFileSync(join(repo, 'src', 'powered-by.ts'), 'utf8')).toContain('    return response;\n  }');
+  });
+});
+
+/** Skips the running test, with the reason in the report and in the output of a default run. */
+function skipIf(ctx: TestContext, condition: boolean, reason: string): void {
+  if (!condition) return;
+  console.warn(`skipped: ${reason}`);
+  ctx.skip(reason);
+}
+
+/** `pre-commit --version` of the pre-commit on PATH, or undefined when there is none. */
+function preCommitVersion(): string | undefined {
+  const probe = spawnSync('pre-commit', ['--version'], { encoding: 'utf8' });
+  return probe.status === 0 ? probe.stdout.trim() : undefined;
+}
+
+/**
+ * The real tool, end to end: pre-commit clones this repository at its committed HEAD, installs
+ * it as a `language: node` hook repository (pre-commit 3: npm install + npm pack + npm install -g
+ * of the tarball; pre-commit 4: npm install -g git+file://, where npm prepares the git dependency
+ * by running `prepare`), then runs the hooks on a git repository with a staged mistake.
+ *
+ * Never reaches the registry: npm runs with `offline`, so it installs only from the npm cache.
+ * Where that cache cannot serve onionlint's dependencies (ENOTCACHED: a new machine whose cache
+ * only `npm ci` filled, which stores no registry metadata), the test is skipped and says so.
+ * Slow: installing the hook took 40-110 s here (two shared cores), once per run.
+ */
+describe('the real pre-commit', () => {
+  const version = preCommitVersion();
+
+  it('installs the hook from a clone of this repository; fails on the staged mistake, passes once fixed', { timeout: 600_000 }, (ctx) => {
+    skipIf(ctx, !version, 'pre-commit is not on PATH (apt-get install pre-commit, or pip install pre-commit)');
+    const work = mkdtempSync(join(tmpdir(), 'onion-pre-commit-'));
+    const hookRepo = join(work, 'onionlint');
+    execFileSync('git', ['clone', '-q', repoRoot, hookRepo], { stdio: 'pipe' });
+    const rev = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: hookRepo, encoding: 'utf8' }).trim();
+    const config = `repos:\n  - repo: ${hookRepo}\n    rev: ${rev}\n    hooks:\n      - id: onionlint\n      - id: onionlint-fix\n`;
+    const app = gitRepo({ 'src/powered-by.ts': FORGOT_RETURN, 'notes.md': '# not linted', '.pre-commit-config.yaml': config });
+    const env = { ...process.env, PRE_COMMIT_HOME: join(work, 'pre-commit-home'), npm_config_offline: 'true', NO_COLOR: '1' };
+    const preCommit = (...args: string[]) => {
+      const r = spawnSync('pre-commit', [...args, '--all-files', '--color', 'never'], { cwd: app, env, encoding: 'utf8' });
+      return { status: r.status, output: r.stdout + r.stderr };
+    };
+
+    const failing = preCommit('run', 'onionlint');
+    skipIf(
+      ctx,
+      failing.status === 3 && failing.output.includes('ENOTCACHED'),
+      `${version}: npm's cache cannot install onionlint's dependencies offline (ENOTCACHED), and the test never reaches the registry`,
+    );
+    expect(failing.status, failing.output).toBe(1);
+    expect(failing.output).toContain('src/powered-by.ts');
+    expect(failing.output).toContain('onion/return-response');
+
+    const fixing = preCommit('run', 'onionlint-fix');
+    expect(fixing.output).toContain('files were modified by this hook');
+    expect(readFileSync(join(app, 'src', 'powered-by.ts'), 'utf8')).toContain('    return response;\n  }');
+
+    execFileSync('git', ['add', '-A'], { cwd: app });
+    const passing = preCommit('run');
+    expect(passing.status, passing.output).toBe(0);
+    expect(passing.output).toMatch(/^onionlint\.+Passed$/m);
   });
 });
