@@ -1,0 +1,357 @@
+import type { Exit, FunctionSummary, Range, RequestAccess, UnawaitedUse } from '../model.js';
+import { ExceptionalEdges, JumpTargets, LoopFixpoint, type TryBlocks } from './control.js';
+import {
+  addCall,
+  awaited,
+  CALLS_0,
+  callCounts,
+  copy,
+  kindNames,
+  NEXT,
+  NEXT_PROMISE,
+  NEXT_RESULT,
+  NOT_RESPONSE,
+  NOTHING,
+  removeCall,
+  RESPONSE,
+  UNKNOWN,
+  UNREACHABLE,
+  type State,
+} from './state.js';
+
+/*
+ * The summary builder: the value semantics of the core (locals, next-layer calls, awaits, member
+ * accesses, returns and raises) over the state of ./state.ts and the control flow of ./control.ts,
+ * and the records that become one `FunctionSummary`. `N` is the front-end's syntax node type; the
+ * core only keeps nodes as keys and asks the front-end for their ranges when it builds the summary.
+ * See ./index.ts for the order in which a front-end calls it.
+ */
+
+export interface FlowOptions {
+  /** `Class.method` or the factory's name, as messages show it. */
+  name: string;
+  nameRange: Range;
+  /** The next layer's result is a promise or coroutine (an async next layer, or an async handler with an untyped one). */
+  promiseLike: boolean;
+  /** Members of an un-awaited result that are not a misuse of it (JavaScript: `then`, `catch`, `finally`). */
+  awaitableMembers: ReadonlySet<string>;
+}
+
+/** What a parameter holds. */
+export type ParamRole = 'request' | 'response' | 'exception';
+
+interface ExitRecord<N> {
+  node: N;
+  kind: Exit['kind'];
+  value: number;
+  calls: number;
+  dropped: boolean;
+  /** Given for an implicit exit (the front-end knows where the function's end is); else the node's range. */
+  range?: Range;
+  description?: string;
+  valueRange?: Range;
+  returnFix?: Exit['returnFix'];
+}
+
+/** Details of a return, for messages and fixes. */
+export interface ReturnDetails {
+  /** The returned expression without parentheses and type-only wrappers. */
+  valueRange?: Range | undefined;
+  /** Why a `notResponse` value is not a response, e.g. "the request (`req`)", "`true`". */
+  description?: string | undefined;
+}
+
+export class FlowBuilder<N> {
+  /** Exceptional edges and try statements: see ./control.ts. */
+  readonly edges = new ExceptionalEdges();
+  /** Targets of `break` and `continue`. */
+  readonly targets = new JumpTargets();
+  /** The first parameter holding the request, when there is one. */
+  requestParam: string | undefined;
+
+  private readonly paramKinds = new Map<string, number>();
+  private readonly paramDescriptions = new Map<string, string>();
+  /** Locals read inside nested functions: when such a read runs is unknown, so it may use a result. */
+  private readonly readInNested = new Set<string>();
+  /** Locals assigned inside nested functions: their values at any point are unknown. */
+  private readonly escaped = new Set<string>();
+  private readonly exits = new Map<N, ExitRecord<N>>();
+  /** The last next-layer call evaluated and the call counts before it, for `await <that call>`. */
+  private lastNextCall: N | undefined;
+  private lastNextCallCounts = 0;
+  private readonly unawaited = new Map<number, UnawaitedUse>();
+  private readonly selfCalls = new Map<N, string>();
+  private readonly reads = new Map<string, N>();
+  private readonly writes = new Map<string, N>();
+  private readonly nextMembers = new Set<string>();
+  private readonly nextCallSites: Range[] = [];
+  private nextReferenced = false;
+
+  constructor(private readonly options: FlowOptions) {}
+
+  // ---- before the walk: what the front-end's scan of the whole function found --------------
+
+  /** A parameter and what it holds; the first `request` one is the request parameter. */
+  param(name: string, role: ParamRole): void {
+    if (role === 'request') {
+      this.requestParam ??= name;
+      this.paramKinds.set(name, NOT_RESPONSE);
+      this.paramDescriptions.set(name, `the request (\`${name}\`)`);
+    } else {
+      this.paramKinds.set(name, role === 'response' ? RESPONSE : NOT_RESPONSE);
+      if (role === 'exception') this.paramDescriptions.set(name, `the exception (\`${name}\`)`);
+    }
+  }
+
+  /** A local read inside a nested function (or lambda, comprehension...): its stored next result is never taken as dropped. */
+  readInNestedScope(name: string): void {
+    this.readInNested.add(name);
+  }
+
+  /** A local assigned inside a nested function: its value is unknown everywhere. */
+  assignedInNestedScope(name: string): void {
+    this.escaped.add(name);
+  }
+
+  /** Any reference to the next layer, nested functions included (or a call that may reach it, like `super().__call__`). */
+  referencesNext(): void {
+    this.nextReferenced = true;
+  }
+
+  /** A call of the next layer, nested functions included. */
+  nextCallSite(range: Range): void {
+    this.nextCallSites.push(range);
+  }
+
+  /** A `this.<member>` / `self.<member>` that the front-end treated as the next layer. */
+  nextMember(name: string): void {
+    this.nextMembers.add(name);
+  }
+
+  // ---- the walk: states --------------------------------------------------------------------
+
+  /** The state at the function's entry: the parameters bound, no call made. */
+  entryState(): State {
+    const entry: State = { reachable: true, calls: CALLS_0, vars: new Map(), dropped: false, nextVar: undefined };
+    for (const [name, kind] of this.paramKinds) entry.vars.set(name, kind);
+    return entry;
+  }
+
+  /** An operation that may raise (a call, a member access, an await...), in state `s`. */
+  raise(s: State): void {
+    this.edges.raise(s);
+  }
+
+  /** A try statement in state `s`: see `ExceptionalEdges.tryStatement`. */
+  tryStatement(s: State, blocks: TryBlocks): State {
+    return this.edges.tryStatement(s, blocks);
+  }
+
+  /** A loop entered in state `s`: see `LoopFixpoint`. */
+  loop(s: State, labels: readonly string[] = NO_LABELS): LoopFixpoint {
+    return new LoopFixpoint(this.targets, s, labels);
+  }
+
+  /** `break` / `continue` in state `s`; returns the (unreachable) state after it. */
+  jump(isBreak: boolean, label: string | undefined, s: State): State {
+    return this.targets.jump(isBreak, label, s);
+  }
+
+  // ---- the walk: values --------------------------------------------------------------------
+
+  /** A read of a local: its kinds; reading a local that holds a next result uses it. */
+  readLocal(name: string, s: State): number {
+    if (this.escaped.has(name)) return UNKNOWN;
+    const value = s.vars.get(name) ?? UNKNOWN;
+    if (value & NEXT_RESULT) s.dropped = false;
+    return value;
+  }
+
+  /** A value flowing somewhere (an argument, a property, an operand): a next result in it is used. */
+  use(value: number, s: State): void {
+    if (value & NEXT_RESULT) s.dropped = false;
+  }
+
+  /**
+   * A value stored in a local. `bareNextCall`: the value is the result of a next-layer call right
+   * there (`response = next(request)`), so the local holds it until overwritten, and the result
+   * is dropped until a read of the local on the path uses it.
+   */
+  assign(name: string, value: number, s: State, bareNextCall: boolean): void {
+    s.vars.set(name, value);
+    if (bareNextCall && value & NEXT_RESULT) {
+      s.nextVar = name;
+      if (!this.readInNested.has(name)) s.dropped = true;
+    } else if (s.nextVar === name) s.nextVar = undefined;
+  }
+
+  /** A next-layer result computed as a statement of its own: dropped on the spot. */
+  drop(s: State): void {
+    s.dropped = true;
+  }
+
+  /**
+   * A call of the next layer (its arguments already evaluated in `s`): the edge out of a call that
+   * raised leaves before the call counts. Returns the kinds of its result.
+   */
+  callNext(call: N, s: State): number {
+    this.raise(s);
+    this.lastNextCall = call;
+    this.lastNextCallCounts = s.calls;
+    s.calls = addCall(s.calls);
+    return this.options.promiseLike ? NEXT_PROMISE : NEXT;
+  }
+
+  /**
+   * `await` of an operand (already evaluated in `s` to `kinds`; `operand` is its node without
+   * parentheses): the awaited kinds. An await may raise: if it awaits the next-layer call just made,
+   * the layer raised and that call produced no response; a stored promise of the next layer that
+   * rejects takes one counted call back.
+   */
+  awaitValue(operand: N, kinds: number, s: State): number {
+    if (this.lastNextCall !== undefined && this.lastNextCall === operand) {
+      const r = copy(s);
+      r.calls = this.lastNextCallCounts;
+      this.raise(r);
+    } else if (kinds & NEXT_PROMISE) {
+      // If the value may also be something else, the state as it is joins too.
+      const r = copy(s);
+      r.calls = kinds === NEXT_PROMISE ? removeCall(s.calls) : s.calls | removeCall(s.calls);
+      this.raise(r);
+    } else if (kinds & UNKNOWN) this.raise(s);
+    return awaited(kinds);
+  }
+
+  /**
+   * A member of a value read, written or called (`x.attr`, `x[k]`), the object evaluated to
+   * `objectKinds`: uses a next result held by it, and may raise. Returns true when the member is
+   * taken on the next layer's un-awaited result (record it with `unawaitedUse`).
+   */
+  member(objectKinds: number, member: string | undefined, s: State): boolean {
+    if (objectKinds & NEXT_RESULT) s.dropped = false;
+    // A member of `null` / `None` (or a getter) raises.
+    this.raise(s);
+    return objectKinds === NEXT_PROMISE && member !== undefined && !this.options.awaitableMembers.has(member);
+  }
+
+  /** A member of the un-awaited next result used as if it were the response; one per start offset. */
+  unawaitedUse(use: UnawaitedUse): void {
+    this.unawaited.set(use.range.start, use);
+  }
+
+  /** A member of the local `object` read or written (`node`): recorded when it is the request, before any next-layer call. */
+  requestAccess(object: string, member: string, how: 'read' | 'write', s: State, node: N): void {
+    if (object !== this.requestParam || !(s.calls & CALLS_0) || s.vars.get(object) !== NOT_RESPONSE) return;
+    const target = how === 'write' ? this.writes : this.reads;
+    if (!target.has(member)) target.set(member, node);
+  }
+
+  /** A call of `this.<name>` / `self.<name>` (`node` is the callee), for store-next. */
+  selfCall(name: string, node: N): void {
+    this.selfCalls.set(node, name);
+  }
+
+  /** The description of a local that is certainly not a response (a parameter's), for messages. */
+  describeLocal(name: string): string | undefined {
+    return this.paramDescriptions.get(name);
+  }
+
+  // ---- the walk: exits ---------------------------------------------------------------------
+
+  /** `return <value>` (or `return` with no value: `hasValue` false, kinds NOTHING) in state `s`. The state after it is unreachable. */
+  returnValue(node: N, value: number, hasValue: boolean, s: State, details?: ReturnDetails): State {
+    if (hasValue && value & NEXT_RESULT) s.dropped = false;
+    const record: ExitRecord<N> = { node, kind: 'return', value, calls: s.calls, dropped: s.dropped };
+    if (details?.valueRange) record.valueRange = details.valueRange;
+    if (details?.description !== undefined) record.description = details.description;
+    this.recordExit(record);
+    // A return runs the enclosing finally block on its way out.
+    this.edges.returnThrough(s);
+    return UNREACHABLE;
+  }
+
+  /** An expression body (a lambda's, an arrow's) returning `value` in state `s`; no finally block can be around it. */
+  expressionBody(node: N, value: number, s: State, details?: ReturnDetails): void {
+    const record: ExitRecord<N> = { node, kind: 'return', value, calls: s.calls, dropped: s.dropped };
+    if (details?.valueRange) record.valueRange = details.valueRange;
+    if (details?.description !== undefined) record.description = details.description;
+    this.recordExit(record);
+  }
+
+  /** `throw` / `raise` in state `s` (its operand evaluated): an exit unless a handler certainly catches it. The state after it is unreachable. */
+  throwValue(node: N, s: State): State {
+    if (!this.edges.caught) this.recordExit({ node, kind: 'throw', value: 0, calls: s.calls, dropped: s.dropped });
+    this.raise(s);
+    return UNREACHABLE;
+  }
+
+  /**
+   * The variable a `return <variable>` fix could return where the function falls off its end in
+   * state `end`: the one holding the next layer's result and nothing else.
+   */
+  returnFixVariable(end: State): string | undefined {
+    const fixVar = end.nextVar;
+    if (fixVar === undefined) return undefined;
+    const kinds = end.vars.get(fixVar);
+    return kinds !== undefined && (kinds & ~NEXT_RESULT) === 0 ? fixVar : undefined;
+  }
+
+  /** Falling off the end in state `end` (reachable); `range` is the end of the function (its closing brace). */
+  fallOffEnd(node: N, range: Range, end: State, returnFix?: Exit['returnFix']): void {
+    const record: ExitRecord<N> = { node, kind: 'implicit', value: NOTHING, calls: end.calls, dropped: end.dropped, range };
+    if (returnFix) record.returnFix = returnFix;
+    this.recordExit(record);
+  }
+
+  /** An exit reached again (in a loop's later pass, through another finally walk) joins into its first record. */
+  private recordExit(r: ExitRecord<N>): void {
+    const prev = this.exits.get(r.node);
+    if (!prev) {
+      this.exits.set(r.node, r);
+      return;
+    }
+    prev.value |= r.value;
+    prev.calls |= r.calls;
+    prev.dropped = prev.dropped && r.dropped;
+    if (prev.description !== r.description) delete prev.description;
+    if (!r.returnFix || prev.returnFix?.variable !== r.returnFix.variable) delete prev.returnFix;
+  }
+
+  // ---- after the walk ------------------------------------------------------------------------
+
+  /** The summary; `rangeOf` gives the range of a node the core kept (a return, a throw, a member access, a callee). */
+  build(range: Range, async: boolean, rangeOf: (node: N) => Range): FunctionSummary {
+    const exits: Exit[] = [...this.exits.values()].map((r) => toExit(r, rangeOf)).sort((a, b) => a.range.start - b.range.start);
+    const accesses = (m: Map<string, N>): RequestAccess[] => [...m].map(([attribute, node]) => ({ attribute, range: rangeOf(node) }));
+    return {
+      name: this.options.name,
+      nameRange: this.options.nameRange,
+      range,
+      async,
+      ...(this.requestParam !== undefined ? { requestParam: this.requestParam } : {}),
+      exits,
+      nextReferenced: this.nextReferenced,
+      nextCallSites: this.nextCallSites,
+      unawaitedUses: [...this.unawaited.values()],
+      thisCalls: [...this.selfCalls].map(([node, name]) => ({ name, range: rangeOf(node) })),
+      nextMembers: [...this.nextMembers],
+      requestReadsBeforeNext: accesses(this.reads),
+      requestWritesBeforeNext: accesses(this.writes),
+    };
+  }
+}
+
+const NO_LABELS: readonly string[] = [];
+
+function toExit<N>(r: ExitRecord<N>, rangeOf: (node: N) => Range): Exit {
+  return {
+    kind: r.kind,
+    range: r.range ?? rangeOf(r.node),
+    value: r.kind === 'throw' ? [] : kindNames(r.value),
+    nextCalls: callCounts(r.calls),
+    nextResultDropped: r.dropped,
+    ...(r.description !== undefined ? { valueDescription: r.description } : {}),
+    ...(r.valueRange ? { valueRange: r.valueRange } : {}),
+    ...(r.returnFix ? { returnFix: r.returnFix } : {}),
+  };
+}
