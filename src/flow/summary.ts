@@ -261,10 +261,7 @@ export class FlowBuilder<N> {
   /** `return <value>` (or `return` with no value: `hasValue` false, kinds NOTHING) in state `s`. The state after it is unreachable. */
   returnValue(node: N, value: number, hasValue: boolean, s: State, details?: ReturnDetails): State {
     if (hasValue && value & NEXT_RESULT) s.dropped = false;
-    const record: ExitRecord<N> = { node, kind: 'return', value, calls: s.calls, dropped: s.dropped };
-    if (details?.valueRange) record.valueRange = details.valueRange;
-    if (details?.description !== undefined) record.description = details.description;
-    this.recordExit(record);
+    this.recordReturn(node, value, s, details);
     // A return runs the enclosing finally block on its way out.
     this.edges.returnThrough(s);
     return UNREACHABLE;
@@ -272,6 +269,10 @@ export class FlowBuilder<N> {
 
   /** An expression body (a lambda's, an arrow's) returning `value` in state `s`; no finally block can be around it. */
   expressionBody(node: N, value: number, s: State, details?: ReturnDetails): void {
+    this.recordReturn(node, value, s, details);
+  }
+
+  private recordReturn(node: N, value: number, s: State, details: ReturnDetails | undefined): void {
     const record: ExitRecord<N> = { node, kind: 'return', value, calls: s.calls, dropped: s.dropped };
     if (details?.valueRange) record.valueRange = details.valueRange;
     if (details?.description !== undefined) record.description = details.description;
