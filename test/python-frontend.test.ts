@@ -605,6 +605,18 @@ describe('the Python parser loads lazily', () => {
     expect(pyRun.stderr).toMatch(/FORBIDDEN import of web-tree-sitter/);
   });
 
+  it('the CLI loads it before the first Python file: --stdin-filename x.py and `stack settings.py`', () => {
+    const lintRun = spawnSync(process.execPath, [bin, '--stdin', '--stdin-filename', 'settings.py', '-f', 'json'], { cwd: repoRoot, encoding: 'utf8', input: 'DEBUG = True\nprint "x"\n' });
+    expect(lintRun.stderr).toBe('');
+    expect(lintRun.status).toBe(1);
+    const [result] = JSON.parse(lintRun.stdout) as Array<{ messages: Array<{ ruleId: string | null; fatal?: boolean; line: number; message: string }> }>;
+    expect(result!.messages.map((m) => [m.ruleId, m.fatal, m.line])).toEqual([[null, true, 2]]);
+    const stackRun = spawnSync(process.execPath, [bin, 'stack', join(settingsDir, 'base.py'), '--no-color'], { cwd: repoRoot, encoding: 'utf8' });
+    expect(stackRun.stderr).toBe('');
+    expect(stackRun.status).toBe(0);
+    expect(stackRun.stdout).toMatch(/^MIDDLEWARE .*base\.py:24 {2}7 layers/);
+  });
+
   it('worker threads load it for themselves and extract the same facts', async () => {
     const files = ['base.py', 'dev.py', 'prod.py', 'ci.py'].map((name) => ({ path: join(settingsDir, name), text: readFileSync(join(settingsDir, name), 'utf8') }));
     const single = await collectFacts(files, { frontend: options, concurrency: 'off' });
