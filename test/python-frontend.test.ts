@@ -463,12 +463,23 @@ describe('Python syntax errors: one fatal message at the first error', () => {
   it('a Jinja-templated settings file: the template tag', () => {
     const text = `MIDDLEWARE = [\n    ${SEC},\n{% if use_sessions %}\n    ${SES},\n{% endif %}\n]\n`;
     expect(fatalOf(text)).toEqual({ message: 'Parsing error: invalid syntax: `{%` is template syntax, not Python (a templated file cannot be linted)', at: '{%', line: 3 });
+    expect(fatalOf(`{% load static %}\nDEBUG = True\n`)).toMatchObject({ at: '{%', line: 1 });
+    // A tag inside a string is text, and the first error is elsewhere.
+    expect(fatalOf(`TEMPLATE = "{% url 'home' %}"\nX = (\n`)).toMatchObject({ message: "Parsing error: '(' was never closed", line: 2 });
   });
 
   it('an unclosed bracket: where it opens', () => {
     expect(fatalOf(`X = 1\nMIDDLEWARE = [\n    ${SEC},\n    ${SES},\n\nDEBUG = True\n`)).toEqual({ message: "Parsing error: '[' was never closed", at: '[', line: 2 });
     expect(fatalOf(`X = foo(1, [2, 3]\nY = 2\n`)).toEqual({ message: "Parsing error: '(' was never closed", at: '(', line: 1 });
     expect(fatalOf(`X = 1)\n`)).toEqual({ message: "Parsing error: unmatched ')'", at: ')', line: 1 });
+  });
+
+  it('an ERROR that wraps good text around the bad token: the token inside it', () => {
+    expect(fatalOf(`class Timing:\n    header = ?\n    def f(self):\n        pass\n`)).toEqual({ message: 'Parsing error: invalid syntax: `?`', at: '?', line: 2 });
+  });
+
+  it('`print >>f, x` is a Python 3 expression (a run-time TypeError), not a syntax error', () => {
+    expect(factsOf(`import sys\nprint >>sys.stderr, "x"\nprint >> sys.stderr\n`).fatal).toBeUndefined();
   });
 
   it('only the first problem is reported, whichever kind comes first', () => {

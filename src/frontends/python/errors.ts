@@ -23,7 +23,7 @@ function problem(message: string, node: Node | { startIndex: number; endIndex: n
 
 /** The first ERROR or MISSING node in document order (only subtrees that contain an error are entered). */
 function treeError(root: Node, text: string): SyntaxProblem | undefined {
-  if (!root.hasError) return undefined;
+  if (!root.hasError && !root.isError && !root.isMissing) return undefined;
   const stack: Node[] = [root];
   while (stack.length) {
     const node = stack.pop()!;
@@ -39,8 +39,16 @@ function treeError(root: Node, text: string): SyntaxProblem | undefined {
   return undefined;
 }
 
-/** What an ERROR node holds: an unclosed or unmatched bracket, a template tag, or some invalid text. */
+/**
+ * What an ERROR node holds: a template tag where it starts, an unclosed or unmatched bracket, an
+ * error further in (recovery may wrap a long run of good statements in one ERROR), or invalid text.
+ */
 function errorNode(node: Node, text: string): SyntaxProblem {
+  // The ERROR starts at the `{` of `{%`, or just after it (`{` then began a set, `%` failed).
+  const tagAt = [node.startIndex, node.startIndex - 1].find((at) => at >= 0 && /^\{[%{#]$/.test(text.slice(at, at + 2)));
+  if (tagAt !== undefined) {
+    return problem(`invalid syntax: \`${text.slice(tagAt, tagAt + 2)}\` is template syntax, not Python (a templated file cannot be linted)`, { startIndex: tagAt, endIndex: tagAt + 2 });
+  }
   const open: Node[] = [];
   for (const token of node.descendantsOfType(['(', '[', '{', ')', ']', '}'])) {
     if (token.type in OPENERS) open.push(token);
@@ -52,13 +60,10 @@ function errorNode(node: Node, text: string): SyntaxProblem {
   }
   const unclosed = open[open.length - 1];
   if (unclosed) return problem(`'${unclosed.type}' was never closed`, unclosed);
-  const snippet = text.slice(node.startIndex, node.endIndex);
-  const template = /\{[%{#]/.exec(snippet);
-  if (template) {
-    const start = node.startIndex + template.index;
-    return problem(`invalid syntax: \`${template[0]}\` is template syntax, not Python (a templated file cannot be linted)`, { startIndex: start, endIndex: start + 2 });
-  }
-  const firstLine = snippet.trim().split(/\r?\n/)[0]!;
+  const inner = node.children.find((c) => c.isError || c.isMissing || c.hasError);
+  const further = inner && treeError(inner, text);
+  if (further) return further;
+  const firstLine = text.slice(node.startIndex, node.endIndex).trim().split(/\r?\n/)[0]!;
   const shown = firstLine.length > 40 ? `${firstLine.slice(0, 40)}…` : firstLine;
   return problem(`invalid syntax: \`${shown}\``, node);
 }
@@ -70,7 +75,8 @@ function python2Construct(root: Node, text: string): SyntaxProblem | undefined {
   const found: SyntaxProblem[] = [];
   const first = (types: string | string[], test: (n: Node) => boolean = () => true) => root.descendantsOfType(types).find(test);
   if (/\b(?:print|exec)\b/.test(text)) {
-    const st = first(['print_statement', 'exec_statement']);
+    // `print >>f, x` is a valid Python 3 expression (a tuple that fails at run time), not a statement.
+    const st = first(['print_statement', 'exec_statement'], (n) => !n.namedChildren.some((c) => c.type === 'chevron'));
     if (st) {
       const name = st.type === 'print_statement' ? 'print' : 'exec';
       found.push(problem(`Missing parentheses in call to '${name}'. Did you mean ${name}(...)? (Python 2 syntax)`, st));

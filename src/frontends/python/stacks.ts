@@ -95,6 +95,11 @@ function conditioned(e: StackEntryFact, condition: Condition): StackEntryFact {
   return { kind: 'unknown', value: e.value, range: e.range, condition, positionUnknown: true };
 }
 
+/** Replaces the entries [start, end) with others. */
+function splice(list: ListState, start: number, end: number, added: StackEntryFact[]): void {
+  list.entries = [...list.entries.slice(0, start), ...added, ...list.entries.slice(end)];
+}
+
 function sameEntries(a: StackEntryFact[], b: StackEntryFact[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
@@ -506,7 +511,7 @@ class Evaluator {
         const at = this.position(args[0]!, list, env);
         // Where it lands is unknown: the entry is there, in no known place.
         if (at === undefined) list.entries = [...entries, ...added.map((x) => ({ ...x, positionUnknown: true }))];
-        else list.entries = [...entries.slice(0, at), ...added, ...entries.slice(at)];
+        else splice(list, at, at, added);
         return;
       }
       case 'remove': {
@@ -514,13 +519,13 @@ class Evaluator {
         const at = value === undefined ? undefined : this.find(list, value, false);
         if (at === undefined) return this.blur(list, statement);
         // -1: not in the list, Python raises ValueError at import; the list stays as written.
-        if (at >= 0) list.entries = [...entries.slice(0, at), ...entries.slice(at + 1)];
+        if (at >= 0) splice(list, at, at + 1, []);
         return;
       }
       case 'pop': {
         const at = args.length === 0 ? (entries.length && isConcrete(entries[entries.length - 1]!) ? entries.length - 1 : undefined) : args.length === 1 ? this.item(args[0]!, list, env) : undefined;
         if (at === undefined) return this.blur(list, statement);
-        list.entries = [...entries.slice(0, at), ...entries.slice(at + 1)];
+        splice(list, at, at + 1, []);
         return;
       }
       case 'clear':
@@ -536,25 +541,34 @@ class Evaluator {
     }
   }
 
-  /** `A[i] = x`, `A[lo:hi] = [...]`. */
-  private assignItem(statement: Node, target: Node, value: Node, env: Env, loop: boolean): void {
+  /**
+   * The list and the span that `A[i]` or `A[lo:hi]` names. When the span is not known (or in a
+   * loop), the list is blurred and undefined returned.
+   */
+  private subscripted(statement: Node, target: Node, env: Env, loop: boolean): { list: ListState; start: number; end: number; slice: boolean } | undefined {
     const object = target.childForFieldName('value');
     const name = object ? dotted(object) : undefined;
     const list = name !== undefined && object ? this.target(name, object, statement, env) : undefined;
-    if (!list) return;
+    if (!list) return undefined;
     const subscripts = target.childrenForFieldName('subscript');
-    if (loop || subscripts.length !== 1) return this.blur(list, statement);
-    const sub = subscripts[0]!;
-    if (sub.type === 'slice') {
-      const bounds = this.sliceBounds(sub, list, env);
-      const added = this.listOf(value, undefined, 0, env);
-      if (!bounds || !added) return this.blur(list, statement);
-      list.entries = [...list.entries.slice(0, bounds.start), ...added, ...list.entries.slice(bounds.end)];
-      return;
+    const sub = !loop && subscripts.length === 1 ? subscripts[0]! : undefined;
+    const slice = sub?.type === 'slice';
+    const at = sub && !slice ? this.item(sub, list, env) : undefined;
+    const bounds = !sub ? undefined : slice ? this.sliceBounds(sub, list, env) : at === undefined ? undefined : { start: at, end: at + 1 };
+    if (!bounds) {
+      this.blur(list, statement);
+      return undefined;
     }
-    const at = this.item(sub, list, env);
-    if (at === undefined) return this.blur(list, statement);
-    list.entries = [...list.entries.slice(0, at), ...this.element(value, undefined, undefined, 0, env), ...list.entries.slice(at + 1)];
+    return { list, ...bounds, slice };
+  }
+
+  /** `A[i] = x`, `A[lo:hi] = [...]`. */
+  private assignItem(statement: Node, target: Node, value: Node, env: Env, loop: boolean): void {
+    const span = this.subscripted(statement, target, env, loop);
+    if (!span) return;
+    const added = span.slice ? this.listOf(value, undefined, 0, env) : this.element(value, undefined, undefined, 0, env);
+    if (!added) return this.blur(span.list, statement);
+    splice(span.list, span.start, span.end, added);
   }
 
   /** `del A[i]`, `del A[lo:hi]`, `del NAME`. */
@@ -565,16 +579,8 @@ class Evaluator {
       return;
     }
     if (target.type !== 'subscript') return;
-    const object = target.childForFieldName('value');
-    const name = object ? dotted(object) : undefined;
-    const list = name !== undefined && object ? this.target(name, object, statement, env) : undefined;
-    if (!list) return;
-    const subscripts = target.childrenForFieldName('subscript');
-    if (loop || subscripts.length !== 1) return this.blur(list, statement);
-    const sub = subscripts[0]!;
-    const bounds = sub.type === 'slice' ? this.sliceBounds(sub, list, env) : ((at) => (at === undefined ? undefined : { start: at, end: at + 1 }))(this.item(sub, list, env));
-    if (!bounds) return this.blur(list, statement);
-    list.entries = [...list.entries.slice(0, bounds.start), ...list.entries.slice(bounds.end)];
+    const span = this.subscripted(statement, target, env, loop);
+    if (span) splice(span.list, span.start, span.end, []);
   }
 
   private importStatement(statement: Node, env: Env): void {
