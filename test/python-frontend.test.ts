@@ -73,6 +73,7 @@ describe('Python settings: lists and tuples', () => {
     expect(stack(`MIDDLEWARE = (${SEC}, ${SES})\n`)).toEqual(['string:SecurityMiddleware', 'string:SessionMiddleware']);
     expect(stack(`MIDDLEWARE = (${SEC},)\n`)).toEqual(['string:SecurityMiddleware']);
     expect(stack(`MIDDLEWARE = ${SEC}, ${SES}\n`)).toEqual(['string:SecurityMiddleware', 'string:SessionMiddleware']);
+    expect(stack(`MIDDLEWARE = [\n    (  # parenthesized, with a comment\n        ${SEC}\n    ),\n]\n`)).toEqual(['string:SecurityMiddleware']);
     expect(stack(`MIDDLEWARE_CLASSES = (${SES}, ${AUTH})\n`, 'MIDDLEWARE_CLASSES')).toEqual(['string:SessionMiddleware', 'string:AuthenticationMiddleware']);
     expect(stack(`INSTALLED_APPS = ["django.contrib.admin", "shop"]\n`, 'INSTALLED_APPS')).toEqual(['string:admin', 'string:shop']);
   });

@@ -15,10 +15,10 @@ export const MAX_DEPTH = 64;
 /** The node without the parentheses around it (`((x))` → `x`); a parenthesized splat or yield stays. */
 export function unwrap(node: Node): Node {
   let cur = node;
-  while (cur.type === 'parenthesized_expression' && cur.namedChildCount === 1) {
-    const inner = cur.namedChild(0)!;
-    if (inner.type === 'list_splat' || inner.type === 'yield' || inner.type === 'comment') break;
-    cur = inner;
+  while (cur.type === 'parenthesized_expression') {
+    const inner = items(cur);
+    if (inner.length !== 1 || inner[0]!.type === 'list_splat' || inner[0]!.type === 'yield') break;
+    cur = inner[0]!;
   }
   return cur;
 }
