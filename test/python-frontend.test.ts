@@ -250,6 +250,10 @@ describe('Python settings: branches are alternative configurations', () => {
     expect(stack(`MIDDLEWARE = [${SEC}] + ([${SES}] if USE_SESSIONS else [])\n`)).toEqual(['string:SecurityMiddleware', 'string:SessionMiddleware?a0']);
     const text = `MIDDLEWARE = ["a.A"]\nmatch ENV:\n    case "dev":\n        MIDDLEWARE.append("d.D")\n    case _:\n        pass\n`;
     expect(stack(text)).toEqual(['string:A', 'string:D?a0']);
+    // Without `case _:`, no case may match: the list as it was is a third configuration.
+    const partial = `MIDDLEWARE = ["a.A"]\nmatch ENV:\n    case "dev":\n        MIDDLEWARE = ["d.D"]\n    case "prod":\n        MIDDLEWARE = ["p.P"]\n`;
+    expect(stack(partial)).toEqual(['string:D?a0', 'string:P?a1', 'string:A?a2']);
+    expect(stack(`${partial}    case _:\n        MIDDLEWARE = ["o.O"]\n`)).toEqual(['string:D?a0', 'string:P?a1', 'string:O?a2']);
   });
 
   it('a branch without the list keeps what the module had: an imported setting stays a spread', () => {

@@ -161,7 +161,9 @@ class Evaluator {
         const body = st.childForFieldName('body');
         const cases = body ? body.namedChildren.filter((c) => c.type === 'case_clause') : [];
         const bodies: Array<Node[] | null> = cases.map((c) => items(c.childForFieldName('consequence')!));
-        bodies.push(null);
+        // Without a `case _:` (no guard), no case may match.
+        const wildcard = cases.some((c) => !c.childForFieldName('guard') && c.namedChildren.some((p) => p.type === 'case_pattern' && p.text.trim() === '_'));
+        if (!wildcard) bodies.push(null);
         this.branches(st, bodies, env, loop);
         return;
       }
