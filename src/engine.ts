@@ -2,6 +2,7 @@ import { extname } from 'node:path';
 import type { FrontendOptions, OnionConfig, RuleSetting } from './config.js';
 import type { Diagnostic, FileFacts, Severity } from './model.js';
 import { extractTypeScriptFacts, TS_EXTENSIONS, type ExtractMode } from './frontends/ts/index.js';
+import { extractPythonFacts, isPythonPath } from './frontends/python/index.js';
 import { linkProject, type ProjectModel } from './link/index.js';
 import { applySuppressions } from './suppress.js';
 import { formatMessage, type ReportDescriptor, type Rule, type SourceText } from './rules/api.js';
@@ -48,6 +49,8 @@ export function frontendOptions(config: OnionConfig): FrontendOptions {
 
 /** Runs the front-end that fits the file's language. Facts depend on this file's text only. */
 export function extractFacts(path: string, text: string, options: FrontendOptions, mode: ExtractMode = 'full'): FileFacts {
+  // Python needs `await ensurePythonParser()` first (collectFacts and the workers do it).
+  if (isPythonPath(path)) return extractPythonFacts(path, text, options);
   return extractTypeScriptFacts(path, text, options, mode);
 }
 

@@ -4,6 +4,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import type { OnionConfig } from '../config.js';
 import { frontendOptions, lint, lintProject, type FileResult, type LintHost } from '../engine.js';
 import { collectFacts, type Concurrency } from '../facts/index.js';
+import { ensurePythonParser, isPythonPath } from '../frontends/python/index.js';
 import { workspaceRoot } from '../link/aliases.js';
 import { defaultCacheLocation } from '../facts/cache.js';
 import { PACKAGE_ROOT, TOOL_VERSION } from '../package-root.js';
@@ -315,7 +316,9 @@ Exit codes: 0 no errors, 1 errors (or too many warnings), 2 usage or internal er
     .option('--no-color', 'never colour the output')
     .option('-c, --config <path>', 'use this configuration file instead of searching for one')
     .action(async (file: string, flags: { format: 'text' | 'json'; color?: boolean; config?: string }) => {
-      setExit(runStack(file, flags, io, (await configFor(io, flags.config)).config));
+      const config = (await configFor(io, flags.config)).config;
+      if (isPythonPath(file)) await ensurePythonParser();
+      setExit(runStack(file, flags, io, config));
     });
 
   program

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { FrontendOptions } from '../config.js';
 import { extractFacts } from '../engine.js';
 import { mightHoldMiddleware } from '../frontends/ts/index.js';
+import { ensurePythonParser, isPythonPath } from '../frontends/python/index.js';
 import type { FileFacts } from '../model.js';
 import { contentHash, FactsCache } from './cache.js';
 import type { WorkerTask } from './worker.js';
@@ -67,6 +68,9 @@ export async function collectFacts(files: Array<{ path: string; text: string }>,
   }
   const heavy = options.concurrency === 'auto' || options.concurrency === undefined ? todo.filter((f) => mightHoldMiddleware(f.text, options.frontend)).length : todo.length;
   const workers = workerCount(options.concurrency, heavy);
+  // The Python parser loads only for a run that has Python files: here even when workers or the
+  // cache provide the facts, since linting may extract again (fix passes); workers load their own.
+  if (files.some((f) => isPythonPath(f.path))) await ensurePythonParser();
   const computed = workers > 0 ? await extractOnWorkers(todo, options.frontend, workers) : todo.map((f) => extractFacts(f.path, f.text, options.frontend, 'auto'));
   todo.forEach((file, i) => {
     const facts = computed[i]!;
