@@ -641,3 +641,20 @@ describe('the Python parser loads lazily', () => {
     expect(single.get(files[0]!.path)!.stacks.length).toBe(4);
   });
 });
+
+describe('Python settings before Python modules are linked', () => {
+  it('judges the built-ins of a settings.py stack and stays silent on project paths it cannot read yet', async () => {
+    await ensurePythonParser();
+    const text = [
+      'MIDDLEWARE = [',
+      '    "django.middleware.security.SecurityMiddleware",',
+      '    "myapp.middleware.TimingMiddleware",',
+      '    "django.contrib.auth.middleware.AuthenticationMiddleware",',
+      '    "django.contrib.sessions.middleware.SessionMiddleware",',
+      ']',
+      '',
+    ].join('\n');
+    const [result] = lint([{ path: '/nowhere/proj/settings.py', text }], { config: defaultConfig() });
+    expect(result!.diagnostics.map((d) => `${d.ruleId}@${text.slice(0, d.range.start).split('\n').length}`)).toEqual(['onion/middleware-order@4']);
+  });
+});

@@ -175,7 +175,7 @@ function unitResolution(binding: Binding, knowledge: KnowledgeBase, lookup: Fact
   return { kind: 'project', unit, filePath: binding.facts.path, ...(known ? { known } : {}) };
 }
 
-function resolveDotted(path: string, settingsFile: string, r: Resolver): Resolution {
+function resolveDotted(path: string, settingsFile: string, language: FileFacts['language'], r: Resolver): Resolution {
   const builtin = r.knowledge.middleware.get(path);
   if (builtin) return { kind: 'builtin', known: builtin };
   const removed = r.knowledge.removed.get(path);
@@ -186,6 +186,9 @@ function resolveDotted(path: string, settingsFile: string, r: Resolver): Resolut
     return { kind: 'unresolved', problem: 'unknownBuiltin', ...(suggestion ? { suggestion } : {}) };
   }
   if (segments.length < 2 || segments.some((s) => !/^[A-Za-z_$][\w$-]*$/.test(s))) return { kind: 'unknown' };
+  // A Python settings module names Python modules, which the link step does not read yet (Python
+  // roots, `a/b.py`, `__init__.py`): what it cannot prove is silent, never a missing module.
+  if (language === 'python') return { kind: 'unknown' };
   const name = segments[segments.length - 1]!;
   const moduleSegments = segments.slice(0, -1);
   const root = projectRoot(settingsFile);
@@ -414,7 +417,7 @@ export function linkStacks(
       const entries: StackEntry[] = expanded.map(({ fact: e, filePath }) => {
         const entryFacts = lookup(filePath) ?? facts;
         const resolution: Resolution =
-          e.kind === 'string' ? resolveDotted(e.value, filePath, r) : e.kind === 'reference' || e.kind === 'call' ? resolveReference(e.value, entryFacts, r, e.kind === 'call') : { kind: 'unknown' };
+          e.kind === 'string' ? resolveDotted(e.value, filePath, entryFacts.language, r) : e.kind === 'reference' || e.kind === 'call' ? resolveReference(e.value, entryFacts, r, e.kind === 'call') : { kind: 'unknown' };
         if (resolution.kind === 'project') listed.add(resolution.unit);
         const accesses =
           resolution.kind === 'project'
