@@ -3,7 +3,7 @@
  *
  * The parser loads asynchronously, once per thread: `await ensurePythonParser()` before the first
  * Python file (the CLI's fact collection and each worker thread do); extraction is then synchronous.
- * Units (middleware classes and factories with their flow summaries) are not extracted yet.
+ * Units (middleware classes and factories with their flow summaries) come from ./units.ts.
  */
 import type { Node } from 'web-tree-sitter';
 import type { FrontendOptions } from '../../config.js';
@@ -13,6 +13,7 @@ import { syntaxProblem } from './errors.js';
 import { collectModule } from './module.js';
 import { parsePython } from './parser.js';
 import { extractPythonStacks } from './stacks.js';
+import { extractPythonUnits } from './units.js';
 
 export { ensurePythonParser, isPythonLoaded } from './parser.js';
 
@@ -48,6 +49,7 @@ export function extractPythonFacts(path: string, text: string, options: Frontend
     facts.imports = module.imports;
     facts.exports = module.exports;
     facts.declarations = module.declarations;
+    facts.units = extractPythonUnits(root, text, options.names);
     const settings = extractPythonStacks(root, text, options);
     facts.stacks = settings.stacks;
     facts.constants = settings.constants;

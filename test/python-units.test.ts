@@ -1,0 +1,358 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { defaultConfig } from '../src/config.js';
+import { extractFacts, frontendOptions, lint } from '../src/engine.js';
+import { ensurePythonParser } from '../src/frontends/python/index.js';
+import type { FileFacts, Unit } from '../src/model.js';
+
+/*
+ * Python middleware units: the shapes of PYTHON.md (b) as facts, and the unit rules on them
+ * through lint(). The correct middleware below is written in the shapes of Django's own
+ * `django/middleware/*.py` (a security-headers layer, a common-middleware-like redirect, a
+ * factory, an async class) and must stay silent.
+ */
+
+const options = frontendOptions(defaultConfig());
+
+beforeAll(async () => {
+  await ensurePythonParser();
+});
+
+function factsOf(text: string, path = '/proj/app/middleware.py'): FileFacts {
+  const facts = extractFacts(path, text, options);
+  expect(facts.fatal).toBeUndefined();
+  return facts;
+}
+
+function unit(text: string, name?: string): Unit {
+  const units = factsOf(text).units;
+  const found = name === undefined ? units[0] : units.find((u) => u.name === name);
+  if (!found) throw new Error(`no unit ${name ?? ''} in ${JSON.stringify(units.map((u) => u.name))}`);
+  return found;
+}
+
+/** The unit rules' reports on one middleware module, as `rule-id: text at the report`. */
+function reports(text: string, path = '/proj/app/middleware.py'): string[] {
+  const [result] = lint([{ path, text }], { config: defaultConfig() });
+  return result!.diagnostics.map((d) => `${d.ruleId?.replace('onion/', '') ?? 'fatal'}: ${text.slice(d.range.start, d.range.end).split('\n')[0]}`);
+}
+
+const py = (lines: string[]): string => `${lines.join('\n')}\n`;
+
+const CLASS_OK = py([
+  'class TimingMiddleware:',
+  '    def __init__(self, get_response):',
+  '        self.get_response = get_response',
+  '',
+  '    def __call__(self, request):',
+  '        request.started = 1',
+  '        response = self.get_response(request)',
+  '        response["X-Timing"] = "1"',
+  '        return response',
+]);
+
+describe('Python units: facts', () => {
+  it('a class with __init__(self, get_response) and __call__(self, request)', () => {
+    const u = unit(CLASS_OK);
+    expect(u).toMatchObject({ kind: 'class', name: 'TimingMiddleware', evidence: 'name', nextParam: { name: 'get_response' }, nextFields: ['get_response'], nextIsAsync: null });
+    expect(u.members).toEqual(expect.arrayContaining(['__call__', 'get_response']));
+    const h = u.handler!;
+    expect(h).toMatchObject({ name: 'TimingMiddleware.__call__', async: false, requestParam: 'request', nextReferenced: true, nextMembers: ['get_response'] });
+    expect(h.nextCallSites).toHaveLength(1);
+    expect(h.exits).toEqual([expect.objectContaining({ kind: 'return', value: ['next'], nextCalls: [1], nextResultDropped: false })]);
+    expect(h.thisCalls.map((c) => c.name)).toEqual(['get_response']);
+    expect(h.requestWritesBeforeNext.map((a) => a.attribute)).toEqual(['started']);
+  });
+
+  it('a function factory: the closure\'s get_response(request)', () => {
+    const text = py([
+      'def timing(get_response):',
+      '    def middleware(request):',
+      '        response = get_response(request)',
+      '        return response',
+      '    return middleware',
+    ]);
+    const u = unit(text);
+    expect(u).toMatchObject({ kind: 'factory', name: 'timing', evidence: 'name', nextParam: { name: 'get_response' }, handler: { name: 'timing', requestParam: 'request', nextReferenced: true } });
+    expect(u.handler!.exits).toEqual([expect.objectContaining({ kind: 'return', value: ['next'], nextCalls: [1] })]);
+    // The inner function is not a factory of its own.
+    expect(factsOf(text).units).toHaveLength(1);
+  });
+
+  it('an async def __call__: the next result is a coroutine until awaited', () => {
+    const u = unit(py([
+      'class AsyncMiddleware:',
+      '    async_capable = True',
+      '    sync_capable = False',
+      '    def __init__(self, get_response):',
+      '        self.get_response = get_response',
+      '        markcoroutinefunction(self)',
+      '    async def __call__(self, request):',
+      '        response = await self.get_response(request)',
+      '        return response',
+    ]));
+    expect(u.members).toEqual(expect.arrayContaining(['async_capable', 'sync_capable']));
+    expect(u.handler).toMatchObject({ async: true, unawaitedUses: [] });
+    expect(u.handler!.exits).toEqual([expect.objectContaining({ value: ['next'], nextCalls: [1] })]);
+  });
+
+  it('a MiddlewareMixin subclass: evidence base, hooks mapped, no handler of its own', () => {
+    const u = unit(py([
+      'from django.utils.deprecation import MiddlewareMixin',
+      '',
+      'class HeaderMiddleware(MiddlewareMixin):',
+      '    def process_request(self, request):',
+      '        return None',
+      '    def process_response(self, request, response):',
+      '        response["X-Frame-Options"] = "DENY"',
+      '        return response',
+      '    def process_view(self, request, view_func, view_args, view_kwargs):',
+      '        return None',
+      '    def process_exception(self, request, exception):',
+      '        return None',
+      '    def process_template_response(self, request, response):',
+      '        return response',
+    ]));
+    expect(u).toMatchObject({ kind: 'class', evidence: 'base', base: { name: 'MiddlewareMixin' }, nextFields: [] });
+    expect(u.handler).toBeUndefined();
+    expect(Object.keys(u.hooks).sort()).toEqual(['processException', 'processTemplateResponse', 'processView']);
+    expect(u.hooks.processTemplateResponse!.exits).toEqual([expect.objectContaining({ value: ['response'] })]);
+    expect(u.hooks.processView!.exits).toEqual([expect.objectContaining({ value: ['nothing'] })]);
+  });
+
+  it('a class whose __init__ is inherited from a project base: evidence base', () => {
+    const u = unit(py([
+      'from .base import BaseMiddleware',
+      'class Child(BaseMiddleware):',
+      '    def __call__(self, request):',
+      '        return self.get_response(request)',
+    ]));
+    expect(u).toMatchObject({ evidence: 'base', base: { name: 'BaseMiddleware' }, nextFields: [] });
+    expect(u.constructorInfo).toBeUndefined();
+    expect(u.handler!.nextMembers).toEqual(['get_response']);
+  });
+
+  it('super().__init__(get_response) is recorded as passing the next layer', () => {
+    const u = unit(py([
+      'class Child(MiddlewareMixin):',
+      '    def __init__(self, get_response):',
+      '        super().__init__(get_response)',
+      '        self.extra = 1',
+    ]));
+    expect(u.constructorInfo?.superCall?.passesNext).toBe(true);
+    expect(u.members).toContain('extra');
+  });
+
+  it('plain classes and functions are not units', () => {
+    expect(factsOf(py(['class Point:', '    def __init__(self, x, y):', '        self.x = x', 'def add(a, b):', '    return a + b'])).units).toEqual([]);
+  });
+});
+
+describe('Python units: flow', () => {
+  const handlerOf = (body: string[], async = false): NonNullable<Unit['handler']> =>
+    unit(py(['class M:', '    def __init__(self, get_response):', '        self.get_response = get_response', `    ${async ? 'async ' : ''}def __call__(self, request):`, ...body.map((l) => `        ${l}`)])).handler!;
+
+  it('if / elif / else: each branch counted, the fall-through implicit exit found', () => {
+    const h = handlerOf(['if request.a:', '    return self.get_response(request)', 'elif request.b:', '    pass', 'else:', '    return HttpResponse("x")']);
+    expect(h.exits.map((e) => [e.kind, e.value.join('|'), e.nextCalls.join('|')])).toEqual([
+      ['return', 'next', '1'],
+      ['return', 'response', '0'],
+      ['implicit', 'nothing', '0'],
+    ]);
+  });
+
+  it('for / else with break, while True, and continue', () => {
+    const h = handlerOf(['for x in request.items:', '    if x:', '        break', 'else:', '    return HttpResponse("none")', 'while True:', '    if request.ok:', '        continue', '    break', 'return self.get_response(request)']);
+    expect(h.exits.map((e) => [e.kind, e.value.join('|')])).toEqual([
+      ['return', 'response'],
+      ['return', 'next'],
+    ]);
+  });
+
+  it('a retry in except: one call on each path', () => {
+    const h = handlerOf(['try:', '    return self.get_response(request)', 'except ConnectionError:', '    return self.get_response(request)']);
+    expect(h.exits.map((e) => e.nextCalls)).toEqual([[1], [1]]);
+  });
+
+  it('try / finally, with, match, assert False, conditional expression, and/or, walrus', () => {
+    const h = handlerOf([
+      'with lock:',
+      '    response = self.get_response(request) if request.a else None',
+      'match request.method:',
+      '    case "GET":',
+      '        pass',
+      '    case _:',
+      '        assert False, "no"',
+      'if (r := response) and r.ok:',
+      '    return r',
+      'try:',
+      '    return response or HttpResponse()',
+      'finally:',
+      '    request.done = True',
+    ]);
+    expect(h.exits.map((e) => [e.kind, e.value.join('|')])).toEqual([
+      ['throw', ''],
+      ['return', 'next|nothing'],
+      ['return', 'next|response|nothing'],
+    ]);
+  });
+
+  it('nested def, lambda and comprehensions are their own scopes', () => {
+    const h = handlerOf(['def later():', '    return None', 'f = lambda: None', 'xs = [None for _ in request.items]', 'return self.get_response(request)']);
+    expect(h.exits).toHaveLength(1);
+  });
+});
+
+const SECURITY_OK = py([
+  'from django.http import HttpResponsePermanentRedirect',
+  '',
+  '',
+  'class SecurityHeadersMiddleware:',
+  '    def __init__(self, get_response):',
+  '        self.get_response = get_response',
+  '        self.redirect = True',
+  '',
+  '    def __call__(self, request):',
+  '        if self.redirect and not request.is_secure():',
+  '            return HttpResponsePermanentRedirect("https://" + request.get_host())',
+  '        response = self.get_response(request)',
+  '        if not response.has_header("Referrer-Policy"):',
+  '            response.headers["Referrer-Policy"] = "same-origin"',
+  '        response.headers.setdefault("X-Content-Type-Options", "nosniff")',
+  '        return response',
+]);
+
+const COMMON_OK = py([
+  'class CommonLikeMiddleware:',
+  '    response_redirect_class = HttpResponsePermanentRedirect',
+  '',
+  '    def __init__(self, get_response):',
+  '        self.get_response = get_response',
+  '',
+  '    def __call__(self, request):',
+  '        redirect_url = self.get_full_path_with_slash(request)',
+  '        if redirect_url:',
+  '            return self.response_redirect_class(redirect_url)',
+  '        response = self.get_response(request)',
+  '        if response.status_code == 404 and self.should_redirect_with_slash(request):',
+  '            return self.response_redirect_class(self.get_full_path_with_slash(request))',
+  '        return response',
+  '',
+  '    def get_full_path_with_slash(self, request):',
+  '        return None',
+  '',
+  '    def should_redirect_with_slash(self, request):',
+  '        return False',
+]);
+
+const FACTORY_OK = py([
+  'import time',
+  '',
+  'def timing(get_response):',
+  '    def middleware(request):',
+  '        start = time.monotonic()',
+  '        try:',
+  '            response = get_response(request)',
+  '        except ConnectionError:',
+  '            response = get_response(request)',
+  '        response["X-Elapsed"] = str(time.monotonic() - start)',
+  '        return response',
+  '',
+  '    return middleware',
+]);
+
+const ASYNC_OK = py([
+  'from asgiref.sync import markcoroutinefunction',
+  '',
+  'class AsyncHeaders:',
+  '    async_capable = True',
+  '    sync_capable = False',
+  '',
+  '    def __init__(self, get_response):',
+  '        self.get_response = get_response',
+  '        markcoroutinefunction(self)',
+  '',
+  '    async def __call__(self, request):',
+  '        response = await self.get_response(request)',
+  '        response["X-Async"] = "1"',
+  '        return response',
+]);
+
+const MIXIN_OK = py([
+  'from django.utils.deprecation import MiddlewareMixin',
+  '',
+  'class XFrameLike(MiddlewareMixin):',
+  '    def process_response(self, request, response):',
+  '        if response.get("X-Frame-Options") is not None:',
+  '            return response',
+  '        response.headers["X-Frame-Options"] = "DENY"',
+  '        return response',
+  '',
+  '    def process_template_response(self, request, response):',
+  '        return response',
+]);
+
+describe('Python units: the unit rules through lint()', () => {
+  it.each([
+    ['security headers', SECURITY_OK],
+    ['a common-like redirect that answers early without the next layer on one path', COMMON_OK],
+    ['a factory with a retry in except', FACTORY_OK],
+    ['an async class awaiting the next layer', ASYNC_OK],
+    ['a MiddlewareMixin subclass', MIXIN_OK],
+    ['the plain class', CLASS_OK],
+  ])('correct middleware is silent: %s', (_, text) => {
+    expect(reports(text)).toEqual([]);
+  });
+
+  it('return-response: __call__ without `return response`', () => {
+    const text = py([
+      'class M:',
+      '    def __init__(self, get_response):',
+      '        self.get_response = get_response',
+      '    def __call__(self, request):',
+      '        response = self.get_response(request)',
+      '        response["X"] = "1"',
+    ]);
+    const [result] = lint([{ path: '/proj/m.py', text }], { config: defaultConfig() });
+    expect(result!.diagnostics.map((d) => d.ruleId)).toEqual(['onion/return-response']);
+    const d = result!.diagnostics[0]!;
+    expect(d.message).toContain('`M.__call__`');
+    // The fix returns the stored response on the line after the body, at the body's indentation.
+    expect(d.fix?.range.start).toBe(text.length);
+    expect(d.fix?.text.trimEnd()).toMatch(/^ {8}return response;?$/);
+  });
+
+  it('return-response: an explicit return None', () => {
+    expect(reports(py(['def mw(get_response):', '    def middleware(request):', '        get_response(request)', '        return None', '    return middleware']))).toEqual([
+      'return-response: return None',
+    ]);
+  });
+
+  it('call-next: get_response never called (only when no path calls it)', () => {
+    expect(reports(py(['class M:', '    def __init__(self, get_response):', '        self.get_response = get_response', '    def __call__(self, request):', '        return HttpResponse("maintenance")']))).toEqual([
+      'call-next: __call__',
+    ]);
+  });
+
+  it('no-double-next: called twice on one path', () => {
+    expect(
+      reports(py(['def mw(get_response):', '    def middleware(request):', '        get_response(request)', '        response = get_response(request)', '        return response', '    return middleware'])),
+    ).toEqual(expect.arrayContaining([expect.stringMatching(/^no-double-next: /)]));
+  });
+
+  it('await-next: async def __call__ using self.get_response(request) un-awaited', () => {
+    const found = reports(
+      py(['class M:', '    def __init__(self, get_response):', '        self.get_response = get_response', '    async def __call__(self, request):', '        response = self.get_response(request)', '        response["X"] = "1"', '        return response']),
+    );
+    expect(found).toContain('await-next: response["X"]');
+  });
+
+  it('store-next: __init__ that never stores get_response', () => {
+    const found = reports(py(['class M:', '    def __init__(self, get_response):', '        pass', '    def __call__(self, request):', '        return self.get_response(request)']));
+    expect(found).toEqual(['store-next: get_response']);
+  });
+
+  it('store-next: a misspelled attribute', () => {
+    const found = reports(py(['class M:', '    def __init__(self, get_response):', '        self.get_respones = get_response', '    def __call__(self, request):', '        return self.get_response(request)']));
+    expect(found).toEqual(['store-next: self.get_response']);
+  });
+});
