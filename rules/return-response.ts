@@ -1,5 +1,5 @@
 import { defineUnitRule } from '../src/rules/api.js';
-import { describeNoResponse, nextLabel, returnsNoResponse } from '../src/rules/unit-helpers.js';
+import { describeNoResponse, nextLabel, returnsNoResponse, spellingOf } from '../src/rules/unit-helpers.js';
 
 /**
  * A handler exit that returns no response. Django has no friendly error for this: the handler
@@ -15,7 +15,7 @@ export default defineUnitRule({
     fixable: true,
     messages: {
       fallsOffEnd:
-        '`{{name}}` can reach its end without returning a response, so the server receives `undefined` instead of one. {{hint}}',
+        '`{{name}}` can reach its end without returning a response, so the server receives `{{nothing}}` instead of one. {{hint}}',
       returnsNothing:
         '`{{name}}` returns {{value}} here instead of a response, so the server receives no response. Return the response from `{{next}}(...)` or one you build.',
     },
@@ -24,12 +24,13 @@ export default defineUnitRule({
     const { handler } = ctx.unit;
     if (!handler) return;
     const next = nextLabel(ctx.unit);
+    const { nothing, statementEnd: end } = spellingOf(ctx.unit);
     for (const exit of handler.exits) {
       if (!returnsNoResponse(exit)) continue;
       if (exit.kind === 'implicit') {
         const fix = exit.returnFix;
         const hint = fix
-          ? `Return \`${fix.variable}\` after the work on it (\`return ${fix.variable};\`).`
+          ? `Return \`${fix.variable}\` after the work on it (\`return ${fix.variable}${end}\`).`
           : `Return the response from \`${next}(...)\` or one you build.`;
         let fixEdit;
         if (fix) {
@@ -37,10 +38,10 @@ export default defineUnitRule({
           // Keep the file's line breaks: a CRLF file gets a CRLF line.
           const eol = ctx.file.text.slice(Math.max(0, fix.offset - 2), fix.offset) === '\r\n' ? '\r\n' : '\n';
           fixEdit = /^\s*$/.test(between)
-            ? { range: { start: fix.offset, end: fix.offset }, text: `${fix.indent}return ${fix.variable};${eol}` }
-            : { range: { start: exit.range.start, end: exit.range.start }, text: ` return ${fix.variable}; ` };
+            ? { range: { start: fix.offset, end: fix.offset }, text: `${fix.indent}return ${fix.variable}${end}${eol}` }
+            : { range: { start: exit.range.start, end: exit.range.start }, text: ` return ${fix.variable}${end} ` };
         }
-        ctx.report({ messageId: 'fallsOffEnd', data: { name: handler.name, hint }, range: exit.range, ...(fixEdit ? { fix: fixEdit } : {}) });
+        ctx.report({ messageId: 'fallsOffEnd', data: { name: handler.name, hint, nothing }, range: exit.range, ...(fixEdit ? { fix: fixEdit } : {}) });
       } else {
         ctx.report({
           messageId: 'returnsNothing',

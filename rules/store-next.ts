@@ -1,4 +1,5 @@
 import { defineUnitRule } from '../src/rules/api.js';
+import { missingMemberError, spellingOf } from '../src/rules/unit-helpers.js';
 
 /**
  * The handler reaches the next layer through a member that was never assigned, so every request
@@ -13,9 +14,9 @@ export default defineUnitRule({
     recommended: true,
     messages: {
       wrongMember:
-        '`{{name}}` calls `this.{{member}}`, which is never assigned: the constructor stores the next layer in `this.{{stored}}`. Every request fails with `TypeError: this.{{member}} is not a function`. Call `this.{{stored}}(...)`.',
+        '`{{name}}` calls `{{self}}.{{member}}`, which is never assigned: the {{ctor}} stores the next layer in `{{self}}.{{stored}}`. Every request fails with `{{error}}`. Call `{{self}}.{{stored}}(...)`.',
       neverStored:
-        'The constructor of `{{cls}}` receives `{{param}}` but never stores it, while `{{name}}` calls `this.{{member}}`: every request fails with `TypeError: this.{{member}} is not a function`. Add `this.{{member}} = {{param}};` to the constructor.',
+        'The {{ctor}} of `{{cls}}` receives `{{param}}` but never stores it, while `{{name}}` calls `{{self}}.{{member}}`: every request fails with `{{error}}`. Add `{{self}}.{{member}} = {{param}}{{end}}` to the {{ctor}}.',
       notPassedToSuper:
         'The constructor of `{{cls}}` does not pass the next layer to `super(...)` first, so `{{base}}` stores something else as the next layer and every request fails. Pass it through: `super({{param}}, ...)`.',
     },
@@ -34,6 +35,8 @@ export default defineUnitRule({
       return;
     }
     if (!linked.chainKnown) return;
+    const spelling = spellingOf(linked);
+    const words = { self: spelling.self, ctor: spelling.constructorName, end: spelling.statementEnd };
     const summaries = [linked.handler, ...Object.values(unit.hooks)].filter((s) => s !== undefined);
     let reportedNeverStored = false;
     for (const summary of summaries) {
@@ -41,12 +44,12 @@ export default defineUnitRule({
         if (!summary.nextMembers.includes(call.name) || linked.members.includes(call.name)) continue;
         const stored = linked.nextFields[0];
         if (stored !== undefined) {
-          ctx.report({ messageId: 'wrongMember', data: { name: summary.name, member: call.name, stored }, range: call.range });
+          ctx.report({ messageId: 'wrongMember', data: { name: summary.name, member: call.name, stored, ...words, error: missingMemberError(linked, call.name) }, range: call.range });
         } else if (unit.nextParam && !reportedNeverStored) {
           reportedNeverStored = true;
           ctx.report({
             messageId: 'neverStored',
-            data: { cls: unit.name, param: unit.nextParam.name, name: summary.name, member: call.name },
+            data: { cls: unit.name, param: unit.nextParam.name, name: summary.name, member: call.name, ...words, error: missingMemberError(linked, call.name) },
             range: unit.nextParam.range,
           });
         }

@@ -99,6 +99,23 @@ export interface FunctionSummary {
   requestWritesBeforeNext: RequestAccess[];
 }
 
+/**
+ * How messages write a unit's own syntax where its language is not JavaScript's. Plain data from the
+ * front-end, so rules stay parser-free; absent means JavaScript/TypeScript (`this`, `undefined`, `;`).
+ */
+export interface Spelling {
+  /** The instance in a method: `self`. */
+  self: string;
+  /** What a function returns when it falls off its end: `None`. */
+  nothing: string;
+  /** What ends a statement in a suggested edit: `` for Python. */
+  statementEnd: string;
+  /** The error a call of a never-assigned instance member raises, with `{cls}` and `{member}` to fill in. */
+  missingMemberError: string;
+  /** The method that builds an instance: `__init__`. */
+  constructorName: string;
+}
+
 export type HookName = 'processView' | 'processException' | 'processTemplateResponse';
 
 /** How a unit was recognised as middleware. `position` alone needs a stack listing it. */
@@ -130,6 +147,8 @@ export interface Unit {
   };
   handler?: FunctionSummary;
   hooks: Partial<Record<HookName, FunctionSummary>>;
+  /** Words of the unit's language for messages; absent for JavaScript/TypeScript. */
+  spelling?: Spelling;
 }
 
 export interface ImportFact {

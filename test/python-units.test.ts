@@ -318,7 +318,10 @@ describe('Python units: the unit rules through lint()', () => {
     expect(d.message).toContain('`M.__call__`');
     // The fix returns the stored response on the line after the body, at the body's indentation.
     expect(d.fix?.range.start).toBe(text.length);
-    expect(d.fix?.text.trimEnd()).toMatch(/^ {8}return response;?$/);
+    expect(d.fix?.text).toBe('        return response\n');
+    // The message speaks Python.
+    expect(d.message).toContain('receives `None` instead of one');
+    expect(d.message).toContain('(`return response`)');
   });
 
   it('return-response: an explicit return None', () => {
@@ -354,5 +357,17 @@ describe('Python units: the unit rules through lint()', () => {
   it('store-next: a misspelled attribute', () => {
     const found = reports(py(['class M:', '    def __init__(self, get_response):', '        self.get_respones = get_response', '    def __call__(self, request):', '        return self.get_response(request)']));
     expect(found).toEqual(['store-next: self.get_response']);
+  });
+
+  it('messages speak Python: self.get_response, __init__, AttributeError', () => {
+    const messages = (text: string): string[] => lint([{ path: '/proj/m.py', text }], { config: defaultConfig() })[0]!.diagnostics.map((d) => d.message);
+    const [callNext] = messages(py(['class M:', '    def __init__(self, get_response):', '        self.get_response = get_response', '    def __call__(self, request):', '        return HttpResponse("maintenance")']));
+    expect(callNext).toContain('(`self.get_response`)');
+    expect(callNext).toContain('Return `self.get_response(request)`');
+    const [store] = messages(py(['class M:', '    def __init__(self, get_response):', '        pass', '    def __call__(self, request):', '        return self.get_response(request)']));
+    expect(store).toBe(
+      "The `__init__` of `M` receives `get_response` but never stores it, while `M.__call__` calls `self.get_response`: every request fails with `AttributeError: 'M' object has no attribute 'get_response'`. Add `self.get_response = get_response` to the `__init__`.",
+    );
+    for (const m of [callNext!, store!]) expect(m).not.toMatch(/this\.|;`/);
   });
 });

@@ -1,12 +1,30 @@
-import type { Exit, ValueKind } from '../model.js';
+import type { Exit, Spelling, ValueKind } from '../model.js';
 import type { LinkedUnit } from './api.js';
 
-/** How the handler reaches the next layer, as the user wrote it: `this.getResponse` or `getResponse`. */
+const JAVASCRIPT: Spelling = {
+  self: 'this',
+  nothing: 'undefined',
+  statementEnd: ';',
+  missingMemberError: 'TypeError: this.{member} is not a function',
+  constructorName: 'constructor',
+};
+
+/** The words of the unit's language for messages (JavaScript's unless the front-end gave others). */
+export function spellingOf(linked: LinkedUnit): Spelling {
+  return linked.unit.spelling ?? JAVASCRIPT;
+}
+
+/** The error a call of the never-assigned member `member` raises, in the unit's language. */
+export function missingMemberError(linked: LinkedUnit, member: string): string {
+  return spellingOf(linked).missingMemberError.replace('{cls}', linked.unit.name).replace('{member}', member);
+}
+
+/** How the handler reaches the next layer, as the user wrote it: `this.getResponse`, `self.get_response` or `getResponse`. */
 export function nextLabel(linked: LinkedUnit): string {
   const { unit } = linked;
   if (unit.kind === 'factory') return unit.nextParam?.name ?? 'getResponse';
   const field = linked.nextFields[0] ?? linked.handler?.nextMembers[0] ?? unit.nextParam?.name ?? 'getResponse';
-  return `this.${field}`;
+  return `${spellingOf(linked).self}.${field}`;
 }
 
 /** The exit certainly returns no response: every kind it may return is nothing or a non-response. */

@@ -11,9 +11,18 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { NameSettings } from '../../config.js';
-import type { FunctionSummary, HookName, Range, Unit, UnitEvidence } from '../../model.js';
+import type { FunctionSummary, HookName, Range, Spelling, Unit, UnitEvidence } from '../../model.js';
 import { isAsyncDef, NESTED_SCOPES, parameterName, parametersOf, summarizePython, type PythonNextAccess } from './flow.js';
 import { dotted, items, rangeOf, unwrap } from './syntax.js';
+
+/** Python's words in messages. */
+const PYTHON: Spelling = {
+  self: 'self',
+  nothing: 'None',
+  statementEnd: '',
+  missingMemberError: "AttributeError: '{cls}' object has no attribute '{member}'",
+  constructorName: '`__init__`',
+};
 
 const HOOKS: Record<string, HookName> = {
   process_view: 'processView',
@@ -173,6 +182,7 @@ function classUnit(node: Node, text: string, names: NameSettings): Unit | undefi
     ...(init ? { constructorInfo: { range: rangeOf(init), ...(superCall ? { superCall } : {}) } } : {}),
     ...(handler ? { handler } : {}),
     hooks,
+    spelling: PYTHON,
   };
 }
 
@@ -231,6 +241,7 @@ function factoryUnit(fn: Node, text: string, names: NameSettings): Unit | undefi
     members: [],
     handler: summary,
     hooks: {},
+    spelling: PYTHON,
   };
 }
 
