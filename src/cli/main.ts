@@ -2,9 +2,9 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { OnionConfig } from '../config.js';
-import { frontendOptions, lint, lintProject, type FileResult, type LintHost } from '../engine.js';
+import { frontendOptions, lint, lintProject, type FileResult, type LintHost, type LintInput } from '../engine.js';
 import { collectFacts, type Concurrency } from '../facts/index.js';
-import { defaultCacheLocation } from '../facts/cache.js';
+import { CACHE_STRATEGIES, defaultCacheLocation, FactsCache, type CacheStrategy } from '../facts/cache.js';
 import { PACKAGE_ROOT, TOOL_VERSION } from '../package-root.js';
 import { applyFixes } from '../fix.js';
 import type { Diagnostic, FileFacts } from '../model.js';
@@ -16,7 +16,7 @@ import { stylish } from './format/stylish.js';
 import { compact } from './format/compact.js';
 import { github } from './format/github.js';
 import { sarif } from './format/sarif.js';
-import { readSource } from './read.js';
+import { readSource, type ReadOutcome } from './read.js';
 import { buildPicture, renderPicture } from './stack-view.js';
 import { ConfigError, loadConfig, type LoadedConfig } from './config-file.js';
 
@@ -49,6 +49,7 @@ interface LintFlags {
   rule: string[];
   cache?: boolean;
   cacheLocation?: string;
+  cacheStrategy: CacheStrategy;
   concurrency: Concurrency;
   stdin?: boolean;
   stdinFilename?: string;
@@ -87,23 +88,28 @@ function useColor(flag: boolean | undefined, io: CliIO): boolean {
   return io.stdout.isTTY === true;
 }
 
-/** Reads another project file for the link step (a base class, a settings module); never runs it. */
-function diskHost(): LintHost {
+/**
+ * Reads project files when something needs their text — a file with a report or a fix, a unit a
+ * rule judges, a base class or settings module for the link step — each once; never runs them.
+ */
+function diskHost(): LintHost & { bom(path: string): boolean } {
+  const reads = new Map<string, ReadOutcome>();
+  const read = (path: string) => {
+    let outcome = reads.get(path);
+    if (!outcome) reads.set(path, (outcome = readSource(path)));
+    return outcome;
+  };
   return {
     readFile(path) {
-      const read = readSource(path);
-      return read.ok ? read.text : undefined;
+      const outcome = read(path);
+      return outcome.ok ? outcome.text : undefined;
+    },
+    bom: (path) => {
+      const outcome = read(path);
+      return outcome.ok && outcome.bom;
     },
     listDirectory: (dir) => readdirSync(dir),
   };
-}
-
-interface Source {
-  path: string;
-  text: string;
-  bom: boolean;
-  /** Why the file could not be read, when it could not. */
-  unreadable?: string;
 }
 
 async function runLint(paths: string[], flags: LintFlags, io: CliIO, loaded: LoadedConfig): Promise<number> {
@@ -112,36 +118,49 @@ async function runLint(paths: string[], flags: LintFlags, io: CliIO, loaded: Loa
   if (!formatter) throw new UsageError(`--format must be one of: ${Object.keys(formatters).join(', ')} (got "${flags.format}").`);
   applyRuleFlags(config, flags.rule);
 
-  const sources: Source[] = [];
+  // The files to lint, in order. Only the text on stdin is known up front: files are read when their
+  // facts are computed (not at all when the cache knows them unchanged), and again only if needed.
+  const sources: LintInput[] = [];
+  let showProgress = false;
   if (flags.stdin) {
     const text = (await (io.readStdin ?? readProcessStdin)()).replace(/^\uFEFF/, '');
-    sources.push({ path: resolve(io.cwd, flags.stdinFilename ?? '<text>'), text, bom: false });
+    sources.push({ path: resolve(io.cwd, flags.stdinFilename ?? '<text>'), text });
   } else {
     const ignorePatterns = flags.ignore === false ? [] : [...loaded.ignorePatterns, ...flags.ignorePattern];
     const { files, missing } = collectFiles(paths, { cwd: io.cwd, useGitignore: flags.ignore !== false, ignorePatterns });
     if (missing.length) throw new UsageError(missing.map((m) => `No such file or directory: "${m}".`).join('\n'));
-    const showProgress = io.stderr.isTTY === true && flags.format === 'stylish' && files.length > 300;
+    showProgress = io.stderr.isTTY === true && flags.format === 'stylish' && files.length > 300;
     if (showProgress) io.stderr.write(`Linting ${files.length} files…`);
-    for (const path of files) {
-      const read = readSource(path);
-      sources.push(read.ok ? { path, text: read.text, bom: read.bom } : { path, text: '', bom: false, unreadable: read.message });
-    }
-    if (showProgress) io.stderr.write('\r\x1b[K');
+    for (const path of files) sources.push({ path });
   }
 
-  const readable = sources.filter((s) => s.unreadable === undefined);
-  const facts = await collectFacts(readable, {
-    frontend: frontendOptions(config),
-    concurrency: flags.concurrency,
-    ...(flags.cache ? { cacheLocation: flags.cacheLocation ? resolve(io.cwd, flags.cacheLocation) : defaultCacheLocation(io.cwd) } : {}),
-  });
+  // The cache serves files read from disk (not the text on stdin).
+  const frontend = frontendOptions(config);
+  const cache =
+    flags.cache && !flags.stdin
+      ? FactsCache.open(flags.cacheLocation ? resolve(io.cwd, flags.cacheLocation) : defaultCacheLocation(io.cwd), frontend, flags.cacheStrategy, { warn: (m) => io.stderr.write(`${m}\n`) })
+      : undefined;
+  const { facts, unreadable } = await collectFacts(sources, { frontend, concurrency: flags.concurrency, ...(cache ? { cache } : {}) });
+  if (showProgress) io.stderr.write('\r\x1b[K');
+  const readable = sources.filter((s) => !unreadable.has(s.path));
   const host = diskHost();
   const context = settingsAround(readable, facts, config, io.cwd, flags);
-  let results = lint(readable, { config, host, facts, context });
+  // Complete facts of dormant files: from the cache, and those the link step computes now (for the next run).
+  const completions = cache?.completions() ?? new Map();
+  let results = lint(readable, { config, host, facts, context, completions });
+  if (cache) {
+    cache.addCompletions(completions);
+    try {
+      cache.save();
+    } catch {
+      // A cache that cannot be written only costs time on the next run.
+    }
+  }
 
   const outputs = new Map<string, string>();
   if (flags.fix || flags.fixDryRun) {
-    const texts = new Map(readable.map((s) => [s.path, s.text]));
+    // The texts the fixes changed; the other files keep their facts.
+    const texts = new Map<string, string>();
     for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
       let changed = false;
       for (const result of results) {
@@ -154,29 +173,27 @@ async function runLint(paths: string[], flags: LintFlags, io: CliIO, loaded: Loa
       }
       if (!changed) break;
       results = lint(
-        readable.map((s) => ({ path: s.path, text: texts.get(s.path)! })),
-        { config, host, context },
+        readable.map((s) => (texts.has(s.path) ? { path: s.path, text: texts.get(s.path)! } : s)),
+        { config, host, context, facts: new Map([...facts].filter(([path]) => !texts.has(path))) },
       );
     }
     for (const s of readable) {
-      const text = texts.get(s.path)!;
-      if (text !== s.text) outputs.set(s.path, text);
+      const text = texts.get(s.path);
+      if (text !== undefined && text !== (s.text ?? host.readFile(s.path))) outputs.set(s.path, text);
     }
     if (flags.fix && !flags.stdin) {
       for (const s of readable) {
         const text = outputs.get(s.path);
-        if (text !== undefined) writeFileSync(s.path, (s.bom ? '\uFEFF' : '') + text);
+        if (text !== undefined) writeFileSync(s.path, (host.bom(s.path) ? '\uFEFF' : '') + text);
       }
     }
   }
 
-  const unreadableResults: FileResult[] = sources
-    .filter((s) => s.unreadable !== undefined)
-    .map((s) => ({
-      filePath: s.path,
-      text: '',
-      diagnostics: [{ ruleId: null, fatal: true, severity: 2, message: s.unreadable!, filePath: s.path, range: { start: 0, end: 0 } } satisfies Diagnostic],
-    }));
+  const unreadableResults: FileResult[] = [...unreadable].map(([path, message]) => ({
+    filePath: path,
+    text: '',
+    diagnostics: [{ ruleId: null, fatal: true, severity: 2, message, filePath: path, range: { start: 0, end: 0 } } satisfies Diagnostic],
+  }));
   const byPath = new Map([...results, ...unreadableResults].map((r) => [r.filePath, r]));
   let lintResults: LintResult[] = sources.map((s) => toLintResult(byPath.get(s.path)!));
   if (flags.quiet) {
@@ -201,15 +218,22 @@ async function runLint(paths: string[], flags: LintFlags, io: CliIO, loaded: Loa
  * unusual name), the project's settings modules are read as context, so that a run on a few staged
  * files judges it as the whole-project run would. Nothing is reported in them.
  */
-function settingsAround(given: Source[], facts: Map<string, FileFacts>, config: OnionConfig, cwd: string, flags: LintFlags): Array<{ path: string; text: string }> {
+function settingsAround(given: LintInput[], facts: Map<string, FileFacts>, config: OnionConfig, cwd: string, flags: LintFlags): Array<{ path: string; text: string }> {
+  // A run that was given settings modules (the whole project, say) already has its stacks.
+  if (given.some((s) => (facts.get(s.path)?.stacks.length ?? 0) > 0)) return [];
   // Undecided: a class whose first constructor parameter may be a next layer under another name
-  // (in a file that was only parsed for syntax, a class with a constructor is enough to ask).
+  // (in a file that was only parsed for syntax, a class with a constructor is enough to ask; such
+  // a file is read again here, and not kept).
+  const mayDeclareOne = (s: LintInput) => {
+    const read = s.text === undefined ? readSource(s.path) : undefined;
+    const text = s.text ?? (read?.ok ? read.text : '');
+    return /\bclass\b/.test(text) && /\bconstructor\s*\(\s*[\w$]/.test(text);
+  };
   const undecided = given.find((s) => {
     const f = facts.get(s.path);
-    return f?.units.some((u) => u.evidence === 'position') || (f?.dormant && /\bclass\b/.test(s.text) && /\bconstructor\s*\(\s*[\w$]/.test(s.text));
+    return f?.units.some((u) => u.evidence === 'position') || (f?.dormant && mayDeclareOne(s));
   });
-  // A run that was given settings modules (the whole project, say) already has its stacks.
-  if (!undecided || given.some((s) => (facts.get(s.path)?.stacks.length ?? 0) > 0)) return [];
+  if (!undecided) return [];
   let root = dirname(undecided.path);
   while (!existsSync(join(root, 'package.json')) && dirname(root) !== root) root = dirname(root);
   const { files } = collectFiles([root], { cwd, useGitignore: flags.ignore !== false, ignorePatterns: [] });
@@ -257,6 +281,7 @@ function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
     .option('--rule <id:severity>', 'override one rule, e.g. return-response:warn (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--cache', 'reuse facts of unchanged files between runs')
     .option('--cache-location <path>', 'where the cache file lives (default node_modules/.cache/onionlint/facts.json)')
+    .addOption(new Option('--cache-strategy <strategy>', 'how the cache detects changed files: metadata (size and times, no read) or content (hash)').choices(CACHE_STRATEGIES).default('metadata'))
     .addOption(new Option('--concurrency <n>', 'worker threads: a number, "auto" or "off"').argParser(parseConcurrency).default('auto'))
     .option('--stdin', 'lint the text on standard input')
     .option('--stdin-filename <path>', 'the file name to report for --stdin (decides the language)')

@@ -75,7 +75,7 @@ export function dormantFacts(path: string): FileFacts {
 //    evidence 'name' or 'type', or 'base' with a middleware chain) and has a handler, a hook or a
 //    `super(...)` call (the only parts of a unit the unit rules read). By units.ts `nextEvidence`:
 //    - evidence 'name': a first parameter named with a strong next-layer name (a word), or the weak
-//      name (`next`) in a class whose handler calls it: the words `class` and `next`;
+//      name (`next`) in a class whose handler calls it: the word `next`;
 //    - evidence 'type': a type reference named with a next-layer type name (a word), or a function
 //      type whose return type matches /Response\b/: `Response` followed by a non-word character;
 //    - evidence 'base': a class with an `extends` clause: the words `class` and `extends`.
@@ -88,8 +88,12 @@ export function dormantFacts(path: string): FileFacts {
 //    the next layer on (what store-next reports when the base is middleware); a class whose
 //    constructor's first parameter has a strong next name, a next-layer type, or the weak name
 //    with a handler member; a function with a body whose first parameter has a strong next name
-//    or a next-layer type. It never looks further (whether the handler calls the next layer, what
-//    a factory returns): those only make a unit less likely, and the full analysis decides.
+//    or a next-layer type (not a callback passed to a call). It never looks further (whether the
+//    handler calls the next layer, what a factory returns): those only make a unit less likely,
+//    and the full analysis decides.
+// Beyond the guarantee, a function whose first parameter has the weak name (`next => request =>
+// ...`) is analysed too: only a stack can make it middleware, and a run on a few files reads the
+// project's settings modules around it only when it knows of such a unit (cli/main.ts).
 // A rule that judges some other part of a unit must widen both stages.
 // ---------------------------------------------------------------------------------------------
 
@@ -126,7 +130,8 @@ function weakNextNames(names: NameSettings): string[] {
 function scanText(text: string, names: NameSettings): 'stack' | 'units' | undefined {
   if ([...names.stack, ...OTHER_SETTINGS].some((w) => hasWord(text, w))) return 'stack';
   if ([...strongNextNames(names), ...names.nextTypes].some((w) => hasWord(text, w)) || hasResponseWord(text)) return 'units';
-  if (hasWord(text, 'class') && (hasWord(text, 'extends') || weakNextNames(names).some((w) => hasWord(text, w)))) return 'units';
+  if (weakNextNames(names).some((w) => hasWord(text, w))) return 'units';
+  if (hasWord(text, 'class') && hasWord(text, 'extends')) return 'units';
   return undefined;
 }
 
@@ -155,6 +160,7 @@ function mayYieldUnit(sf: ts.SourceFile, names: NameSettings): boolean {
     if (type && T.isTypeReferenceNode(type)) return names.nextTypes.includes(T.isIdentifier(type.typeName) ? type.typeName.text : type.typeName.right.text);
     return false;
   };
+  let parent: ts.Node | undefined;
   const visit = (node: ts.Node): boolean => {
     if (T.isClassDeclaration(node) || T.isClassExpression(node)) {
       const ctor = node.members.find((m): m is ts.ConstructorDeclaration => T.isConstructorDeclaration(m) && m.body !== undefined);
@@ -166,10 +172,16 @@ function mayYieldUnit(sf: ts.SourceFile, names: NameSettings): boolean {
       }
       if (ownEvidence(first)) return true;
       if (first && T.isIdentifier(first.name) && weak.has(first.name.text) && hasMember(node, handlers)) return true;
-    } else if ((T.isFunctionDeclaration(node) || T.isFunctionExpression(node) || T.isArrowFunction(node)) && node.body !== undefined && ownEvidence(node.parameters[0])) {
-      return true;
+    } else if ((T.isFunctionDeclaration(node) || T.isFunctionExpression(node) || T.isArrowFunction(node)) && node.body !== undefined) {
+      // units.ts factoryUnit: not a callback passed to a call.
+      const first = node.parameters[0];
+      if (!(parent && (T.isCallExpression(parent) || T.isNewExpression(parent))) && (ownEvidence(first) || (first && T.isIdentifier(first.name) && weak.has(first.name.text)))) return true;
     }
-    return T.forEachChild(node, visit) ?? false;
+    const outer = parent;
+    parent = node;
+    const found = T.forEachChild(node, visit) ?? false;
+    parent = outer;
+    return found;
   };
   return visit(sf);
 }
