@@ -32,12 +32,14 @@ export function isJavaScriptPath(path: string): boolean {
 /**
  * Parses one file with the TypeScript parser that ts-morph bundles. Throws RangeError on absurd
  * nesting. Without `parents` the nodes' `parent` links are left unset (cheaper): the syntax check
- * and the pre-filter's tree test need none; `T.setParentRecursive(sf, true)` adds them later, which
- * is exactly what the parser's own `setParentNodes` does.
+ * and the pre-filter's tree test need none; `withParents` adds them later, which is exactly what
+ * the parser's own `setParentNodes` does. JSDoc comments are not parsed into nodes: nothing here
+ * reads them (suppression comments are read from the text), their errors are never syntax errors,
+ * and skipping them makes the parse about a tenth cheaper on commented code.
  */
 export function parse(path: string, text: string, parents = true): ts.SourceFile {
   loadTypeScript();
-  return T.createSourceFile(path, text, T.ScriptTarget.Latest, parents, scriptKind(path));
+  return T.createSourceFile(path, text, { languageVersion: T.ScriptTarget.Latest, jsDocParsingMode: T.JSDocParsingMode.ParseNone }, parents, scriptKind(path));
 }
 
 function emptyFacts(path: string): FileFacts {
