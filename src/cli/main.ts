@@ -221,13 +221,16 @@ async function runLint(paths: string[], flags: LintFlags, io: CliIO, loaded: Loa
 function settingsAround(given: LintInput[], facts: Map<string, FileFacts>, config: OnionConfig, cwd: string, flags: LintFlags): Array<{ path: string; text: string }> {
   // A run that was given settings modules (the whole project, say) already has its stacks.
   if (given.some((s) => (facts.get(s.path)?.stacks.length ?? 0) > 0)) return [];
-  // Undecided: a class whose first constructor parameter may be a next layer under another name
-  // (in a file that was only parsed for syntax, a class with a constructor is enough to ask; such
-  // a file is read again here, and not kept).
+  // Undecided: a class whose first constructor parameter may be a next layer under another name, or
+  // a factory whose only evidence is its position. In a file that was only parsed for syntax, a
+  // class with a constructor, or a function whose first parameter has a next-layer name, is enough
+  // to ask (such a file is read again here, and not kept).
+  const nextNames = config.names.next.map((n) => n.replace(/[$]/g, '\\$')).join('|');
+  const nextParam = new RegExp(`\\(\\s*(?:${nextNames})\\s*[,)=:?]|(?<![\\w$.])(?:${nextNames})\\s*=>`);
   const mayDeclareOne = (s: LintInput) => {
     const read = s.text === undefined ? readSource(s.path) : undefined;
     const text = s.text ?? (read?.ok ? read.text : '');
-    return /\bclass\b/.test(text) && /\bconstructor\s*\(\s*[\w$]/.test(text);
+    return (/\bclass\b/.test(text) && /\bconstructor\s*\(\s*[\w$]/.test(text)) || (nextNames !== '' && nextParam.test(text));
   };
   const undecided = given.find((s) => {
     const f = facts.get(s.path);

@@ -77,7 +77,7 @@ export function dormantFacts(path: string): FileFacts {
 //    evidence 'name' or 'type', or 'base' with a middleware chain) and has a handler, a hook or a
 //    `super(...)` call (the only parts of a unit the unit rules read). By units.ts `nextEvidence`:
 //    - evidence 'name': a first parameter named with a strong next-layer name (a word), or the weak
-//      name (`next`) in a class whose handler calls it: the word `next`;
+//      name (`next`) in a class whose handler calls it: the words `class` and `next`;
 //    - evidence 'type': a type reference named with a next-layer type name (a word), or a function
 //      type whose return type matches /Response\b/: `Response` followed by a non-word character;
 //    - evidence 'base': a class with an `extends` clause: the words `class` and `extends`.
@@ -93,9 +93,6 @@ export function dormantFacts(path: string): FileFacts {
 //    or a next-layer type (not a callback passed to a call). It never looks further (whether the
 //    handler calls the next layer, what a factory returns): those only make a unit less likely,
 //    and the full analysis decides.
-// Beyond the guarantee, a function whose first parameter has the weak name (`next => request =>
-// ...`) is analysed too: only a stack can make it middleware, and a run on a few files reads the
-// project's settings modules around it only when it knows of such a unit (cli/main.ts).
 // A rule that judges some other part of a unit must widen both stages.
 // ---------------------------------------------------------------------------------------------
 
@@ -132,8 +129,7 @@ function weakNextNames(names: NameSettings): string[] {
 function scanText(text: string, names: NameSettings): 'stack' | 'units' | undefined {
   if ([...names.stack, ...OTHER_SETTINGS].some((w) => hasWord(text, w))) return 'stack';
   if ([...strongNextNames(names), ...names.nextTypes].some((w) => hasWord(text, w)) || hasResponseWord(text)) return 'units';
-  if (weakNextNames(names).some((w) => hasWord(text, w))) return 'units';
-  if (hasWord(text, 'class') && hasWord(text, 'extends')) return 'units';
+  if (hasWord(text, 'class') && (hasWord(text, 'extends') || weakNextNames(names).some((w) => hasWord(text, w)))) return 'units';
   return undefined;
 }
 
@@ -176,8 +172,7 @@ function mayYieldUnit(sf: ts.SourceFile, names: NameSettings): boolean {
       if (first && T.isIdentifier(first.name) && weak.has(first.name.text) && hasMember(node, handlers)) return true;
     } else if ((T.isFunctionDeclaration(node) || T.isFunctionExpression(node) || T.isArrowFunction(node)) && node.body !== undefined) {
       // units.ts factoryUnit: not a callback passed to a call.
-      const first = node.parameters[0];
-      if (!(parent && (T.isCallExpression(parent) || T.isNewExpression(parent))) && (ownEvidence(first) || (first && T.isIdentifier(first.name) && weak.has(first.name.text)))) return true;
+      if (!(parent && (T.isCallExpression(parent) || T.isNewExpression(parent))) && ownEvidence(node.parameters[0])) return true;
     }
     const outer = parent;
     parent = node;
