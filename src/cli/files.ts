@@ -32,6 +32,7 @@ export function collectFiles(paths: string[], options: WalkOptions): WalkResult 
   const missing: string[] = [];
   const extra = ignore().add(options.ignorePatterns);
   const ignoredByPatterns = (abs: string, isDir: boolean) => {
+    if (options.ignorePatterns.length === 0) return false;
     const rel = relative(options.cwd, abs);
     if (!rel || rel.startsWith('..') || isAbsolute(rel)) return false;
     const posix = rel.split(sep).join('/');
