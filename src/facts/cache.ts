@@ -34,7 +34,9 @@ const RACY_MS = 3000;
 
 /** The file format: a header line, then the entries; bump when either changes shape. */
 const FORMAT = 2;
-const MAGIC = 'onionlint facts cache';
+const MAGIC = 'facts cache';
+/** How every cache file starts; a file that stops within it was cut short. */
+const PREFIX = `{"onionlint":"${MAGIC}"`;
 
 interface Header {
   onionlint: string;
@@ -159,7 +161,7 @@ export class FactsCache {
     try {
       header = JSON.parse(newline < 0 ? text : text.slice(0, newline)) as Partial<Header>;
     } catch {
-      return this.ignore(newline < 0 && text.startsWith(`{"onionlint":"${MAGIC}"`) ? 'it is truncated' : 'it is not an onionlint cache file (not JSON)');
+      return this.ignore(newline < 0 && (text.startsWith(PREFIX) || PREFIX.startsWith(text)) ? 'it is truncated' : 'it is not an onionlint cache file (not JSON)');
     }
     if (typeof header !== 'object' || header === null || header.onionlint !== MAGIC) return this.ignore('it is not an onionlint cache file');
     // Another version or configuration: its facts may differ from this run's; start afresh, silently.
