@@ -26,9 +26,9 @@ export async function cliFiles(dir) {
 
 /**
  * Real code: a copy of this project's own node_modules (after `npm ci`, the same on every
- * machine), in a folder not named node_modules so that the CLI walks it. Only what the CLI can
- * see is copied: folders, source files and .gitignore files; not the links in .bin, the other
- * dot-folders at the top (caches), nor the nested node_modules the CLI would skip anyway.
+ * machine), in a folder not named node_modules so that the CLI walks it. Everything is copied
+ * (package.json files matter: the CLI looks for a package's root) except what the CLI could not
+ * see anyway: symbolic links (.bin), the dot-folders at the top (caches) and nested node_modules.
  */
 export function makeRealProject() {
   const from = join(here, '..', 'node_modules');
@@ -40,7 +40,7 @@ export function makeRealProject() {
       const st = lstatSync(src);
       if (st.isSymbolicLink()) return false;
       if (st.isDirectory()) return src === from || !((dirname(src) === from && basename(src).startsWith('.')) || basename(src) === 'node_modules');
-      return /\.[cm]?[jt]sx?$/i.test(src) || basename(src) === '.gitignore';
+      return !(dirname(src) === from && basename(src).startsWith('.'));
     },
   });
   return { root, dir: to };

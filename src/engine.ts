@@ -221,15 +221,22 @@ function runRules(model: ProjectModel, sources: SourceSet, config: OnionConfig, 
       });
     };
     const textOf = (path: string) => sources.textOf(path);
+    // A file's text is read (when it was given without one) only if the rule reports there.
+    const fileOf = (path: string): SourceText => ({
+      path,
+      get text() {
+        return sources.textOf(path) ?? '';
+      },
+    });
     if (rule.meta.scope === 'unit') {
       for (const unit of model.units) {
         if (!unit.confirmed) continue;
-        const file = { path: unit.filePath, text: sources.textOf(unit.filePath) ?? '' };
+        const file = fileOf(unit.filePath);
         rule.check({ unit, file, options, textOf, report: makeReporter(unit.filePath) } as never);
       }
     } else {
       for (const stackContext of model.stackContexts) {
-        const file = { path: stackContext.filePath, text: sources.textOf(stackContext.filePath) ?? '' };
+        const file = fileOf(stackContext.filePath);
         rule.check({ ...stackContext, file, options, textOf, report: makeReporter(stackContext.filePath) } as never);
       }
     }

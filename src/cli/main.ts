@@ -6,18 +6,11 @@ import { frontendOptions, lint, lintProject, type FileResult, type LintHost, typ
 import { collectFacts, type Concurrency } from '../facts/index.js';
 import { CACHE_STRATEGIES, defaultCacheLocation, FactsCache, type CacheStrategy } from '../facts/cache.js';
 import { PACKAGE_ROOT, TOOL_VERSION } from '../package-root.js';
-import { applyFixes } from '../fix.js';
 import type { Diagnostic, FileFacts } from '../model.js';
 import { allRules } from '../../rules/index.js';
 import { collectFiles } from './files.js';
-import { json } from './format/json.js';
 import { toLintResult, totals, type Formatter, type LintResult } from './format/results.js';
-import { stylish } from './format/stylish.js';
-import { compact } from './format/compact.js';
-import { github } from './format/github.js';
-import { sarif } from './format/sarif.js';
 import { readSource, type ReadOutcome } from './read.js';
-import { buildPicture, renderPicture } from './stack-view.js';
 import { ConfigError, loadConfig, type LoadedConfig } from './config-file.js';
 
 export interface CliIO {
@@ -29,7 +22,14 @@ export interface CliIO {
   readStdin?: () => Promise<string>;
 }
 
-export const formatters: Record<string, Formatter> = { stylish, json, compact, sarif, github };
+/** The output formats, each loaded only when chosen: a run pays the start-up time of its own format only. */
+const formatters: Record<string, () => Promise<Formatter>> = {
+  stylish: async () => (await import('./format/stylish.js')).stylish,
+  json: async () => (await import('./format/json.js')).json,
+  compact: async () => (await import('./format/compact.js')).compact,
+  sarif: async () => (await import('./format/sarif.js')).sarif,
+  github: async () => (await import('./format/github.js')).github,
+};
 
 /** A problem the user caused (bad flag, missing path, bad config): a message and exit code 2. */
 export class UsageError extends Error {}
@@ -114,8 +114,9 @@ function diskHost(): LintHost & { bom(path: string): boolean } {
 
 async function runLint(paths: string[], flags: LintFlags, io: CliIO, loaded: LoadedConfig): Promise<number> {
   const { config } = loaded;
-  const formatter = formatters[flags.format];
-  if (!formatter) throw new UsageError(`--format must be one of: ${Object.keys(formatters).join(', ')} (got "${flags.format}").`);
+  const loadFormatter = formatters[flags.format];
+  if (!loadFormatter) throw new UsageError(`--format must be one of: ${Object.keys(formatters).join(', ')} (got "${flags.format}").`);
+  const formatter = await loadFormatter();
   applyRuleFlags(config, flags.rule);
 
   // The files to lint, in order. Only the text on stdin is known up front: files are read when their
@@ -159,6 +160,7 @@ async function runLint(paths: string[], flags: LintFlags, io: CliIO, loaded: Loa
 
   const outputs = new Map<string, string>();
   if (flags.fix || flags.fixDryRun) {
+    const { applyFixes } = await import('../fix.js');
     // The texts the fixes changed; the other files keep their facts.
     const texts = new Map<string, string>();
     for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
@@ -322,7 +324,7 @@ Exit codes: 0 no errors, 1 errors (or too many warnings), 2 usage or internal er
     .option('--no-color', 'never colour the output')
     .option('-c, --config <path>', 'use this configuration file instead of searching for one')
     .action(async (file: string, flags: { format: 'text' | 'json'; color?: boolean; config?: string }) => {
-      setExit(runStack(file, flags, io, (await configFor(io, flags.config)).config));
+      setExit(await runStack(file, flags, io, (await configFor(io, flags.config)).config));
     });
 
   program
@@ -348,7 +350,8 @@ async function configFor(io: CliIO, explicit: string | undefined): Promise<Loade
   }
 }
 
-function runStack(file: string, flags: { format: 'text' | 'json'; color?: boolean }, io: CliIO, config: OnionConfig): number {
+async function runStack(file: string, flags: { format: 'text' | 'json'; color?: boolean }, io: CliIO, config: OnionConfig): Promise<number> {
+  const { buildPicture, renderPicture } = await import('./stack-view.js');
   const path = resolve(io.cwd, file);
   const read = readSource(path);
   if (!read.ok) throw new UsageError(`Cannot lint "${file}": ${read.message}`);

@@ -223,10 +223,12 @@ export class FactsCache {
 
   private reuse(path: string, e: Entry, stamp: Stamp, hash: string | 0): FileFacts {
     const keepHash = this.strategy === 'content' || this.racy(stamp) ? hash : 0;
-    const entry = [stamp.size, stamp.mtimeMs, stamp.ctimeMs, stamp.ino, keepHash, e[5], ...(e[6] ? [e[6]] : [])] as Entry;
-    // A racy entry that is now old enough settles (and is no longer read); a content entry may have a new stamp.
-    if (keepHash !== e[4] || !FactsCache.sameStamp(e, stamp)) this.dirty = true;
-    this.fresh.set(path, entry);
+    if (keepHash === e[4] && FactsCache.sameStamp(e, stamp)) this.fresh.set(path, e);
+    else {
+      // A racy entry that is now old enough settles (and is no longer read); a content entry may have a new stamp.
+      this.fresh.set(path, [stamp.size, stamp.mtimeMs, stamp.ctimeMs, stamp.ino, keepHash, e[5], ...(e[6] ? [e[6]] : [])] as Entry);
+      this.dirty = true;
+    }
     return restore(path, e[5]);
   }
 

@@ -111,7 +111,9 @@ export async function collectFacts(files: FactsInput[], options: CollectOptions)
       queued.push(job);
       continue;
     }
-    if (auto) {
+    // Only files that need the full analysis are worth a worker: while their count can still reach the
+    // threshold, keep them (with their text) until it is known; then analyse them here and now.
+    if (auto && heavy + 1 + (files.length - seen) >= AUTO_THRESHOLD) {
       if (job.text === undefined) {
         const read = readSource(file.path);
         if (!read.ok) {
@@ -120,8 +122,6 @@ export async function collectFacts(files: FactsInput[], options: CollectOptions)
         }
         job.text = read.text;
       }
-      // Only files that need the full analysis are worth a worker; keep them until the count is known,
-      // unless it can no longer reach the threshold (then they are analysed here and now).
       if (mightHoldMiddleware(job.text, frontend)) {
         queued.push(job);
         heavy++;

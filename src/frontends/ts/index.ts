@@ -59,7 +59,9 @@ function emptyFacts(path: string): FileFacts {
 
 /** The facts of a file that was only checked for syntax (see `ExtractMode`). */
 export function dormantFacts(path: string): FileFacts {
-  return { ...emptyFacts(path), dormant: true };
+  const facts = emptyFacts(path);
+  facts.dormant = true;
+  return facts;
 }
 
 // ---------------------------------------------------------------------------------------------
