@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { defaultConfig } from '../src/config.js';
-import { lint } from '../src/engine.js';
+import { lint, type LintHost } from '../src/engine.js';
 import { extractTypeScriptFacts } from '../src/frontends/ts/index.js';
 
 /** Facts of one in-memory file. */
@@ -15,3 +16,14 @@ export function reportsOf(text: string, path = '/virtual/mw.ts'): string[] {
     return `${d.ruleId?.replace('onion/', '') ?? 'fatal'}@${line}`;
   });
 }
+
+/** Reads the files a lint run refers to from disk (a case's base class, a settings module's imports). */
+export const diskHost: LintHost = {
+  readFile(path) {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      return undefined;
+    }
+  },
+};

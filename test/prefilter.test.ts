@@ -10,25 +10,16 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../src/config.js';
-import { extractFacts, frontendOptions, lint, type LintHost } from '../src/engine.js';
+import { extractFacts, frontendOptions, lint } from '../src/engine.js';
 import { mightHoldMiddleware, parse } from '../src/frontends/ts/index.js';
 import { T } from '../src/frontends/ts/typescript.js';
 import type { FileFacts, Unit } from '../src/model.js';
 import { parseDirective } from '../src/suppress.js';
 import { allFixtureCases, repoRoot } from './fixture-cases.js';
+import { diskHost } from './helpers.js';
 
 const config = defaultConfig();
 const frontend = frontendOptions(config);
-
-const diskHost: LintHost = {
-  readFile(path) {
-    try {
-      return readFileSync(path, 'utf8');
-    } catch {
-      return undefined;
-    }
-  },
-};
 
 /** A unit the rules can report on without a stack listing it (link/units.ts confirmation, rules' inputs). */
 function judgedOnItsOwn(unit: Unit): boolean {

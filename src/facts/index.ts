@@ -66,32 +66,37 @@ function workerPath(): string {
  */
 export async function collectFacts(files: FactsInput[], options: CollectOptions): Promise<CollectedFacts> {
   const { cache, frontend } = options;
-  const outcomes = new Map<string, FactsOutcome>();
+  /** What became of each file, by its index in `files`. */
+  const outcomes: FactsOutcome[] = new Array(files.length);
   const stamps = new Map<string, Stamp | undefined>();
-  const record = (job: FactsJob, outcome: FactsOutcome) => {
-    outcomes.set(job.path, outcome);
+  type Job = FactsJob & { index: number };
+  const record = (job: Job, outcome: FactsOutcome) => {
+    outcomes[job.index] = outcome;
     if ('unreadable' in outcome) cache?.forget(job.path);
     else cache?.set(job.path, stamps.get(job.path), outcome.hash, outcome.facts);
   };
   const explicit = typeof options.concurrency === 'number' ? workerCount(options.concurrency, files.length) : 0;
   const auto = options.concurrency === undefined || options.concurrency === 'auto';
   /** Files left for worker threads (explicit) or for the automatic decision (auto: the heavy ones). */
-  const queued: FactsJob[] = [];
+  const queued: Job[] = [];
   let heavy = 0;
   let seen = 0;
 
-  for (const file of files) {
+  for (const [index, file] of files.entries()) {
     seen++;
-    const job: FactsJob = { path: file.path };
-    if (file.text !== undefined) job.text = file.text;
-    else if (cache) {
+    if (file.text === undefined && cache) {
       const stamp = cache.stampOf(file.path);
-      stamps.set(file.path, stamp);
       const hit = cache.byStamp(file.path, stamp);
       if (hit) {
-        outcomes.set(file.path, { facts: hit });
+        outcomes[index] = { facts: hit };
         continue;
       }
+      stamps.set(file.path, stamp);
+    }
+    const job: Job = { path: file.path, index };
+    if (file.text !== undefined) job.text = file.text;
+    else if (cache) {
+      const stamp = stamps.get(file.path);
       if (cache.needsHash(file.path, stamp)) {
         const read = readSource(file.path);
         if (!read.ok) {
@@ -102,7 +107,7 @@ export async function collectFacts(files: FactsInput[], options: CollectOptions)
         job.hash = contentHash(read.text);
         const same = cache.byHash(file.path, stamp, job.hash);
         if (same) {
-          outcomes.set(file.path, { facts: same });
+          outcomes[index] = { facts: same };
           continue;
         }
       }
@@ -142,8 +147,8 @@ export async function collectFacts(files: FactsInput[], options: CollectOptions)
 
   const facts = new Map<string, FileFacts>();
   const unreadable = new Map<string, string>();
-  for (const file of files) {
-    const outcome = outcomes.get(file.path)!;
+  for (const [index, file] of files.entries()) {
+    const outcome = outcomes[index]!;
     if ('unreadable' in outcome) unreadable.set(file.path, outcome.unreadable);
     else facts.set(file.path, outcome.facts);
   }
