@@ -53,7 +53,7 @@ if (real) {
 const line = (cells) => `| ${cells.join(' | ')} |`;
 const pct = (a, b) => `${((a / b) * 100).toFixed(0)}%`;
 const ratio = (a, b) => `${(a / b).toFixed(2)}x`;
-console.log(line(['project', 'parse floor', 'CLI cold, 1 thread', 'cold / floor', 'CLI warm, `--cache`', 'warm / cold', `CLI, ${threads} worker threads`, 'workers speed-up', 'peak RSS (cold / warm / workers)']));
+console.log(line(['project', 'parse floor', 'CLI cold, 1 thread', 'cold / floor', 'CLI warm, `--cache`', 'warm / cold', `CLI, ${threads} worker threads`, 'workers speed-up', 'peak RSS (floor / cold / warm / workers)']));
 console.log(line(Array(9).fill('---')));
 for (const r of rows) {
   console.log(
@@ -66,7 +66,7 @@ for (const r of rows) {
       pct(r.warm.best, r.cold.best),
       fmt(r.workers.best),
       ratio(r.cold.best, r.workers.best),
-      `${r.cold.rssMb.toFixed(0)} / ${r.warm.rssMb.toFixed(0)} / ${r.workers.rssMb.toFixed(0)} MiB`,
+      `${r.parse.rssMb.toFixed(0)} / ${r.cold.rssMb.toFixed(0)} / ${r.warm.rssMb.toFixed(0)} / ${r.workers.rssMb.toFixed(0)} MiB`,
     ]),
   );
 }
