@@ -1,9 +1,12 @@
 // Shared helpers of the benchmarks: a generated project, timing of child processes, medians.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { cpSync, lstatSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { generateProject } from './generate.mjs';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
 
 export function makeProject(count, seed = 42) {
   const root = mkdtempSync(join(tmpdir(), `onion-bench-${count}-`));
@@ -11,15 +14,36 @@ export function makeProject(count, seed = 42) {
   return { root, ...info };
 }
 
-export function sourceFiles(dir) {
-  const out = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (entry.name !== 'node_modules') out.push(...sourceFiles(p));
-    } else if (/\.[cm]?[jt]sx?$/.test(p)) out.push(p);
-  }
-  return out;
+/**
+ * The files the CLI lints under `dir`, listed by the CLI's own walker (the build's
+ * src/cli/files.js, with the CLI's defaults: .gitignore files honoured, node_modules skipped),
+ * so that the parse floor parses exactly the files the CLI parses.
+ */
+export async function cliFiles(dir) {
+  const { collectFiles } = await import(join(here, '..', 'dist', 'src', 'cli', 'files.js'));
+  return collectFiles([dir], { cwd: dir, useGitignore: true, ignorePatterns: [] }).files;
+}
+
+/**
+ * Real code: a copy of this project's own node_modules (after `npm ci`, the same on every
+ * machine), in a folder not named node_modules so that the CLI walks it. Everything is copied
+ * (package.json files matter: the CLI looks for a package's root) except what the CLI could not
+ * see anyway: symbolic links (.bin), the dot-folders at the top (caches) and nested node_modules.
+ */
+export function makeRealProject() {
+  const from = join(here, '..', 'node_modules');
+  const root = mkdtempSync(join(tmpdir(), 'onion-bench-real-'));
+  const to = join(root, 'deps');
+  cpSync(from, to, {
+    recursive: true,
+    filter: (src) => {
+      const st = lstatSync(src);
+      if (st.isSymbolicLink()) return false;
+      if (st.isDirectory()) return src === from || !((dirname(src) === from && basename(src).startsWith('.')) || basename(src) === 'node_modules');
+      return !(dirname(src) === from && basename(src).startsWith('.'));
+    },
+  });
+  return { root, dir: to };
 }
 
 /**
@@ -41,6 +65,15 @@ export function timeNode(args, options = {}) {
 export function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
+}
+
+/** Repeats `node args...`: the best and median wall time, their spread, and the peak RSS of all runs. */
+export function repeat(reps, args, options) {
+  const runs = [];
+  for (let i = 0; i < reps; i++) runs.push(timeNode(args, options));
+  for (const r of runs) if (r.status !== 0 && r.status !== 1) throw new Error(`${args.join(' ')} exited ${r.status}`);
+  const ms = runs.map((r) => r.ms);
+  return { best: Math.min(...ms), median: median(ms), worst: Math.max(...ms), rssMb: Math.max(...runs.map((r) => r.rssMb)), stdout: runs[0].stdout };
 }
 
 export function fmt(ms) {

@@ -29,10 +29,25 @@ export interface LintOptions {
    * linking, so that the middleware they list are judged; nothing is reported in them.
    */
   context?: SourceText[];
+  /**
+   * The complete facts of given files whose precomputed facts are dormant, by path (a cache); the
+   * engine uses them instead of analysing such a file again, and adds the ones it computes.
+   */
+  completions?: Map<string, FileFacts>;
+}
+
+/**
+ * A file to lint: its path and text, or its path alone when its facts are given (`facts`); then
+ * the text is read through the host only if something needs it (a report, a rule, the link step).
+ */
+export interface LintInput {
+  path: string;
+  text?: string;
 }
 
 export interface FileResult {
   filePath: string;
+  /** The text linted; empty for a file given without its text that has nothing to report. */
   text: string;
   diagnostics: Diagnostic[];
 }
@@ -72,7 +87,8 @@ export function ruleOptions(rule: Rule, config: OnionConfig): Record<string, unk
 /** Files known to the engine: the ones given, plus any the link step reads through the host. */
 export class SourceSet {
   readonly facts = new Map<string, FileFacts>();
-  readonly texts = new Map<string, string>();
+  /** Texts known so far: given ones, and those read through the host when something needed them. */
+  private readonly texts = new Map<string, string>();
   /** The files given to lint, in order (others are context read through the host). */
   readonly inputs: string[] = [];
   /** Context files given up front (their stacks are linked; nothing is reported in them). */
@@ -82,11 +98,12 @@ export class SourceSet {
     private readonly host: LintHost | undefined,
     private readonly precomputed?: Map<string, FileFacts>,
     private readonly mode: ExtractMode = 'auto',
+    private readonly completions?: Map<string, FileFacts>,
   ) {}
-  add(path: string, text: string, role: 'input' | 'context' = 'input'): FileFacts {
-    this.texts.set(path, text);
+  add(path: string, text: string | undefined, role: 'input' | 'context' = 'input'): FileFacts {
+    if (text !== undefined) this.texts.set(path, text);
     (role === 'input' ? this.inputs : this.context).push(path);
-    const facts = this.precomputed?.get(path) ?? extractFacts(path, text, this.options, this.mode);
+    const facts = this.precomputed?.get(path) ?? extractFacts(path, this.textOf(path) ?? '', this.options, this.mode);
     this.facts.set(path, facts);
     return facts;
   }
@@ -98,14 +115,18 @@ export class SourceSet {
     const known = this.facts.get(path);
     if (known && !known.dormant) return known;
     if (known) {
-      const full = extractFacts(path, this.texts.get(path)!, this.options, 'full');
+      let full = this.completions?.get(path);
+      if (!full) {
+        const text = this.textOf(path);
+        if (text === undefined) return known;
+        full = extractFacts(path, text, this.options, 'full');
+        this.completions?.set(path, full);
+      }
       this.facts.set(path, full);
       return full;
     }
-    if (!this.host || this.texts.has(path)) return undefined;
-    const text = this.host.readFile(path);
+    const text = this.textOf(path);
     if (text === undefined) return undefined;
-    this.texts.set(path, text);
     const facts = extractFacts(path, text, this.options, 'full');
     this.facts.set(path, facts);
     return facts;
@@ -118,21 +139,26 @@ export class SourceSet {
   contextFacts(): FileFacts[] {
     return this.context.map((p) => this.facts.get(p)!);
   }
+  /** A file's text: given, or read through the host (once). */
   textOf(path: string): string | undefined {
-    if (!this.texts.has(path)) this.get(path);
-    return this.texts.get(path);
+    let text = this.texts.get(path);
+    if (text === undefined && this.host) {
+      text = this.host.readFile(path);
+      if (text !== undefined) this.texts.set(path, text);
+    }
+    return text;
   }
 }
 
 /** Lints the given files; reports go only to those files, other files serve as context. */
-export function lint(inputs: SourceText[], options: LintOptions): FileResult[] {
+export function lint(inputs: LintInput[], options: LintOptions): FileResult[] {
   return lintProject(inputs, options).results;
 }
 
 /** Like `lint`, and also returns the linked model (for the onion picture of `onionlint stack`). */
-export function lintProject(inputs: SourceText[], options: LintOptions): { results: FileResult[]; model: ProjectModel } {
+export function lintProject(inputs: LintInput[], options: LintOptions): { results: FileResult[]; model: ProjectModel } {
   const { config } = options;
-  const sources = new SourceSet(frontendOptions(config), options.host, options.facts, options.eslintParsed ? 'lazy' : 'auto');
+  const sources = new SourceSet(frontendOptions(config), options.host, options.facts, options.eslintParsed ? 'lazy' : 'auto', options.completions);
   for (const input of inputs) sources.add(input.path, input.text);
   const given = new Set(inputs.map((i) => i.path));
   for (const extra of options.context ?? []) if (!given.has(extra.path)) sources.add(extra.path, extra.text, 'context');
@@ -158,10 +184,13 @@ export function lintProject(inputs: SourceText[], options: LintOptions): { resul
   const results = inputs.map((input) => {
     const facts = sources.facts.get(input.path)!;
     const directives = options.eslintHandlesDirectives ? facts.directives.filter((d) => d.tool !== 'eslint') : facts.directives;
-    const diagnostics = applySuppressions(byFile.get(input.path)!, directives, input.text).sort(
+    const found = byFile.get(input.path)!;
+    // A file with nothing to report needs no text (it is not read when it was given without one).
+    const text = input.text ?? (found.length ? (sources.textOf(input.path) ?? '') : '');
+    const diagnostics = (found.length ? applySuppressions(found, directives, text) : found).sort(
       (a, b) => a.range.start - b.range.start || a.range.end - b.range.end || String(a.ruleId).localeCompare(String(b.ruleId)),
     );
-    return { filePath: input.path, text: input.text, diagnostics };
+    return { filePath: input.path, text, diagnostics };
   });
   return { results, model };
 }
@@ -195,15 +224,22 @@ function runRules(model: ProjectModel, sources: SourceSet, config: OnionConfig, 
       });
     };
     const textOf = (path: string) => sources.textOf(path);
+    // A file's text is read (when it was given without one) only if the rule reports there.
+    const fileOf = (path: string): SourceText => ({
+      path,
+      get text() {
+        return sources.textOf(path) ?? '';
+      },
+    });
     if (rule.meta.scope === 'unit') {
       for (const unit of model.units) {
         if (!unit.confirmed) continue;
-        const file = { path: unit.filePath, text: sources.textOf(unit.filePath) ?? '' };
+        const file = fileOf(unit.filePath);
         rule.check({ unit, file, options, textOf, report: makeReporter(unit.filePath) } as never);
       }
     } else {
       for (const stackContext of model.stackContexts) {
-        const file = { path: stackContext.filePath, text: sources.textOf(stackContext.filePath) ?? '' };
+        const file = fileOf(stackContext.filePath);
         rule.check({ ...stackContext, file, options, textOf, report: makeReporter(stackContext.filePath) } as never);
       }
     }

@@ -14,7 +14,7 @@ import { lint, type LintHost } from '../src/engine.js';
 import plugin from '../src/eslint/plugin.js';
 import { createAliasResolver } from '../src/link/aliases.js';
 import { project, run } from './cli/run.js';
-import { readOnlyDiskHost } from './helpers.js';
+import { diskHost as readOnlyDiskHost } from './helpers.js';
 
 /** Reads `request.user` before calling the next layer: it belongs below AuthenticationMiddleware. */
 const STAFF_GATE = `export class StaffGate {

@@ -15,11 +15,9 @@ import { applyFixes } from '../src/fix.js';
 import type { Fix } from '../src/model.js';
 import { allRules } from '../rules/index.js';
 import { allFixtureCases, fixtureCases, fixtureRules, repoRoot, type FixtureCase } from './fixture-cases.js';
-import { readOnlyDiskHost } from './helpers.js';
 import { renderFiles, reportKeys } from './render.js';
+import { diskHost } from './helpers.js';
 
-/** Files a case imports are read from disk; a case's own files are all given to lint. */
-const diskHost: LintHost = readOnlyDiskHost;
 
 function lintCase(c: FixtureCase, texts?: Map<string, string>): FileResult[] {
   const inputs = c.files.map((f) => ({ path: f.path, text: texts?.get(f.path) ?? f.text }));

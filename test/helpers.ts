@@ -17,8 +17,8 @@ export function reportsOf(text: string, path = '/virtual/mw.ts'): string[] {
   });
 }
 
-/** Reads the files a lint run was not given (base classes, aliased modules, settings) from disk. */
-export const readOnlyDiskHost: LintHost = {
+/** Reads the files a lint run refers to from disk (a case's base class, a settings module's imports). */
+export const diskHost: LintHost = {
   readFile(path) {
     try {
       return readFileSync(path, 'utf8');

@@ -635,8 +635,8 @@ describe('the Python parser loads lazily', () => {
 
   it('worker threads load it for themselves and extract the same facts', async () => {
     const files = ['base.py', 'dev.py', 'prod.py', 'ci.py'].map((name) => ({ path: join(settingsDir, name), text: readFileSync(join(settingsDir, name), 'utf8') }));
-    const single = await collectFacts(files, { frontend: options, concurrency: 'off' });
-    const threaded = await collectFacts(files, { frontend: options, concurrency: 2 });
+    const single = (await collectFacts(files, { frontend: options, concurrency: 'off' })).facts;
+    const threaded = (await collectFacts(files, { frontend: options, concurrency: 2 })).facts;
     expect([...threaded]).toEqual([...single]);
     expect(single.get(files[0]!.path)!.stacks.length).toBe(4);
   });

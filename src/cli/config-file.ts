@@ -1,35 +1,44 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { lilconfig } from 'lilconfig';
-import { z } from 'zod';
+import type { z as Zod } from 'zod';
 import { defaultConfig, type OnionConfig } from '../config.js';
 import { allRules } from '../../rules/index.js';
 
 const SEVERITIES = ['off', 'warn', 'error'] as const;
 const PRESETS = ['recommended', 'strict', 'deploy'] as const;
-const severity = z.enum(SEVERITIES);
-const names = z.array(z.string().min(1));
 
 /** onionlint's configuration file, validated key by key (what ESLint users expect of a linter config). */
-export const configSchema = z
-  .object({
-    rules: z.record(z.string(), z.union([severity, z.tuple([severity]), z.tuple([severity, z.record(z.string(), z.unknown())])])).optional(),
-    names: z.object({ handler: names, next: names, nextTypes: names, stack: names, bases: names }).partial().strict().optional(),
-    roots: z.array(z.string()).optional(),
-    knowledge: z
-      .array(
-        z
-          .object({ path: z.string().min(1), sets: names, needs: names, below: names, above: names, note: z.string() })
-          .partial()
-          .required({ path: true })
-          .strict(),
-      )
-      .optional(),
-    ignorePatterns: z.array(z.string()).optional(),
-    presets: z.array(z.enum(PRESETS)).optional(),
-  })
-  .strict();
+function buildSchema(z: typeof Zod) {
+  const severity = z.enum(SEVERITIES);
+  const names = z.array(z.string().min(1));
+  return z
+    .object({
+      rules: z.record(z.string(), z.union([severity, z.tuple([severity]), z.tuple([severity, z.record(z.string(), z.unknown())])])).optional(),
+      names: z.object({ handler: names, next: names, nextTypes: names, stack: names, bases: names }).partial().strict().optional(),
+      roots: z.array(z.string()).optional(),
+      knowledge: z
+        .array(
+          z
+            .object({ path: z.string().min(1), sets: names, needs: names, below: names, above: names, note: z.string() })
+            .partial()
+            .required({ path: true })
+            .strict(),
+        )
+        .optional(),
+      ignorePatterns: z.array(z.string()).optional(),
+      presets: z.array(z.enum(PRESETS)).optional(),
+    })
+    .strict();
+}
 
-export type ConfigFile = z.infer<typeof configSchema>;
+let schema: ReturnType<typeof buildSchema> | undefined;
+
+/** The schema, built on first use: loading zod takes a third of a warm cached run's start-up, and most runs find no configuration file. */
+async function configSchema(): Promise<ReturnType<typeof buildSchema>> {
+  return (schema ??= buildSchema((await import('zod')).z));
+}
+
+export type ConfigFile = Zod.infer<ReturnType<typeof buildSchema>>;
 
 /** A configuration the user wrote wrong: the message names the key and what it accepts. */
 export class ConfigError extends Error {}
@@ -43,7 +52,7 @@ const ACCEPTS: Record<string, string> = {
   presets: `a list of ${PRESETS.map((p) => `"${p}"`).join(', ')}`,
 };
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+function describeIssue(issue: Zod.core.$ZodIssue): string {
   const key = issue.path.map(String).join('.') || '(top level)';
   if (issue.code === 'unrecognized_keys') {
     const where = issue.path.length ? `in "${issue.path.join('.')}"` : 'at the top level';
@@ -56,8 +65,8 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 }
 
 /** Checks a loaded config object and merges it over the defaults. */
-export function resolveConfig(raw: unknown, filepath: string): { config: OnionConfig; ignorePatterns: string[] } {
-  const parsed = configSchema.safeParse(raw);
+export async function resolveConfig(raw: unknown, filepath: string): Promise<{ config: OnionConfig; ignorePatterns: string[] }> {
+  const parsed = (await configSchema()).safeParse(raw);
   if (!parsed.success) {
     throw new ConfigError(`Invalid configuration in ${filepath}: ${parsed.error.issues.map(describeIssue).join('; ')}.`);
   }
@@ -116,7 +125,7 @@ export async function loadConfig(cwd: string, explicit?: string): Promise<Loaded
     throw new ConfigError(`Cannot load the configuration${explicit ? ` "${explicit}"` : ''}: ${(error as Error).message}`);
   }
   if (!result || result.config === undefined) return { config: defaultConfig(), ignorePatterns: [] };
-  return { ...resolveConfig(result.config, result.filepath), filepath: result.filepath };
+  return { ...(await resolveConfig(result.config, result.filepath)), filepath: result.filepath };
 }
 
 function pathToUrl(path: string): string {

@@ -42,6 +42,7 @@ function ignoreTest(options: WalkOptions): IgnoreTest {
   const extra = ignore().add(options.ignorePatterns);
   return (abs, isDir, layers) => {
     if (isIgnored(abs, isDir, layers)) return true;
+    if (options.ignorePatterns.length === 0) return false;
     const rel = relative(options.cwd, abs);
     if (!rel || rel.startsWith('..') || isAbsolute(rel)) return false;
     const posix = rel.split(sep).join('/');

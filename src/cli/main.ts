@@ -2,24 +2,17 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { OnionConfig } from '../config.js';
-import { frontendOptions, lint, lintProject, type FileResult, type LintHost } from '../engine.js';
+import { frontendOptions, lint, lintProject, type FileResult, type LintHost, type LintInput } from '../engine.js';
 import { collectFacts, type Concurrency } from '../facts/index.js';
 import { ensurePythonParser, isPythonPath } from '../frontends/python/index.js';
 import { workspaceRoot } from '../link/aliases.js';
-import { defaultCacheLocation } from '../facts/cache.js';
+import { CACHE_STRATEGIES, defaultCacheLocation, FactsCache, type CacheStrategy } from '../facts/cache.js';
 import { PACKAGE_ROOT, TOOL_VERSION } from '../package-root.js';
-import { applyFixes } from '../fix.js';
 import type { Diagnostic, FileFacts } from '../model.js';
 import { allRules } from '../../rules/index.js';
 import { collectFiles, IGNORED_FILE_MESSAGE, isPathIgnored, unmatchedMessage, type WalkOptions } from './files.js';
-import { json } from './format/json.js';
 import { toLintResult, totals, type Formatter, type LintResult } from './format/results.js';
-import { stylish } from './format/stylish.js';
-import { compact } from './format/compact.js';
-import { github } from './format/github.js';
-import { sarif } from './format/sarif.js';
-import { readSource } from './read.js';
-import { buildPicture, renderPicture } from './stack-view.js';
+import { readSource, type ReadOutcome } from './read.js';
 import { ConfigError, loadConfig, type LoadedConfig } from './config-file.js';
 
 export interface CliIO {
@@ -31,7 +24,14 @@ export interface CliIO {
   readStdin?: () => Promise<string>;
 }
 
-export const formatters: Record<string, Formatter> = { stylish, json, compact, sarif, github };
+/** The output formats, each loaded only when chosen: a run pays the start-up time of its own format only. */
+const formatters: Record<string, () => Promise<Formatter>> = {
+  stylish: async () => (await import('./format/stylish.js')).stylish,
+  json: async () => (await import('./format/json.js')).json,
+  compact: async () => (await import('./format/compact.js')).compact,
+  sarif: async () => (await import('./format/sarif.js')).sarif,
+  github: async () => (await import('./format/github.js')).github,
+};
 
 /** A problem the user caused (bad flag, missing path, bad config): a message and exit code 2. */
 export class UsageError extends Error {}
@@ -51,6 +51,7 @@ interface LintFlags {
   rule: string[];
   cache?: boolean;
   cacheLocation?: string;
+  cacheStrategy: CacheStrategy;
   concurrency: Concurrency;
   stdin?: boolean;
   stdinFilename?: string;
@@ -91,32 +92,41 @@ function useColor(flag: boolean | undefined, io: CliIO): boolean {
   return io.stdout.isTTY === true;
 }
 
-/** Reads another project file for the link step (a base class, a settings module); never runs it. */
-function diskHost(): LintHost {
+/**
+ * Reads project files when something needs their text — a file with a report or a fix, a unit a
+ * rule judges, a base class or settings module for the link step — each once; never runs them.
+ */
+function diskHost(): LintHost & { bom(path: string): boolean } {
+  const reads = new Map<string, ReadOutcome>();
+  const read = (path: string) => {
+    let outcome = reads.get(path);
+    if (!outcome) reads.set(path, (outcome = readSource(path)));
+    return outcome;
+  };
   return {
     readFile(path) {
-      const read = readSource(path);
-      return read.ok ? read.text : undefined;
+      const outcome = read(path);
+      return outcome.ok ? outcome.text : undefined;
+    },
+    bom: (path) => {
+      const outcome = read(path);
+      return outcome.ok && outcome.bom;
     },
     listDirectory: (dir) => readdirSync(dir),
   };
 }
 
-interface Source {
-  path: string;
-  text: string;
-  bom: boolean;
-  /** Why the file could not be read, when it could not. */
-  unreadable?: string;
-}
-
 async function runLint(paths: string[], flags: LintFlags, io: CliIO, loaded: LoadedConfig): Promise<number> {
   const { config } = loaded;
-  const formatter = formatters[flags.format];
-  if (!formatter) throw new UsageError(`--format must be one of: ${Object.keys(formatters).join(', ')} (got "${flags.format}").`);
+  const loadFormatter = formatters[flags.format];
+  if (!loadFormatter) throw new UsageError(`--format must be one of: ${Object.keys(formatters).join(', ')} (got "${flags.format}").`);
+  const formatter = await loadFormatter();
   applyRuleFlags(config, flags.rule);
 
-  const sources: Source[] = [];
+  // The files to lint, in order. Only the text on stdin is known up front: files are read when their
+  // facts are computed (not at all when the cache knows them unchanged), and again only if needed.
+  const sources: LintInput[] = [];
+  let showProgress = false;
   /** Files named explicitly (or by --stdin-filename) that an ignore rule excludes: a warning each, not linted. */
   let ignored: string[] = [];
   const walkOptions: WalkOptions = {
@@ -128,34 +138,45 @@ async function runLint(paths: string[], flags: LintFlags, io: CliIO, loaded: Loa
     const text = (await (io.readStdin ?? readProcessStdin)()).replace(/^\uFEFF/, '');
     const path = resolve(io.cwd, flags.stdinFilename ?? '<text>');
     if (flags.stdinFilename !== undefined && isPathIgnored(path, walkOptions)) ignored = [path];
-    else sources.push({ path, text, bom: false });
+    else sources.push({ path, text });
   } else {
     const collected = collectFiles(paths, walkOptions);
     const { files, unmatched } = collected;
     ignored = collected.ignored;
     if (unmatched.length && flags.errorOnUnmatchedPattern !== false) throw new UsageError(unmatched.map(unmatchedMessage).join('\n'));
-    const showProgress = io.stderr.isTTY === true && flags.format === 'stylish' && files.length > 300;
+    showProgress = io.stderr.isTTY === true && flags.format === 'stylish' && files.length > 300;
     if (showProgress) io.stderr.write(`Linting ${files.length} files…`);
-    for (const path of files) {
-      const read = readSource(path);
-      sources.push(read.ok ? { path, text: read.text, bom: read.bom } : { path, text: '', bom: false, unreadable: read.message });
-    }
-    if (showProgress) io.stderr.write('\r\x1b[K');
+    for (const path of files) sources.push({ path });
   }
 
-  const readable = sources.filter((s) => s.unreadable === undefined);
-  const facts = await collectFacts(readable, {
-    frontend: frontendOptions(config),
-    concurrency: flags.concurrency,
-    ...(flags.cache ? { cacheLocation: flags.cacheLocation ? resolve(io.cwd, flags.cacheLocation) : defaultCacheLocation(io.cwd) } : {}),
-  });
+  // The cache serves files read from disk (not the text on stdin).
+  const frontend = frontendOptions(config);
+  const cache =
+    flags.cache && !flags.stdin
+      ? FactsCache.open(flags.cacheLocation ? resolve(io.cwd, flags.cacheLocation) : defaultCacheLocation(io.cwd), frontend, flags.cacheStrategy, { warn: (m) => io.stderr.write(`${m}\n`) })
+      : undefined;
+  const { facts, unreadable } = await collectFacts(sources, { frontend, concurrency: flags.concurrency, ...(cache ? { cache } : {}) });
+  if (showProgress) io.stderr.write('\r\x1b[K');
+  const readable = sources.filter((s) => !unreadable.has(s.path));
   const host = diskHost();
   const context = settingsAround(readable, facts, config, io.cwd, flags);
-  let results = lint(readable, { config, host, facts, context });
+  // Complete facts of dormant files: from the cache, and those the link step computes now (for the next run).
+  const completions = cache?.completions() ?? new Map();
+  let results = lint(readable, { config, host, facts, context, completions });
+  if (cache) {
+    cache.addCompletions(completions);
+    try {
+      cache.save();
+    } catch {
+      // A cache that cannot be written only costs time on the next run.
+    }
+  }
 
   const outputs = new Map<string, string>();
   if (flags.fix || flags.fixDryRun) {
-    const texts = new Map(readable.map((s) => [s.path, s.text]));
+    const { applyFixes } = await import('../fix.js');
+    // The texts the fixes changed; the other files keep their facts.
+    const texts = new Map<string, string>();
     for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
       let changed = false;
       for (const result of results) {
@@ -168,23 +189,23 @@ async function runLint(paths: string[], flags: LintFlags, io: CliIO, loaded: Loa
       }
       if (!changed) break;
       results = lint(
-        readable.map((s) => ({ path: s.path, text: texts.get(s.path)! })),
-        { config, host, context },
+        readable.map((s) => (texts.has(s.path) ? { path: s.path, text: texts.get(s.path)! } : s)),
+        { config, host, context, facts: new Map([...facts].filter(([path]) => !texts.has(path))) },
       );
     }
     for (const s of readable) {
-      const text = texts.get(s.path)!;
-      if (text !== s.text) outputs.set(s.path, text);
+      const text = texts.get(s.path);
+      if (text !== undefined && text !== (s.text ?? host.readFile(s.path))) outputs.set(s.path, text);
     }
     if (flags.fix && !flags.stdin) {
       for (const s of readable) {
         const text = outputs.get(s.path);
-        if (text !== undefined) writeFileSync(s.path, (s.bom ? '\uFEFF' : '') + text);
+        if (text !== undefined) writeFileSync(s.path, (host.bom(s.path) ? '\uFEFF' : '') + text);
       }
     }
   }
 
-  const unreadableResults: FileResult[] = sources.filter((s) => s.unreadable !== undefined).map((s) => notLinted(s.path, s.unreadable!, 2));
+  const unreadableResults: FileResult[] = [...unreadable].map(([path, message]) => notLinted(path, message, 2));
   const byPath = new Map([...results, ...unreadableResults].map((r) => [r.filePath, r]));
   let lintResults: LintResult[] = sources.map((s) => toLintResult(byPath.get(s.path)!));
   if (ignored.length && flags.warnIgnored !== false) {
@@ -218,15 +239,25 @@ function notLinted(path: string, message: string, severity: 1 | 2): FileResult {
  * unusual name), the project's settings modules are read as context, so that a run on a few staged
  * files judges it as the whole-project run would. Nothing is reported in them.
  */
-function settingsAround(given: Source[], facts: Map<string, FileFacts>, config: OnionConfig, cwd: string, flags: LintFlags): Array<{ path: string; text: string }> {
-  // Undecided: a class whose first constructor parameter may be a next layer under another name
-  // (in a file that was only parsed for syntax, a class with a constructor is enough to ask).
+function settingsAround(given: LintInput[], facts: Map<string, FileFacts>, config: OnionConfig, cwd: string, flags: LintFlags): Array<{ path: string; text: string }> {
+  // A run that was given settings modules (the whole project, say) already has its stacks.
+  if (given.some((s) => (facts.get(s.path)?.stacks.length ?? 0) > 0)) return [];
+  // Undecided: a class whose first constructor parameter may be a next layer under another name, or
+  // a factory whose only evidence is its position. In a file that was only parsed for syntax, a
+  // class with a constructor, or a function whose first parameter has a next-layer name, is enough
+  // to ask (such a file is read again here, and not kept).
+  const nextNames = config.names.next.map((n) => n.replace(/[$]/g, '\\$')).join('|');
+  const nextParam = new RegExp(`\\(\\s*(?:${nextNames})\\s*[,)=:?]|(?<![\\w$.])(?:${nextNames})\\s*=>`);
+  const mayDeclareOne = (s: LintInput) => {
+    const read = s.text === undefined ? readSource(s.path) : undefined;
+    const text = s.text ?? (read?.ok ? read.text : '');
+    return (/\bclass\b/.test(text) && /\bconstructor\s*\(\s*[\w$]/.test(text)) || (nextNames !== '' && nextParam.test(text));
+  };
   const undecided = given.find((s) => {
     const f = facts.get(s.path);
-    return f?.units.some((u) => u.evidence === 'position') || (f?.dormant && /\bclass\b/.test(s.text) && /\bconstructor\s*\(\s*[\w$]/.test(s.text));
+    return f?.units.some((u) => u.evidence === 'position') || (f?.dormant && mayDeclareOne(s));
   });
-  // A run that was given settings modules (the whole project, say) already has its stacks.
-  if (!undecided || given.some((s) => (facts.get(s.path)?.stacks.length ?? 0) > 0)) return [];
+  if (!undecided) return [];
   let root = dirname(undecided.path);
   while (!existsSync(join(root, 'package.json')) && dirname(root) !== root) root = dirname(root);
   // A package of a monorepo is listed by the settings of another package: look from the workspace root.
@@ -278,6 +309,7 @@ function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
     .option('--rule <id:severity>', 'override one rule, e.g. return-response:warn (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--cache', 'reuse facts of unchanged files between runs')
     .option('--cache-location <path>', 'where the cache file lives (default node_modules/.cache/onionlint/facts.json)')
+    .addOption(new Option('--cache-strategy <strategy>', 'how the cache detects changed files: metadata (size and times, no read) or content (hash)').choices(CACHE_STRATEGIES).default('metadata'))
     .addOption(new Option('--concurrency <n>', 'worker threads: a number, "auto" or "off"').argParser(parseConcurrency).default('auto'))
     .option('--stdin', 'lint the text on standard input')
     .option('--stdin-filename <path>', 'the file name to report for --stdin (decides the language)')
@@ -316,9 +348,8 @@ Exit codes: 0 no errors, 1 errors (or too many warnings), 2 usage or internal er
     .option('--no-color', 'never colour the output')
     .option('-c, --config <path>', 'use this configuration file instead of searching for one')
     .action(async (file: string, flags: { format: 'text' | 'json'; color?: boolean; config?: string }) => {
-      const config = (await configFor(io, flags.config)).config;
       if (isPythonPath(file)) await ensurePythonParser();
-      setExit(runStack(file, flags, io, config));
+      setExit(await runStack(file, flags, io, (await configFor(io, flags.config)).config));
     });
 
   program
@@ -344,7 +375,8 @@ async function configFor(io: CliIO, explicit: string | undefined): Promise<Loade
   }
 }
 
-function runStack(file: string, flags: { format: 'text' | 'json'; color?: boolean }, io: CliIO, config: OnionConfig): number {
+async function runStack(file: string, flags: { format: 'text' | 'json'; color?: boolean }, io: CliIO, config: OnionConfig): Promise<number> {
+  const { buildPicture, renderPicture } = await import('./stack-view.js');
   const path = resolve(io.cwd, file);
   const read = readSource(path);
   if (!read.ok) throw new UsageError(`Cannot lint "${file}": ${read.message}`);

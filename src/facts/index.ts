@@ -1,12 +1,12 @@
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { readSource } from '../cli/read.js';
 import type { FrontendOptions } from '../config.js';
-import { extractFacts } from '../engine.js';
 import { mightHoldMiddleware } from '../frontends/ts/index.js';
 import { ensurePythonParser, isPythonPath } from '../frontends/python/index.js';
 import type { FileFacts } from '../model.js';
-import { contentHash, FactsCache } from './cache.js';
-import type { WorkerTask } from './worker.js';
+import { contentHash, type FactsCache, type Stamp } from './cache.js';
+import { runJob, type FactsJob, type FactsOutcome, type WorkerTask } from './worker.js';
 
 export type Concurrency = number | 'auto' | 'off';
 
@@ -14,8 +14,21 @@ export interface CollectOptions {
   frontend: FrontendOptions;
   /** `off`: this thread only; `auto`: worker threads above AUTO_THRESHOLD files to analyse; N: N workers. */
   concurrency?: Concurrency;
-  /** Path of the facts cache file, when `--cache` is on. */
-  cacheLocation?: string;
+  /** The facts cache, when `--cache` is on (the caller saves it once the link step has added to it). */
+  cache?: FactsCache;
+}
+
+/** A file to collect the facts of: its text, or only its path (read from disk when needed, as the CLI reads files). */
+export interface FactsInput {
+  path: string;
+  text?: string;
+}
+
+export interface CollectedFacts {
+  /** Facts by path, in the order of the input. */
+  facts: Map<string, FileFacts>;
+  /** Files that could not be read, with why. */
+  unreadable: Map<string, string>;
 }
 
 /**
@@ -46,55 +59,114 @@ function workerPath(): string {
 }
 
 /**
- * Turns files into their facts: from the cache when the content is unchanged, otherwise by the
- * front-end, on worker threads when there are many. The result is the same however it is computed.
+ * Turns files into their facts: from the cache when the file is unchanged (by its stamp, without
+ * reading it, or by its content), otherwise by the front-end, on worker threads when there are
+ * many. Each file is read when its facts are computed and its text is dropped right after, so
+ * memory holds one file's parse at a time, not the project's texts. The result is the same however
+ * it is computed.
  */
-export async function collectFacts(files: Array<{ path: string; text: string }>, options: CollectOptions): Promise<Map<string, FileFacts>> {
-  const result = new Map<string, FileFacts>();
-  const cache = options.cacheLocation ? new FactsCache(options.cacheLocation, options.frontend) : undefined;
-  const hashes = new Map<string, string>();
-  const todo: Array<{ path: string; text: string }> = [];
-  for (const file of files) {
-    if (cache) {
-      const hash = contentHash(file.text);
-      hashes.set(file.path, hash);
-      const cached = cache.get(file.path, hash);
-      if (cached) {
-        result.set(file.path, cached);
-        continue;
-      }
-    }
-    todo.push(file);
-  }
-  const heavy = options.concurrency === 'auto' || options.concurrency === undefined ? todo.filter((f) => mightHoldMiddleware(f.text, options.frontend)).length : todo.length;
-  const workers = workerCount(options.concurrency, heavy);
+export async function collectFacts(files: FactsInput[], options: CollectOptions): Promise<CollectedFacts> {
+  const { cache, frontend } = options;
   // The Python parser loads only for a run that has Python files: here even when workers or the
   // cache provide the facts, since linting may extract again (fix passes); workers load their own.
   if (files.some((f) => isPythonPath(f.path))) await ensurePythonParser();
-  const computed = workers > 0 ? await extractOnWorkers(todo, options.frontend, workers) : todo.map((f) => extractFacts(f.path, f.text, options.frontend, 'auto'));
-  todo.forEach((file, i) => {
-    const facts = computed[i]!;
-    result.set(file.path, facts);
-    cache?.set(file.path, hashes.get(file.path)!, facts);
-  });
-  if (cache) {
-    try {
-      cache.save();
-    } catch {
-      // A cache that cannot be written only costs time on the next run.
+  /** What became of each file, by its index in `files`. */
+  const outcomes: FactsOutcome[] = new Array(files.length);
+  const stamps = new Map<string, Stamp | undefined>();
+  type Job = FactsJob & { index: number };
+  const record = (job: Job, outcome: FactsOutcome) => {
+    outcomes[job.index] = outcome;
+    if ('unreadable' in outcome) cache?.forget(job.path);
+    else cache?.set(job.path, stamps.get(job.path), outcome.hash, outcome.facts);
+  };
+  const explicit = typeof options.concurrency === 'number' ? workerCount(options.concurrency, files.length) : 0;
+  const auto = options.concurrency === undefined || options.concurrency === 'auto';
+  /** Files left for worker threads (explicit) or for the automatic decision (auto: the heavy ones). */
+  const queued: Job[] = [];
+  let heavy = 0;
+  let seen = 0;
+
+  for (const [index, file] of files.entries()) {
+    seen++;
+    if (file.text === undefined && cache) {
+      const stamp = cache.stampOf(file.path);
+      const hit = cache.byStamp(file.path, stamp);
+      if (hit) {
+        outcomes[index] = { facts: hit };
+        continue;
+      }
+      stamps.set(file.path, stamp);
     }
+    const job: Job = { path: file.path, index };
+    if (file.text !== undefined) job.text = file.text;
+    else if (cache) {
+      const stamp = stamps.get(file.path);
+      if (cache.needsHash(file.path, stamp)) {
+        const read = readSource(file.path);
+        if (!read.ok) {
+          record(job, { unreadable: read.message });
+          continue;
+        }
+        job.text = read.text;
+        job.hash = contentHash(read.text);
+        const same = cache.byHash(file.path, stamp, job.hash);
+        if (same) {
+          outcomes[index] = { facts: same };
+          continue;
+        }
+      }
+    }
+    if (explicit > 0) {
+      queued.push(job);
+      continue;
+    }
+    // Only files that need the full analysis are worth a worker: while their count can still reach the
+    // threshold, keep them (with their text) until it is known; then analyse them here and now.
+    if (auto && heavy + 1 + (files.length - seen) >= AUTO_THRESHOLD) {
+      if (job.text === undefined) {
+        const read = readSource(file.path);
+        if (!read.ok) {
+          record(job, { unreadable: read.message });
+          continue;
+        }
+        job.text = read.text;
+      }
+      if (mightHoldMiddleware(job.text, frontend)) {
+        queued.push(job);
+        heavy++;
+        if (heavy + (files.length - seen) < AUTO_THRESHOLD) for (const q of queued.splice(0)) record(q, runJob(q, frontend));
+        continue;
+      }
+    }
+    record(job, runJob(job, frontend));
   }
-  return result;
+
+  const threads = explicit > 0 ? explicit : auto ? workerCount('auto', heavy) : 0;
+  if (threads > 0) {
+    const results = await extractOnWorkers(queued, frontend, threads);
+    queued.forEach((job, i) => record(job, results[i]!));
+  } else {
+    for (const job of queued) record(job, runJob(job, frontend));
+  }
+
+  const facts = new Map<string, FileFacts>();
+  const unreadable = new Map<string, string>();
+  for (const [index, file] of files.entries()) {
+    const outcome = outcomes[index]!;
+    if ('unreadable' in outcome) unreadable.set(file.path, outcome.unreadable);
+    else facts.set(file.path, outcome.facts);
+  }
+  return { facts, unreadable };
 }
 
-async function extractOnWorkers(files: Array<{ path: string; text: string }>, options: FrontendOptions, threads: number): Promise<FileFacts[]> {
+async function extractOnWorkers(jobs: FactsJob[], options: FrontendOptions, threads: number): Promise<FactsOutcome[]> {
   const { Piscina } = await import('piscina');
   const pool = new Piscina({ filename: workerPath(), minThreads: threads, maxThreads: threads, idleTimeout: 100 });
   try {
-    const batches: Array<Promise<FileFacts[]>> = [];
-    for (let i = 0; i < files.length; i += BATCH_SIZE) {
-      const task: WorkerTask = { files: files.slice(i, i + BATCH_SIZE), options };
-      batches.push(pool.run(task) as Promise<FileFacts[]>);
+    const batches: Array<Promise<FactsOutcome[]>> = [];
+    for (let i = 0; i < jobs.length; i += BATCH_SIZE) {
+      const task: WorkerTask = { jobs: jobs.slice(i, i + BATCH_SIZE), options };
+      batches.push(pool.run(task) as Promise<FactsOutcome[]>);
     }
     return (await Promise.all(batches)).flat();
   } finally {

@@ -30,6 +30,10 @@ export interface LintResult {
 }
 
 export function toLintResult(result: FileResult): LintResult {
+  // Most files have nothing to report (a run over a whole project builds thousands of these).
+  if (result.diagnostics.length === 0) {
+    return { filePath: result.filePath, messages: [], errorCount: 0, warningCount: 0, fatalErrorCount: 0, fixableErrorCount: 0, fixableWarningCount: 0, source: result.text };
+  }
   // Most files have nothing to report: index their lines only when a message needs them.
   const lines = result.diagnostics.length ? new LineIndex(result.text) : undefined;
   const messages: LintMessage[] = result.diagnostics.map((d) => {

@@ -504,7 +504,7 @@ class Summarizer {
           }
         });
         // Spreading a non-iterable, a tagged template's call, a yield... may raise; literals do not.
-        if (!NON_RAISING.has(e.kind)) this.flow.raise(s);
+        if (!neverRaises(e.kind)) this.flow.raise(s);
         return UNKNOWN;
       }
     }
@@ -596,15 +596,19 @@ class Summarizer {
 
 const PROMISE_MEMBERS = new Set(['then', 'catch', 'finally']);
 
-/** Expressions of the generic case that never raise of their own. */
-const NON_RAISING = new Set<ts.SyntaxKind>([
-  T.SyntaxKind.ArrayLiteralExpression,
-  T.SyntaxKind.ObjectLiteralExpression,
-  T.SyntaxKind.ThisKeyword,
-  T.SyntaxKind.SuperKeyword,
-  T.SyntaxKind.RegularExpressionLiteral,
-  T.SyntaxKind.OmittedExpression,
-]);
+/** Expressions of the generic case that never raise of their own (built on first use: `T` loads lazily). */
+let nonRaising: Set<ts.SyntaxKind> | undefined;
+function neverRaises(kind: ts.SyntaxKind): boolean {
+  nonRaising ??= new Set<ts.SyntaxKind>([
+    T.SyntaxKind.ArrayLiteralExpression,
+    T.SyntaxKind.ObjectLiteralExpression,
+    T.SyntaxKind.ThisKeyword,
+    T.SyntaxKind.SuperKeyword,
+    T.SyntaxKind.RegularExpressionLiteral,
+    T.SyntaxKind.OmittedExpression,
+  ]);
+  return nonRaising.has(kind);
+}
 
 function isAsync(fn: ts.FunctionLikeDeclaration): boolean {
   return (T.getCombinedModifierFlags(fn as ts.Declaration) & T.ModifierFlags.Async) !== 0 || !!fn.modifiers?.some((m) => m.kind === T.SyntaxKind.AsyncKeyword);

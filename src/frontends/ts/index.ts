@@ -1,11 +1,11 @@
 import type { ts } from 'ts-morph';
 import { rangeOf } from './syntax.js';
-import { T } from './typescript.js';
-import type { FrontendOptions } from '../../config.js';
+import { loadTypeScript, T } from './typescript.js';
+import type { FrontendOptions, NameSettings } from '../../config.js';
 import type { ExportFact, FileFacts, ImportFact, SuppressionDirective } from '../../model.js';
 import { parseDirective } from '../../suppress.js';
-import { extractStacks } from './stacks.js';
-import { extractUnits } from './units.js';
+import { extractStacks, OTHER_SETTINGS } from './stacks.js';
+import { extractUnits, firstSuperCall, HOOKS, memberName, provablyNotNext, WEAK_NEXT_NAMES } from './units.js';
 
 export const TS_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 
@@ -29,9 +29,17 @@ export function isJavaScriptPath(path: string): boolean {
   return /\.[cm]?jsx?$/i.test(path);
 }
 
-/** Parses one file with the TypeScript parser that ts-morph bundles. Throws RangeError on absurd nesting. */
-export function parse(path: string, text: string): ts.SourceFile {
-  return T.createSourceFile(path, text, T.ScriptTarget.Latest, true, scriptKind(path));
+/**
+ * Parses one file with the TypeScript parser that ts-morph bundles. Throws RangeError on absurd
+ * nesting. Without `parents` the nodes' `parent` links are left unset (cheaper): the syntax check
+ * and the pre-filter's tree test need none; `withParents` adds them later, which is exactly what
+ * the parser's own `setParentNodes` does. JSDoc comments are not parsed into nodes: nothing here
+ * reads them (suppression comments are read from the text), their errors are never syntax errors,
+ * and skipping them makes the parse about a tenth cheaper on commented code.
+ */
+export function parse(path: string, text: string, parents = true): ts.SourceFile {
+  loadTypeScript();
+  return T.createSourceFile(path, text, { languageVersion: T.ScriptTarget.Latest, jsDocParsingMode: T.JSDocParsingMode.ParseNone }, parents, scriptKind(path));
 }
 
 function emptyFacts(path: string): FileFacts {
@@ -49,23 +57,143 @@ function emptyFacts(path: string): FileFacts {
   };
 }
 
+/** The facts of a file that was only checked for syntax (see `ExtractMode`). */
+export function dormantFacts(path: string): FileFacts {
+  const facts = emptyFacts(path);
+  facts.dormant = true;
+  return facts;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The pre-filter. Most files of a project hold no middleware and no stack; they are only parsed
+// for syntax errors, and completed by the link step if another file refers to them (a stack that
+// lists a class, a subclass whose base it is, a settings module that spreads its list, an import
+// followed through it). The filter therefore has to keep only the files whose units or stacks
+// matter ON THEIR OWN, and its guarantee is: a file that fails it yields no settings stack and no
+// unit that a rule can report on unless another file leads the link step to it. It has two stages,
+// each implied by the recognition paths of units.ts and stacks.ts:
+//
+// 1. A text test (`mightHoldMiddleware`, no parse). A settings stack is a list declared under a
+//    setting name (stacks.ts: `settingNames`), so the name is written in the file as a word. A
+//    unit is reported on only when it is confirmed without a stack listing it (link/units.ts:
+//    evidence 'name' or 'type', or 'base' with a middleware chain) and has a handler, a hook or a
+//    `super(...)` call (the only parts of a unit the unit rules read). By units.ts `nextEvidence`:
+//    - evidence 'name': a first parameter named with a strong next-layer name (a word), or the weak
+//      name (`next`) in a class whose handler calls it: the words `class` and `next`;
+//    - evidence 'type': a type reference named with a next-layer type name (a word), or a function
+//      type whose return type matches /Response\b/: `Response` followed by a non-word character;
+//    - evidence 'base': a class with an `extends` clause: the words `class` and `extends`.
+//    Fragments (exported lists named like middleware) need no test: only a stack that spreads them
+//    reads them, and it completes their file.
+// 2. A tree test (`mayYieldUnit`) on the syntax-only parse, for files that pass stage 1 only for
+//    units: large bundles contain every word somewhere, but not in the right place. It looks for a
+//    class or function where units.ts would find such evidence: a class that extends another and
+//    has a handler or hook member, or a constructor whose `super(...)` call provably does not pass
+//    the next layer on (what store-next reports when the base is middleware); a class whose
+//    constructor's first parameter has a strong next name, a next-layer type, or the weak name
+//    with a handler member; a function with a body whose first parameter has a strong next name
+//    or a next-layer type (not a callback passed to a call). It never looks further (whether the
+//    handler calls the next layer, what a factory returns): those only make a unit less likely,
+//    and the full analysis decides.
+// A rule that judges some other part of a unit must widen both stages.
+// ---------------------------------------------------------------------------------------------
+
+function isWordChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
+}
+
+/** Whether `word` occurs in `text` with no identifier character (ASCII letter, digit, `_`, `$`) on either side. */
+function hasWord(text: string, word: string): boolean {
+  for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
+    if ((at === 0 || !isWordChar(text.charCodeAt(at - 1))) && !isWordChar(text.charCodeAt(at + word.length))) return true;
+  }
+  return false;
+}
+
+/** Whether `Response` occurs where `/Response\b/` would match (no letter, digit or `_` after it). */
+function hasResponseWord(text: string): boolean {
+  for (let at = text.indexOf('Response'); at >= 0; at = text.indexOf('Response', at + 1)) {
+    const c = text.charCodeAt(at + 8);
+    if (!isWordChar(c) || c === 36) return true;
+  }
+  return false;
+}
+
+function strongNextNames(names: NameSettings): string[] {
+  return names.next.filter((n) => !WEAK_NEXT_NAMES.has(n));
+}
+
+function weakNextNames(names: NameSettings): string[] {
+  return names.next.filter((n) => WEAK_NEXT_NAMES.has(n));
+}
+
+/** Stage 1: what the text allows — a stack (then the file is analysed in full), only units (stage 2 decides), or nothing. */
+function scanText(text: string, names: NameSettings): 'stack' | 'units' | undefined {
+  if ([...names.stack, ...OTHER_SETTINGS].some((w) => hasWord(text, w))) return 'stack';
+  if ([...strongNextNames(names), ...names.nextTypes].some((w) => hasWord(text, w)) || hasResponseWord(text)) return 'units';
+  if (hasWord(text, 'class') && (hasWord(text, 'extends') || weakNextNames(names).some((w) => hasWord(text, w)))) return 'units';
+  return undefined;
+}
+
 /**
- * Whether a file can hold anything the rules judge: a middleware (its next layer is named or typed,
- * or a class extends another), or a stack (a settings or middleware list name). Conservative: a
- * file that fails this test yields no unit and no stack whatever its contents.
+ * Whether a file can hold anything the rules judge on its own: a settings stack, or a unit that is
+ * middleware by its own evidence (stage 1 of the pre-filter above; the text only, no parse).
+ * Conservative: a file that fails it yields no stack and no unit the rules report on by itself.
  */
 export function mightHoldMiddleware(text: string, options: FrontendOptions): boolean {
-  const words = [...options.names.next, ...options.names.nextTypes, ...options.names.stack, 'MIDDLEWARE_CLASSES', 'INSTALLED_APPS'];
-  for (const word of words) {
-    let at = text.indexOf(word);
-    while (at >= 0) {
-      const before = at === 0 ? '' : text[at - 1]!;
-      const after = text[at + word.length] ?? '';
-      if (!/[\w$]/.test(before) && !/[\w$]/.test(after)) return true;
-      at = text.indexOf(word, at + 1);
+  return scanText(text, options.names) !== undefined;
+}
+
+/** Stage 2 of the pre-filter: a class or function of the (parent-less) tree where units.ts may find own evidence. */
+function mayYieldUnit(sf: ts.SourceFile, names: NameSettings): boolean {
+  const strong = new Set(strongNextNames(names));
+  const weak = new Set(weakNextNames(names));
+  const handlers = new Set(names.handler);
+  const handlersAndHooks = new Set([...names.handler, ...Object.keys(HOOKS)]);
+  const hasMember = (node: ts.ClassLikeDeclaration, wanted: Set<string>) => node.members.some((m) => wanted.has(memberName(m.name) ?? ''));
+  /** units.ts `nextEvidence` 'name' or 'type' (the weak name is the caller's business). */
+  const ownEvidence = (param: ts.ParameterDeclaration | undefined): boolean => {
+    if (!param || !T.isIdentifier(param.name)) return false;
+    if (strong.has(param.name.text)) return true;
+    const type = param.type;
+    if (type && T.isFunctionTypeNode(type)) return /Response\b/.test(type.type.getText(sf));
+    if (type && T.isTypeReferenceNode(type)) return names.nextTypes.includes(T.isIdentifier(type.typeName) ? type.typeName.text : type.typeName.right.text);
+    return false;
+  };
+  let parent: ts.Node | undefined;
+  const visit = (node: ts.Node): boolean => {
+    if (T.isClassDeclaration(node) || T.isClassExpression(node)) {
+      const ctor = node.members.find((m): m is ts.ConstructorDeclaration => T.isConstructorDeclaration(m) && m.body !== undefined);
+      const first = ctor?.parameters[0];
+      if (node.heritageClauses?.some((h) => h.token === T.SyntaxKind.ExtendsKeyword)) {
+        if (hasMember(node, handlersAndHooks)) return true;
+        const superCall = ctor && firstSuperCall(ctor);
+        if (superCall && provablyNotNext(superCall.arguments[0], ctor!)) return true;
+      }
+      if (ownEvidence(first)) return true;
+      if (first && T.isIdentifier(first.name) && weak.has(first.name.text) && hasMember(node, handlers)) return true;
+    } else if ((T.isFunctionDeclaration(node) || T.isFunctionExpression(node) || T.isArrowFunction(node)) && node.body !== undefined) {
+      // units.ts factoryUnit: not a callback passed to a call.
+      if (!(parent && (T.isCallExpression(parent) || T.isNewExpression(parent))) && ownEvidence(node.parameters[0])) return true;
     }
-  }
-  return /middleware|_APPS/i.test(text) || (/\bclass\b/.test(text) && /\bextends\b/.test(text));
+    const outer = parent;
+    parent = node;
+    const found = T.forEachChild(node, visit) ?? false;
+    parent = outer;
+    return found;
+  };
+  return visit(sf);
+}
+
+/**
+ * The tree with its parent links: set in place by the routine the parser itself uses for
+ * `setParentNodes` (not in TypeScript's public typings), or by parsing again where it is missing.
+ */
+function withParents(sf: ts.SourceFile, path: string, text: string): ts.SourceFile {
+  const setParentRecursive = (T as unknown as { setParentRecursive?: (node: ts.Node, incremental: boolean) => void }).setParentRecursive;
+  if (typeof setParentRecursive !== 'function') return parse(path, text, true);
+  setParentRecursive(sf, true);
+  return sf;
 }
 
 export type ExtractMode =
@@ -73,21 +201,21 @@ export type ExtractMode =
   | 'full'
   /** Files that cannot hold middleware: only check that they parse (facts marked `dormant`). */
   | 'auto'
-  /** Like auto, without even the syntax check (ESLint's parser already did it). */
+  /** Like auto, without even the syntax check of files that fail the text test (ESLint's parser already did it). */
   | 'lazy';
 
 /**
  * Extracts the facts of one TypeScript or JavaScript file. A file that does not parse — a syntax
  * error, or nesting so deep that the parser overflows its stack — yields only a fatal problem.
- * In `auto` mode a file that cannot hold middleware is only parsed for syntax errors; its facts
+ * In `auto` mode a file that fails the pre-filter is only parsed for syntax errors; its facts
  * are `dormant` and the link step completes them if another file refers to it.
  */
 export function extractTypeScriptFacts(path: string, text: string, options: FrontendOptions, mode: ExtractMode = 'full'): FileFacts {
   const facts = emptyFacts(path);
-  const dormant = mode !== 'full' && !mightHoldMiddleware(text, options);
-  if (dormant && mode === 'lazy') return { ...facts, dormant: true };
+  const scan = mode === 'full' ? 'stack' : scanText(text, options.names);
+  if (scan === undefined && mode === 'lazy') return dormantFacts(path);
   try {
-    const sf = dormant ? T.createSourceFile(path, text, T.ScriptTarget.Latest, false, scriptKind(path)) : parse(path, text);
+    const sf = parse(path, text, false);
     const syntax = (sf as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
     const firstError = syntax.find((d) => d.category === T.DiagnosticCategory.Error);
     if (firstError) {
@@ -98,15 +226,16 @@ export function extractTypeScriptFacts(path: string, text: string, options: Fron
       };
       return facts;
     }
-    if (dormant) return { ...facts, dormant: true };
-    collectModuleFacts(sf, facts);
-    const { units, classFactories } = extractUnits(sf, options.names);
+    if (scan === undefined || (scan === 'units' && !mayYieldUnit(sf, options.names))) return dormantFacts(path);
+    const tree = withParents(sf, path, text);
+    collectModuleFacts(tree, facts);
+    const { units, classFactories } = extractUnits(tree, options.names);
     facts.units = units;
     facts.classFactories = classFactories;
-    const settings = extractStacks(sf, options);
+    const settings = extractStacks(tree, options);
     facts.stacks = settings.stacks;
     facts.constants = settings.constants;
-    facts.directives = collectDirectives(sf, text);
+    facts.directives = collectDirectives(tree, text);
     return facts;
   } catch (error) {
     if (error instanceof RangeError) {
@@ -117,7 +246,6 @@ export function extractTypeScriptFacts(path: string, text: string, options: Fron
     throw error;
   }
 }
-
 
 function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
   return T.canHaveModifiers(node) && !!T.getModifiers(node)?.some((m) => m.kind === kind);
@@ -223,9 +351,42 @@ function collectCommonJsExport(assign: ts.BinaryExpression, exports: ExportFact[
   if (m) exports.push(T.isIdentifier(right) ? { exported: m[1]!, local: right.text } : { exported: m[1]! });
 }
 
-/** Suppression comments that concern onionlint (cheap: only files that mention a directive are walked). */
+/** A word that every suppression directive starts with (parseDirective reads the rest). */
+const DIRECTIVE_WORD = /(?:onionlint|eslint)-(?:disable|enable)/g;
+
+/**
+ * Suppression comments that concern onionlint. The comments of a node are found at its edges
+ * (leading comments at `node.pos`, trailing ones on the line of `node.end`), so the walk only
+ * enters nodes whose comments can hold one of the directive words the text contains: a comment
+ * holding the word at `p` starts at or after `p`'s line start or just after the last `*\/`
+ * before `p` (a block comment cannot contain one), so a node can have it among its leading or
+ * trailing comments only if `p >= node.pos` and that start's line begins at or before `node.end`.
+ * Everything else is skipped, which keeps this cheap in large files that mention a directive.
+ */
 function collectDirectives(sf: ts.SourceFile, text: string): SuppressionDirective[] {
-  if (!/(onionlint|eslint)-(disable|enable)/.test(text)) return [];
+  const hits: number[] = [];
+  const lineStarts: number[] = [];
+  for (const match of text.matchAll(DIRECTIVE_WORD)) {
+    const at = match.index;
+    const closed = text.lastIndexOf('*/', at - 2);
+    const earliest = Math.min(text.lastIndexOf('\n', at) + 1, Math.max(0, closed - 1));
+    hits.push(at);
+    lineStarts.push(earliest === 0 ? 0 : text.lastIndexOf('\n', earliest - 1) + 1);
+  }
+  if (hits.length === 0) return [];
+  // From each hit on, the smallest line start of the comments that can hold a later hit.
+  const smallest = [...lineStarts];
+  for (let i = smallest.length - 2; i >= 0; i--) smallest[i] = Math.min(smallest[i]!, smallest[i + 1]!);
+  const mayHold = (node: ts.Node): boolean => {
+    let lo = 0;
+    let hi = hits.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (hits[mid]! < node.pos) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < hits.length && smallest[lo]! <= node.end;
+  };
   const seen = new Set<number>();
   const out: SuppressionDirective[] = [];
   const take = (ranges: ts.CommentRange[] | undefined) => {
@@ -239,6 +400,7 @@ function collectDirectives(sf: ts.SourceFile, text: string): SuppressionDirectiv
     }
   };
   const visit = (node: ts.Node): void => {
+    if (!mayHold(node)) return;
     take(T.getLeadingCommentRanges(text, node.pos));
     take(T.getTrailingCommentRanges(text, node.end));
     T.forEachChild(node, visit);

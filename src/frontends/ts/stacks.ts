@@ -5,7 +5,7 @@ import type { FrontendOptions } from '../../config.js';
 import type { Range, StackEntryFact, StackFact } from '../../model.js';
 
 /** Settings read like MIDDLEWARE besides the configured stack names. */
-const OTHER_SETTINGS = ['MIDDLEWARE_CLASSES', 'INSTALLED_APPS'];
+export const OTHER_SETTINGS = ['MIDDLEWARE_CLASSES', 'INSTALLED_APPS'];
 /** Lists that are not settings but are worth keeping for spreads from other modules. */
 const FRAGMENT_NAME = /middleware|_APPS$|^APPS$/i;
 

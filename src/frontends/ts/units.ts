@@ -5,7 +5,7 @@ import type { NameSettings } from '../../config.js';
 import type { ClassFactory, FunctionSummary, HookName, Range, Unit, UnitEvidence } from '../../model.js';
 import { stripParens, summarize, type NextAccess } from './flow.js';
 
-const HOOKS: Record<string, HookName> = {
+export const HOOKS: Record<string, HookName> = {
   processView: 'processView',
   process_view: 'processView',
   processException: 'processException',
@@ -18,10 +18,10 @@ const HOOKS: Record<string, HookName> = {
  * `next` alone names too many things (Redux middleware `next => action => ...`, linked lists):
  * it marks middleware only together with other evidence — the handler calls it, or a stack lists it.
  */
-const WEAK_NEXT_NAMES = new Set(['next']);
+export const WEAK_NEXT_NAMES = new Set(['next']);
 
 
-function memberName(name: ts.PropertyName | ts.BindingName | undefined): string | undefined {
+export function memberName(name: ts.PropertyName | ts.BindingName | undefined): string | undefined {
   if (!name) return undefined;
   if (T.isIdentifier(name) || T.isPrivateIdentifier(name) || T.isStringLiteral(name)) return name.text;
   return undefined;
@@ -206,19 +206,8 @@ function classUnit(node: ts.ClassLikeDeclaration, sf: ts.SourceFile, names: Name
     else if (T.isPropertyDeclaration(m) && m.initializer) thisAssignments(m.initializer, false);
   }
 
-  let superCall: { range: Range; passesNext: boolean } | undefined;
-  if (ctor?.body && baseExpr) {
-    const visit = (n: ts.Node): void => {
-      if (superCall) return;
-      if (T.isCallExpression(n) && n.expression.kind === T.SyntaxKind.SuperKeyword) {
-        const passesNext = !provablyNotNext(n.arguments[0], ctor);
-        superCall = { range: rangeOf(n, sf), passesNext };
-        return;
-      }
-      if (!T.isFunctionLike(n) || n === ctor) T.forEachChild(n, visit);
-    };
-    visit(ctor.body);
-  }
+  const superExpr = ctor && baseExpr ? firstSuperCall(ctor) : undefined;
+  const superCall = superExpr && ctor ? { range: rangeOf(superExpr, sf), passesNext: !provablyNotNext(superExpr.arguments[0], ctor) } : undefined;
 
   const nextType = firstParam && nextParamName ? nextAsync(firstParam) : null;
   const methodNames = new Set(node.members.filter((m) => T.isMethodDeclaration(m)).map((m) => memberName(m.name)));
@@ -318,12 +307,24 @@ function isNextValue(e: ts.Expression, nextName: string): boolean {
   return false;
 }
 
+/** A constructor's first `super(...)` call, outside the functions nested in it. */
+export function firstSuperCall(ctor: ts.ConstructorDeclaration): ts.CallExpression | undefined {
+  let found: ts.CallExpression | undefined;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (T.isCallExpression(n) && n.expression.kind === T.SyntaxKind.SuperKeyword) found = n;
+    else if (!T.isFunctionLike(n)) T.forEachChild(n, visit);
+  };
+  if (ctor.body) visit(ctor.body);
+  return found;
+}
+
 /**
  * Whether the first argument of `super(...)` is certainly not the next layer: missing, a literal,
  * or another parameter of the constructor than its first (the one the framework fills with the
  * next layer, whatever its name). Anything else (a wrapper, a spread, a computed value) may be it.
  */
-function provablyNotNext(arg: ts.Expression | undefined, ctor: ts.ConstructorDeclaration): boolean {
+export function provablyNotNext(arg: ts.Expression | undefined, ctor: ts.ConstructorDeclaration): boolean {
   if (arg === undefined) return true;
   const e = stripParens(arg);
   if (T.isObjectLiteralExpression(e) || T.isArrayLiteralExpression(e) || T.isLiteralExpression(e) || T.isNoSubstitutionTemplateLiteral(e)) return true;
