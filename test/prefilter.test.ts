@@ -64,6 +64,20 @@ describe('pre-filter', () => {
     expect(dormant).toBeGreaterThan(5);
   });
 
+  it('a file that only mentions the words is parsed for syntax only (real bundles mention them all)', () => {
+    const wordsOnly = [
+      // An iterator protocol: `next` everywhere, a class hierarchy with `extends`.
+      'export class Base { next() { return { done: true, value: undefined }; } }\nexport class Items extends Base { next() { return super.next(); } }\n',
+      // The words in comments and strings, `handle` and `call` as property accesses.
+      "// middleware: getResponse is called by the next layer\nexport const note = 'class A extends B { call() {} }';\nexport function run(fn, args) { return fn.call(null, ...args) ?? fn.handle(args); }\n",
+      // A subclass whose constructor passes its first parameter on, and no handler.
+      'export class Logger extends Writer {\n  constructor(stream, level) { super(stream, level); this.level = level; }\n  write(line) { return super.write(line); }\n}\n',
+      // A type named Next in a comment, `Response` in a variable name.
+      'const requiredResponse = 1; /* Next */ export const total = requiredResponse + 1;\n',
+    ];
+    for (const text of wordsOnly) expect({ text, dormant: extractFacts('/virtual/bundle.js', text, frontend, 'auto').dormant }).toEqual({ text, dormant: true });
+  });
+
   // Pieces of files: the words the filter looks for, in places where they make a unit and where they do not.
   const firstParam = fc.constantFrom('getResponse', 'next', 'inner', 'getResponse: GetResponse', 'inner: Next', 'inner: (r: Request) => Promise<HttpResponse>', 'inner: (r: Request) => void', 'inner: types.NextLayer', '{ next }', '');
   const member = fc.constantFrom(
