@@ -28,11 +28,8 @@ import type { FrontendOptions } from '../../config.js';
 import type { Range, StackEntryFact, StackFact } from '../../model.js';
 import { assignmentParts, importsOf, targetNames } from './module.js';
 import { dotted, items, literalValue, MAX_DEPTH, numberValue, rangeOf, stringValue, unwrap, type Literal } from './syntax.js';
+import { FRAGMENT_NAME, OTHER_SETTINGS } from '../settings-names.js';
 
-/** Settings read like MIDDLEWARE besides the configured stack names (as in the TypeScript front-end). */
-const OTHER_SETTINGS = ['MIDDLEWARE_CLASSES', 'INSTALLED_APPS'];
-/** Lists that are not settings but are worth keeping for other lists and modules that use them. */
-const FRAGMENT_NAME = /middleware|_APPS$|^APPS$/i;
 /** List methods that change the list in place. */
 const EDITS = new Set(['append', 'extend', 'insert', 'remove', 'pop', 'clear', 'sort', 'reverse']);
 

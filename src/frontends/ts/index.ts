@@ -4,7 +4,8 @@ import { loadTypeScript, T } from './typescript.js';
 import type { FrontendOptions, NameSettings } from '../../config.js';
 import type { ExportFact, FileFacts, ImportFact, SuppressionDirective } from '../../model.js';
 import { parseDirective } from '../../suppress.js';
-import { extractStacks, OTHER_SETTINGS } from './stacks.js';
+import { extractStacks } from './stacks.js';
+import { OTHER_SETTINGS } from '../settings-names.js';
 import { extractUnits, firstSuperCall, HOOKS, memberName, provablyNotNext, WEAK_NEXT_NAMES } from './units.js';
 
 export const TS_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];

@@ -3,11 +3,7 @@ import { dotted, rangeOf, stripParens } from './syntax.js';
 import { T } from './typescript.js';
 import type { FrontendOptions } from '../../config.js';
 import type { Range, StackEntryFact, StackFact } from '../../model.js';
-
-/** Settings read like MIDDLEWARE besides the configured stack names. */
-export const OTHER_SETTINGS = ['MIDDLEWARE_CLASSES', 'INSTALLED_APPS'];
-/** Lists that are not settings but are worth keeping for spreads from other modules. */
-const FRAGMENT_NAME = /middleware|_APPS$|^APPS$/i;
+import { FRAGMENT_NAME, OTHER_SETTINGS } from '../settings-names.js';
 
 export interface SettingsFacts {
   stacks: StackFact[];

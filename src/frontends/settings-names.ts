@@ -1,0 +1,6 @@
+/** The names under which every front-end looks for stacks, whatever the language. */
+
+/** Settings read like MIDDLEWARE besides the configured stack names. */
+export const OTHER_SETTINGS = ['MIDDLEWARE_CLASSES', 'INSTALLED_APPS'];
+/** Lists that are not settings but are worth keeping for the lists and modules that use them. */
+export const FRAGMENT_NAME = /middleware|_APPS$|^APPS$/i;
