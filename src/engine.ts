@@ -2,7 +2,7 @@ import { extname } from 'node:path';
 import type { FrontendOptions, OnionConfig, RuleSetting } from './config.js';
 import type { Diagnostic, FileFacts, Severity } from './model.js';
 import { extractTypeScriptFacts, TS_EXTENSIONS, type ExtractMode } from './frontends/ts/index.js';
-import { extractPythonFacts, isPythonPath } from './frontends/python/index.js';
+import { extractPythonFacts, isPythonPath, PYTHON_EXTENSIONS } from './frontends/python/index.js';
 import { linkProject, type ProjectModel } from './link/index.js';
 import { applySuppressions } from './suppress.js';
 import { formatMessage, type ReportDescriptor, type Rule, type SourceText } from './rules/api.js';
@@ -52,7 +52,8 @@ export interface FileResult {
   diagnostics: Diagnostic[];
 }
 
-export const SOURCE_EXTENSIONS = new Set(TS_EXTENSIONS);
+/** What the CLI lints by default: JavaScript and TypeScript, and Python (Django projects). */
+export const SOURCE_EXTENSIONS = new Set([...TS_EXTENSIONS, ...PYTHON_EXTENSIONS]);
 
 export function isSourceFile(path: string): boolean {
   return SOURCE_EXTENSIONS.has(extname(path).toLowerCase());

@@ -12,6 +12,10 @@ import { LineIndex } from '../src/text.js';
 import { allRules } from '../rules/index.js';
 import { fixturesRoot, repoRoot } from './fixture-cases.js';
 import { run } from './cli/run.js';
+import { ensurePythonParser } from '../src/frontends/python/index.js';
+
+// lint() is synchronous: Python cases need the grammar loaded first.
+await ensurePythonParser();
 
 const demoRoot = join(fixturesRoot, 'demo');
 

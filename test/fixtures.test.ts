@@ -17,6 +17,10 @@ import { allRules } from '../rules/index.js';
 import { allFixtureCases, fixtureCases, fixtureRules, repoRoot, type FixtureCase } from './fixture-cases.js';
 import { renderFiles, reportKeys } from './render.js';
 import { diskHost } from './helpers.js';
+import { ensurePythonParser } from '../src/frontends/python/index.js';
+
+// lint() is synchronous: Python cases need the grammar loaded first.
+await ensurePythonParser();
 
 
 function lintCase(c: FixtureCase, texts?: Map<string, string>): FileResult[] {

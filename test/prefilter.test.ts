@@ -17,6 +17,10 @@ import type { FileFacts, Unit } from '../src/model.js';
 import { parseDirective } from '../src/suppress.js';
 import { allFixtureCases, repoRoot } from './fixture-cases.js';
 import { diskHost } from './helpers.js';
+import { ensurePythonParser } from '../src/frontends/python/index.js';
+
+// lint() is synchronous: Python cases need the grammar loaded first.
+await ensurePythonParser();
 
 const config = defaultConfig();
 const frontend = frontendOptions(config);

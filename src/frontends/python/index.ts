@@ -17,10 +17,7 @@ import { extractPythonUnits } from './units.js';
 
 export { ensurePythonParser, isPythonLoaded } from './parser.js';
 
-/**
- * Extensions of Python source. Not in the engine's SOURCE_EXTENSIONS yet: until Python units are
- * extracted, the rules would see settings stacks whose project middleware cannot be found.
- */
+/** Extensions of Python source (part of the engine's SOURCE_EXTENSIONS). */
 export const PYTHON_EXTENSIONS = ['.py'];
 
 export function isPythonPath(path: string): boolean {
