@@ -27,6 +27,18 @@ function hooks(): Hook[] {
 
 const bin = join(repoRoot, 'dist', 'src', 'cli', 'bin.js');
 
+/** A Django middleware that forgets `return response`. */
+const FORGOT_RETURN_PY = [
+  'class PoweredByMiddleware:',
+  '    def __init__(self, get_response):',
+  '        self.get_response = get_response',
+  '',
+  '    def __call__(self, request):',
+  '        response = self.get_response(request)',
+  '        response["X-Powered-By"] = "onion"',
+  '',
+].join('\n');
+
 /**
  * Runs a hook as pre-commit does once it is installed: its entry, with the staged files that match
  * `files` appended. Runs everywhere (CI has no pre-commit); the real tool is tested below.
@@ -51,10 +63,26 @@ function gitRepo(files: Record<string, string>): string {
 describe('pre-commit hooks', () => {
   const [check, fix] = hooks();
 
-  it('declares a checking hook and a fixing hook for every source extension', () => {
+  it('declares a checking hook and a fixing hook for every source extension, Python included', () => {
     expect([check!.id, fix!.id]).toEqual(['onionlint', 'onionlint-fix']);
-    for (const ext of ['ts', 'tsx', 'mts', 'cts', 'js', 'jsx', 'mjs', 'cjs']) expect(check!.files.test(`src/a.${ext}`)).toBe(true);
-    expect(check!.files.test('README.md')).toBe(false);
+    for (const hook of [check!, fix!]) {
+      for (const ext of ['ts', 'tsx', 'mts', 'cts', 'js', 'jsx', 'mjs', 'cjs', 'py']) expect(hook.files.test(`src/a.${ext}`)).toBe(true);
+      for (const other of ['README.md', 'requirements.txt', 'app/templates/base.html', 'setup.cfg', 'a.pyc']) expect(hook.files.test(other)).toBe(false);
+    }
+  });
+
+  it('in a Django project: fails on a staged Python mistake, passes once fixed; the fixing hook inserts `return response`', () => {
+    const repo = gitRepo({ 'shop/middleware.py': FORGOT_RETURN_PY, 'shop/templates/base.html': '<html></html>' });
+    const failing = runHook(check!, repo);
+    expect(failing.status).toBe(1);
+    expect(failing.stdout).toContain('shop/middleware.py');
+    expect(failing.stdout).toContain('onion/return-response');
+    const fixed = runHook(fix!, repo);
+    expect(fixed.status).toBe(0);
+    expect(readFileSync(join(repo, 'shop', 'middleware.py'), 'utf8')).toBe(`${FORGOT_RETURN_PY}        return response\n`);
+    execFileSync('git', ['add', '-A'], { cwd: repo });
+    const passing = runHook(check!, repo);
+    expect({ status: passing.status, stdout: passing.stdout }).toEqual({ status: 0, stdout: '' });
   });
 
   it('fails on a staged mistake, naming the rule; passes once the file is fixed', () => {
@@ -111,7 +139,7 @@ describe('the real pre-commit', () => {
     execFileSync('git', ['clone', '-q', repoRoot, hookRepo], { stdio: 'pipe' });
     const rev = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: hookRepo, encoding: 'utf8' }).trim();
     const config = `repos:\n  - repo: ${hookRepo}\n    rev: ${rev}\n    hooks:\n      - id: onionlint\n      - id: onionlint-fix\n`;
-    const app = gitRepo({ 'src/powered-by.ts': FORGOT_RETURN, 'notes.md': '# not linted', '.pre-commit-config.yaml': config });
+    const app = gitRepo({ 'src/powered-by.ts': FORGOT_RETURN, 'shop/middleware.py': FORGOT_RETURN_PY, 'notes.md': '# not linted', '.pre-commit-config.yaml': config });
     const env = { ...process.env, PRE_COMMIT_HOME: join(work, 'pre-commit-home'), npm_config_offline: 'true', NO_COLOR: '1' };
     const preCommit = (...args: string[]) => {
       const r = spawnSync('pre-commit', [...args, '--all-files', '--color', 'never'], { cwd: app, env, encoding: 'utf8' });
@@ -126,11 +154,13 @@ describe('the real pre-commit', () => {
     );
     expect(failing.status, failing.output).toBe(1);
     expect(failing.output).toContain('src/powered-by.ts');
+    expect(failing.output).toContain('shop/middleware.py');
     expect(failing.output).toContain('onion/return-response');
 
     const fixing = preCommit('run', 'onionlint-fix');
     expect(fixing.output).toContain('files were modified by this hook');
     expect(readFileSync(join(app, 'src', 'powered-by.ts'), 'utf8')).toContain('    return response;\n  }');
+    expect(readFileSync(join(app, 'shop', 'middleware.py'), 'utf8')).toBe(`${FORGOT_RETURN_PY}        return response\n`);
 
     execFileSync('git', ['add', '-A'], { cwd: app });
     const passing = preCommit('run');
