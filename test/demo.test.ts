@@ -44,7 +44,7 @@ describe('fixtures/demo', () => {
   });
 
   it('reports exactly the demo\'s per-middleware mistakes', () => {
-    expect(reports.sort()).toEqual(
+    expect(reports.filter((r) => !r.includes('@django/')).sort()).toEqual(
       [
         'return-response@src/middleware/timing.ts:11',
         'call-next@src/middleware/maintenance.js:10',
