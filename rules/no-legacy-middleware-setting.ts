@@ -19,7 +19,7 @@ export default defineSettingsRule({
     const checks = new Set<string>();
     for (const entry of ctx.stack.entries) {
       const legacy = packageChecksOf(entry).legacy;
-      if (legacy) checks.add(` Its package's own check says so too: \`${legacy.replace(/\.$/, '')}\`.`);
+      if (legacy) checks.add(` A listed package's own system check says so too: \`${legacy.replace(/\.$/, '')}\`.`);
     }
     ctx.report({ messageId: 'legacy', data: { count: ctx.stack.entries.length, checks: [...checks].join('') }, range: ctx.stack.nameRange });
   },
