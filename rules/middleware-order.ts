@@ -1,5 +1,6 @@
 import { coexist, constraintApplies, defineSettingsRule, isActiveStack, knownOf, moveBefore, placed, sameLiteral, standsFor, where } from '../src/rules/stack-helpers.js';
 import type { StackEntry } from '../src/link/stacks.js';
+import type { Fix } from '../src/model.js';
 
 /**
  * An entry listed above what it depends on. The request half runs top-down, so a layer that reads
@@ -58,6 +59,15 @@ export default defineSettingsRule({
         });
       }
     }
+    /** `high` is listed above `low`, which a documented ordering wants above it. */
+    const documented = (high: StackEntry, low: StackEntry, reason: string, fix: Fix | undefined) =>
+      ctx.report({
+        messageId: 'documentedOrder',
+        data: { name: high.label, other: low.label, here: where(ctx, high, high.filePath), there: where(ctx, low, high.filePath), reason },
+        range: high.fact.range,
+        filePath: high.filePath,
+        ...(fix ? { fix } : {}),
+      });
     for (const c of ctx.knowledge.constraints) {
       if (!constraintApplies(c, ctx)) continue;
       const uppers = entries.filter((e) => standsFor(e, c.upper));
@@ -68,14 +78,7 @@ export default defineSettingsRule({
         const key = `${lower.identity}>${upper.identity}`;
         if (reported.has(key)) continue;
         reported.add(key);
-        const fix = fixFor(upper, lower);
-        ctx.report({
-          messageId: 'documentedOrder',
-          data: { name: lower.label, other: upper.label, here: where(ctx, lower, lower.filePath), there: where(ctx, upper, lower.filePath), reason: c.reason },
-          range: lower.fact.range,
-          filePath: lower.filePath,
-          ...(fix ? { fix } : {}),
-        });
+        documented(lower, upper, c.reason, fixFor(upper, lower));
       }
     }
     // First / last: every other known layer goes below (above) it, except the tolerated ones and
@@ -98,14 +101,7 @@ export default defineSettingsRule({
         // One move fixes it only when nothing tolerated has to stay between them.
         const between = entries.slice(index.get(high)! + 1, index.get(low)!);
         const movable = p.position === 'first' ? !between.some(tolerated) : offenders.length === 1;
-        const fix = movable ? fixFor(low, high) : undefined;
-        ctx.report({
-          messageId: 'documentedOrder',
-          data: { name: high.label, other: low.label, here: where(ctx, high, high.filePath), there: where(ctx, low, high.filePath), reason: p.reason },
-          range: high.fact.range,
-          filePath: high.filePath,
-          ...(fix ? { fix } : {}),
-        });
+        documented(high, low, p.reason, movable ? fixFor(low, high) : undefined);
       }
     }
   },

@@ -12,21 +12,16 @@ import { lint } from '../src/engine.js';
 import { applyFixes } from '../src/fix.js';
 import { ensurePythonParser } from '../src/frontends/python/index.js';
 import { isKnownEquivalentTarget, knowledgeBase } from '../src/knowledge/django.js';
-import { PACKAGE_MIDDLEWARE } from '../src/knowledge/django-packages.js';
+import { PACKAGE_MIDDLEWARE, PACKAGE_PATHS } from '../src/knowledge/django-packages.js';
+import { DJANGO_PATHS } from '../src/knowledge/django-paths.js';
 import { LineIndex } from '../src/text.js';
 
 beforeAll(async () => {
   await ensurePythonParser();
 });
 
-const SEC = 'django.middleware.security.SecurityMiddleware';
-const SES = 'django.contrib.sessions.middleware.SessionMiddleware';
-const COM = 'django.middleware.common.CommonMiddleware';
-const AUTH = 'django.contrib.auth.middleware.AuthenticationMiddleware';
-const MSG = 'django.contrib.messages.middleware.MessageMiddleware';
-const WN = 'whitenoise.middleware.WhiteNoiseMiddleware';
-const CORS = 'corsheaders.middleware.CorsMiddleware';
-const ALLAUTH = 'allauth.account.middleware.AccountMiddleware';
+const { security: SEC, session: SES, common: COM, auth: AUTH, message: MSG } = DJANGO_PATHS;
+const { whitenoise: WN, cors: CORS, allauthAccount: ALLAUTH } = PACKAGE_PATHS;
 const ADMIN_APPS = 'INSTALLED_APPS = ["django.contrib.admin", "django.contrib.auth", "django.contrib.sessions", "django.contrib.messages"]\n';
 
 /** `MIDDLEWARE = [...]` with one entry per line. */

@@ -19,6 +19,7 @@
  *   append it; django-browser-reload is dev-only and appended too. Neither is held against a
  *   layer that asks to be first or last: only GZip above them is checked (the toolbar's W003).
  */
+import { DJANGO_PATHS } from './django-paths.js';
 import type { KnownMiddleware, OrderConstraint, PositionConstraint, PresenceRequirement } from './django.js';
 
 export const PACKAGE_PATHS = {
@@ -39,12 +40,7 @@ export const PACKAGE_PATHS = {
 } as const;
 
 const K = PACKAGE_PATHS;
-const SECURITY = 'django.middleware.security.SecurityMiddleware';
-const COMMON = 'django.middleware.common.CommonMiddleware';
-const GZIP = 'django.middleware.gzip.GZipMiddleware';
-const AUTH = 'django.contrib.auth.middleware.AuthenticationMiddleware';
-const UPDATE_CACHE = 'django.middleware.cache.UpdateCacheMiddleware';
-const FETCH_FROM_CACHE = 'django.middleware.cache.FetchFromCacheMiddleware';
+const { security: SECURITY, common: COMMON, gzip: GZIP, auth: AUTH, updateCache: UPDATE_CACHE, fetchFromCache: FETCH_FROM_CACHE } = DJANGO_PATHS;
 
 const SRC = {
   cors: 'django-cors-headers README, "Setup" (CorsMiddleware as high as possible, above CommonMiddleware and WhiteNoiseMiddleware)',

@@ -6,6 +6,7 @@
  */
 
 import { ALEXI_CONSTRAINTS, ALEXI_MIDDLEWARE, type PackageExport, type PackageMiddleware } from './alexi.js';
+import { DJANGO_PATHS } from './django-paths.js';
 import { PACKAGE_CONSTRAINTS, PACKAGE_MIDDLEWARE, PACKAGE_POSITIONS, PACKAGE_PRESENCE } from './django-packages.js';
 
 export interface KnownMiddleware {
@@ -143,25 +144,7 @@ export const BUILTINS: KnownMiddleware[] = [
   },
 ];
 
-const P = {
-  updateCache: 'django.middleware.cache.UpdateCacheMiddleware',
-  fetchFromCache: 'django.middleware.cache.FetchFromCacheMiddleware',
-  cache: 'django.middleware.cache.CacheMiddleware',
-  gzip: 'django.middleware.gzip.GZipMiddleware',
-  session: 'django.contrib.sessions.middleware.SessionMiddleware',
-  conditionalGet: 'django.middleware.http.ConditionalGetMiddleware',
-  locale: 'django.middleware.locale.LocaleMiddleware',
-  common: 'django.middleware.common.CommonMiddleware',
-  brokenLinks: 'django.middleware.common.BrokenLinkEmailsMiddleware',
-  csrf: 'django.middleware.csrf.CsrfViewMiddleware',
-  auth: 'django.contrib.auth.middleware.AuthenticationMiddleware',
-  remoteUser: 'django.contrib.auth.middleware.RemoteUserMiddleware',
-  persistentRemoteUser: 'django.contrib.auth.middleware.PersistentRemoteUserMiddleware',
-  message: 'django.contrib.messages.middleware.MessageMiddleware',
-  flatpages: 'django.contrib.flatpages.middleware.FlatpageFallbackMiddleware',
-  security: 'django.middleware.security.SecurityMiddleware',
-  xframe: 'django.middleware.clickjacking.XFrameOptionsMiddleware',
-} as const;
+const P = DJANGO_PATHS;
 
 export const KNOWN_PATHS = P;
 
