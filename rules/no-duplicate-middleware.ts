@@ -1,10 +1,15 @@
 import type { StackEntry } from '../src/link/stacks.js';
-import { coexist, isActiveStack, placed, removeEntry, where, defineSettingsRule } from '../src/rules/stack-helpers.js';
+import { coexist, isActiveStack, knownOf, packageChecksOf, placed, removeEntry, where, defineSettingsRule } from '../src/rules/stack-helpers.js';
 
 /** Who builds the stack, as the message says it: Django unless the knowledge base knows better. */
 function frameworkOf(entry: StackEntry): string {
-  const known = entry.resolution.kind === 'builtin' || entry.resolution.kind === 'external' || entry.resolution.kind === 'project' ? entry.resolution.known : undefined;
-  return known?.framework ?? 'Django';
+  return knownOf(entry)?.framework ?? 'Django';
+}
+
+/** The package's own check for a duplicate, quoted (`; debug_toolbar.W002: ...`), when it has one. */
+function packageCheck(entry: StackEntry): string {
+  const duplicate = packageChecksOf(entry).duplicate;
+  return duplicate ? `; the package's system check says \`${duplicate.replace(/\.$/, '')}\`` : '';
 }
 
 /** A layer listed twice runs twice per request: its side effects happen twice, its checks twice. */
@@ -18,7 +23,7 @@ export default defineSettingsRule({
     fixable: true,
     messages: {
       duplicate:
-        '`{{name}}` is already listed at {{first}}: {{framework}} builds it twice and runs both layers on every request (double work, double side effects). Remove this entry.',
+        '`{{name}}` is already listed at {{first}}: {{framework}} builds it twice and runs both layers on every request (double work, double side effects){{check}}. Remove this entry.',
       sameCall:
         '`{{name}}(…)` is already called with the same arguments at {{first}}: both calls build the same configured layer, which then runs twice on every request (double work, double side effects). Remove this entry.',
     },
@@ -39,7 +44,11 @@ export default defineSettingsRule({
       const sameCall = later.fact.kind === 'call' && earlier.fact.kind === 'call';
       ctx.report({
         messageId: sameCall ? 'sameCall' : 'duplicate',
-        data: { name: sameCall ? later.fact.value : later.label, first: where(ctx, earlier, later.filePath), ...(sameCall ? {} : { framework: frameworkOf(later) }) },
+        data: {
+          name: sameCall ? later.fact.value : later.label,
+          first: where(ctx, earlier, later.filePath),
+          ...(sameCall ? {} : { framework: frameworkOf(later), check: packageCheck(later) }),
+        },
         range: later.fact.range,
         filePath: later.filePath,
         ...(fix ? { fix } : {}),

@@ -1,10 +1,13 @@
 import { BUILTINS, lastSegment, PRESENCE_REQUIREMENTS } from '../src/knowledge/django.js';
-import { defineSettingsRule, isActiveStack } from '../src/rules/stack-helpers.js';
+import { defineSettingsRule, isActiveStack, knownOf, standsFor } from '../src/rules/stack-helpers.js';
 
 /**
  * What the stack must contain: the admin needs Authentication, Message and Session middleware
- * (Django's admin.E408–E410); built-ins need the layers that set what they read; the opt-in
- * `deploy` preset wants Security, CSRF and X-Frame-Options (security.W001–W003).
+ * (Django's admin.E408–E410); installed packages need theirs (allauth.account, axes,
+ * debug_toolbar); built-ins need the layers that set what they read, and the apps they check for
+ * at start-up; the opt-in `deploy` preset wants Security, CSRF and X-Frame-Options
+ * (security.W001–W003). A subclass or a config `equivalent` meets a requirement, except where the
+ * check compares the exact string (allauth, axes).
  */
 export default defineSettingsRule({
   meta: {
@@ -17,16 +20,17 @@ export default defineSettingsRule({
       required: '`{{setting}}` lacks `{{name}}` ({{check}}: {{reason}}). Add `{{path}}`.',
       missingProvider:
         '`{{name}}` reads `request.{{attribute}}`, which no entry of `{{setting}}` sets: every request fails{{failure}}. Add `{{provider}}` above it.',
+      missingApp: '`{{name}}` needs `{{app}}` in `INSTALLED_APPS`, which does not list it: Django fails at start-up with `{{failure}}`. Add `{{app}}` to `INSTALLED_APPS`.',
     },
   },
   check(ctx) {
     const { stack } = ctx;
     // A base list spread into another, or one with entries that cannot be known, may be completed elsewhere.
     if (!isActiveStack(ctx) || !stack.final || stack.open) return;
-    const present = (path: string) => stack.entries.some((e) => e.identity === path || (e.resolution.kind === 'project' && e.resolution.known?.path === path));
+    const present = (path: string, exact: boolean) => stack.entries.some((e) => (exact ? e.fact.kind === 'string' && e.fact.value === path : standsFor(e, path)));
     for (const req of PRESENCE_REQUIREMENTS) {
       const applies = 'installedApp' in req.when ? stack.installedApps?.includes(req.when.installedApp) === true : ctx.presets.includes(req.when.preset);
-      if (!applies || present(req.path)) continue;
+      if (!applies || present(req.path, req.exact === true)) continue;
       ctx.report({
         messageId: 'required',
         data: { setting: stack.setting, name: lastSegment(req.path), check: req.check, reason: req.message, path: req.path },
@@ -34,6 +38,11 @@ export default defineSettingsRule({
       });
     }
     for (const entry of stack.entries) {
+      // An app some configuration installs (`if DEBUG:`) may be there: only one no configuration lists counts.
+      for (const { app, failure } of knownOf(entry)?.requiresApps ?? []) {
+        if (!stack.possibleApps || stack.possibleApps.includes(app)) continue;
+        ctx.report({ messageId: 'missingApp', data: { name: entry.label, app, failure: failure.replace(/\.$/, '') }, range: entry.fact.range, filePath: entry.filePath });
+      }
       const known = entry.resolution.kind === 'builtin' ? entry.resolution.known : undefined;
       if (!known) continue;
       for (const need of entry.needs) {

@@ -3,6 +3,7 @@ import { lilconfig } from 'lilconfig';
 import type { z as Zod } from 'zod';
 import { defaultConfig, type OnionConfig } from '../config.js';
 import { allRules } from '../../rules/index.js';
+import { isKnownEquivalentTarget } from '../knowledge/django.js';
 
 const SEVERITIES = ['off', 'warn', 'error'] as const;
 const PRESETS = ['recommended', 'strict', 'deploy'] as const;
@@ -19,7 +20,7 @@ function buildSchema(z: typeof Zod) {
       knowledge: z
         .array(
           z
-            .object({ path: z.string().min(1), sets: names, needs: names, below: names, above: names, note: z.string() })
+            .object({ path: z.string().min(1), sets: names, needs: names, below: names, above: names, equivalent: z.string().min(1), note: z.string() })
             .partial()
             .required({ path: true })
             .strict(),
@@ -47,7 +48,7 @@ const ACCEPTS: Record<string, string> = {
   rules: 'an object of rule id → "off" | "warn" | "error" or ["off" | "warn" | "error", options]',
   names: 'an object with handler, next, nextTypes, stack, bases (each a list of names)',
   roots: 'a list of folders',
-  knowledge: 'a list of { path, sets?, needs?, below?, above?, note? }',
+  knowledge: 'a list of { path, sets?, needs?, below?, above?, equivalent?, note? }',
   ignorePatterns: 'a list of gitignore-style patterns',
   presets: `a list of ${PRESETS.map((p) => `"${p}"`).join(', ')}`,
 };
@@ -81,7 +82,17 @@ export async function resolveConfig(raw: unknown, filepath: string): Promise<{ c
   if (file.names) config.names = { ...config.names, ...file.names };
   const base = dirname(filepath);
   if (file.roots) config.roots = file.roots.map((r) => (isAbsolute(r) ? r : resolve(base, r)));
-  if (file.knowledge) config.knowledge = file.knowledge;
+  if (file.knowledge) {
+    // `equivalent` names a middleware the knowledge base knows; anything else would silently count for nothing.
+    file.knowledge.forEach((entry, i) => {
+      if (entry.equivalent !== undefined && !isKnownEquivalentTarget(entry.equivalent, file.knowledge)) {
+        throw new ConfigError(
+          `Invalid configuration in ${filepath}: "knowledge.${i}.equivalent" must be the dotted path of a middleware onionlint knows (a Django built-in such as "django.contrib.auth.middleware.AuthenticationMiddleware", a third-party package's, or another knowledge entry's path); "${entry.equivalent}" is not one.`,
+        );
+      }
+    });
+    config.knowledge = file.knowledge;
+  }
   if (file.presets) config.presets = file.presets.includes('recommended') || file.presets.includes('strict') ? [...file.presets] : ['recommended', ...file.presets];
   return { config, ignorePatterns: file.ignorePatterns ?? [] };
 }

@@ -6,6 +6,8 @@
  */
 
 import { ALEXI_CONSTRAINTS, ALEXI_MIDDLEWARE, type PackageExport, type PackageMiddleware } from './alexi.js';
+import { DJANGO_PATHS } from './django-paths.js';
+import { PACKAGE_CONSTRAINTS, PACKAGE_MIDDLEWARE, PACKAGE_POSITIONS, PACKAGE_PRESENCE } from './django-packages.js';
 
 export interface KnownMiddleware {
   /** The dotted path a settings list names it by; for middleware known by package (alexi.ts), `<package>#<class>`. */
@@ -22,12 +24,33 @@ export interface KnownMiddleware {
   framework?: string;
   /** Hooks it implements (for the onion picture). */
   hooks?: Array<'processView' | 'processException' | 'processTemplateResponse'>;
+  /**
+   * The known middleware this one stands for (a config `knowledge` entry's `equivalent`): it meets
+   * that one's presence requirements and takes its ordering constraints.
+   */
+  equivalent?: string;
+  /** Apps that must be in INSTALLED_APPS, with Django's start-up error when one is missing. */
+  requiresApps?: Array<{ app: string; failure: string }>;
 }
 
 /** `upper` must be listed above `lower`; `reason` says what breaks otherwise. */
 export interface OrderConstraint {
   upper: string;
   lower: string;
+  reason: string;
+  source: string;
+  /** Only when a setting of the same module has this literal value (`CSRF_USE_SESSIONS = True`). */
+  when?: { setting: string; equals: string | number | boolean };
+}
+
+/**
+ * `path` must be listed first (or last): no other known middleware above (below) it, except those
+ * in `tolerate` and those asking for the same end themselves.
+ */
+export interface PositionConstraint {
+  path: string;
+  position: 'first' | 'last';
+  tolerate: string[];
   reason: string;
   source: string;
 }
@@ -56,6 +79,8 @@ export const BUILTINS: KnownMiddleware[] = [
     needs: [],
     hooks: ['processView'],
     source: `django/middleware/csrf.py; ${MW} (needs session only with CSRF_USE_SESSIONS)`,
+    // Raised only when the session is needed, i.e. with CSRF_USE_SESSIONS (link/stacks.ts settingDependentNeeds).
+    failure: 'ImproperlyConfigured: CSRF_USE_SESSIONS is enabled, but request.session is not set. SessionMiddleware must appear before CsrfViewMiddleware in MIDDLEWARE.',
   },
   {
     path: 'django.contrib.auth.middleware.AuthenticationMiddleware',
@@ -101,35 +126,25 @@ export const BUILTINS: KnownMiddleware[] = [
   { path: 'django.middleware.csp.ContentSecurityPolicyMiddleware', sets: ['_csp_nonce'], needs: [], source: 'django/middleware/csp.py (Django 6.0+)' },
   { path: 'django.contrib.sites.middleware.CurrentSiteMiddleware', sets: ['site'], needs: [], source: 'django/contrib/sites/middleware.py' },
   { path: 'django.contrib.flatpages.middleware.FlatpageFallbackMiddleware', sets: [], needs: [], source: `django/contrib/flatpages/middleware.py; ${MW}` },
-  { path: 'django.contrib.redirects.middleware.RedirectFallbackMiddleware', sets: [], needs: [], source: 'django/contrib/redirects/middleware.py' },
+  {
+    path: 'django.contrib.redirects.middleware.RedirectFallbackMiddleware',
+    sets: [],
+    needs: [],
+    source: 'django/contrib/redirects/middleware.py (__init__ checks that django.contrib.sites is installed)',
+    requiresApps: [{ app: 'django.contrib.sites', failure: 'ImproperlyConfigured: You cannot use RedirectFallbackMiddleware when django.contrib.sites is not installed.' }],
+  },
   {
     path: 'django.contrib.admindocs.middleware.XViewMiddleware',
     sets: [],
     needs: ['user'],
     hooks: ['processView'],
     source: 'django/contrib/admindocs/middleware.py (process_view reads request.user)',
+    failure:
+      "ImproperlyConfigured: The XView middleware requires authentication middleware to be installed. Edit your MIDDLEWARE setting to insert 'django.contrib.auth.middleware.AuthenticationMiddleware'.",
   },
 ];
 
-const P = {
-  updateCache: 'django.middleware.cache.UpdateCacheMiddleware',
-  fetchFromCache: 'django.middleware.cache.FetchFromCacheMiddleware',
-  cache: 'django.middleware.cache.CacheMiddleware',
-  gzip: 'django.middleware.gzip.GZipMiddleware',
-  session: 'django.contrib.sessions.middleware.SessionMiddleware',
-  conditionalGet: 'django.middleware.http.ConditionalGetMiddleware',
-  locale: 'django.middleware.locale.LocaleMiddleware',
-  common: 'django.middleware.common.CommonMiddleware',
-  brokenLinks: 'django.middleware.common.BrokenLinkEmailsMiddleware',
-  csrf: 'django.middleware.csrf.CsrfViewMiddleware',
-  auth: 'django.contrib.auth.middleware.AuthenticationMiddleware',
-  remoteUser: 'django.contrib.auth.middleware.RemoteUserMiddleware',
-  persistentRemoteUser: 'django.contrib.auth.middleware.PersistentRemoteUserMiddleware',
-  message: 'django.contrib.messages.middleware.MessageMiddleware',
-  flatpages: 'django.contrib.flatpages.middleware.FlatpageFallbackMiddleware',
-  security: 'django.middleware.security.SecurityMiddleware',
-  xframe: 'django.middleware.clickjacking.XFrameOptionsMiddleware',
-} as const;
+const P = DJANGO_PATHS;
 
 export const KNOWN_PATHS = P;
 
@@ -152,6 +167,14 @@ export const ORDER_CONSTRAINTS: OrderConstraint[] = [
   { upper: P.brokenLinks, lower: P.flatpages, reason: 'BrokenLinkEmailsMiddleware must see 404s before FlatpageFallbackMiddleware answers them', source: MW },
   { upper: P.csrf, lower: P.remoteUser, reason: 'RemoteUserMiddleware logs users in, which must happen after the CSRF check', source: MW },
   { upper: P.csrf, lower: P.persistentRemoteUser, reason: 'PersistentRemoteUserMiddleware logs users in, which must happen after the CSRF check', source: MW },
+  {
+    upper: P.session,
+    lower: P.common,
+    reason:
+      "with CSRF_USE_SESSIONS the CSRF token lives in the session, which must be set before any layer that can raise into an error view, and CommonMiddleware raises PermissionDenied for DISALLOWED_USER_AGENTS (Django's ordering reference: CommonMiddleware after SessionMiddleware when CSRF_USE_SESSIONS is on)",
+    source: `${MW} (CommonMiddleware, with CSRF_USE_SESSIONS)`,
+    when: { setting: 'CSRF_USE_SESSIONS', equals: true },
+  },
 ];
 
 /** Paths old code still lists, and what became of them (an unknown-path report says so). */
@@ -172,6 +195,8 @@ export interface PresenceRequirement {
   path: string;
   check: string;
   message: string;
+  /** Met only by this exact string in the list (the check compares strings): no subclass, no equivalent. */
+  exact?: boolean;
 }
 
 export const PRESENCE_REQUIREMENTS: PresenceRequirement[] = [
@@ -181,6 +206,7 @@ export const PRESENCE_REQUIREMENTS: PresenceRequirement[] = [
   { when: { preset: 'deploy' }, path: P.security, check: 'security.W001', message: 'You do not have SecurityMiddleware in MIDDLEWARE, so SECURE_HSTS_SECONDS, SECURE_SSL_REDIRECT and the other security headers are never applied.' },
   { when: { preset: 'deploy' }, path: P.xframe, check: 'security.W002', message: 'You do not have XFrameOptionsMiddleware in MIDDLEWARE, so your pages are not served with X-Frame-Options: DENY (clickjacking).' },
   { when: { preset: 'deploy' }, path: P.csrf, check: 'security.W003', message: 'You do not have CsrfViewMiddleware in MIDDLEWARE; your site is not protected against cross-site request forgery unless every view uses csrf_protect.' },
+  ...PACKAGE_PRESENCE,
 ];
 
 /** A project's or third party's middleware described in config (`knowledge` key). */
@@ -193,6 +219,12 @@ export interface KnowledgeExtension {
   below?: string[];
   /** Paths (or names) this middleware must be listed above. */
   above?: string[];
+  /**
+   * The dotted path of a middleware the knowledge base knows (a Django built-in, a package's, or
+   * another entry's) that this one stands for: it meets that one's presence requirements and takes
+   * its sets, needs and ordering constraints (a project's own AuthenticationMiddleware).
+   */
+  equivalent?: string;
   note?: string;
 }
 
@@ -205,6 +237,7 @@ export interface KnowledgeBase {
   /** The packages `byExport` describes: what else they export is unknown, not Django's by name. */
   describedPackages: Set<string>;
   constraints: OrderConstraint[];
+  positions: PositionConstraint[];
   removed: Map<string, RemovedMiddleware>;
 }
 
@@ -215,12 +248,20 @@ export function packageExportKey(pkg: string, name: string, form: PackageExport[
 
 /** Django's knowledge, the Django ports' (alexi.ts), plus the config's extensions. */
 export function knowledgeBase(extensions: KnowledgeExtension[] = []): KnowledgeBase {
-  const middleware = new Map(BUILTINS.map((m) => [m.path, m]));
-  const constraints = [...ORDER_CONSTRAINTS, ...ALEXI_CONSTRAINTS];
+  const middleware = new Map([...BUILTINS, ...PACKAGE_MIDDLEWARE].map((m) => [m.path, m]));
+  const constraints = [...ORDER_CONSTRAINTS, ...PACKAGE_CONSTRAINTS, ...ALEXI_CONSTRAINTS];
   const byExport = new Map<string, PackageMiddleware>();
   for (const m of ALEXI_MIDDLEWARE) for (const pkg of m.packages) for (const e of m.exports) byExport.set(packageExportKey(pkg, e.name, e.form), m);
   for (const ext of extensions) {
-    const known: KnownMiddleware = { path: ext.path, sets: ext.sets ?? [], needs: ext.needs ?? [], source: ext.note ?? 'project configuration (knowledge)' };
+    const target = ext.equivalent !== undefined ? middleware.get(ext.equivalent) : undefined;
+    const known: KnownMiddleware = {
+      path: ext.path,
+      sets: union(target?.sets, ext.sets),
+      needs: union(target?.needs, ext.needs),
+      source: ext.note ?? (target ? `project configuration (knowledge: equivalent to ${target.path})` : 'project configuration (knowledge)'),
+      // The built-in's failure text is not what another class raises: not taken over.
+      ...(target ? { equivalent: target.equivalent ?? target.path, ...(target.hooks ? { hooks: target.hooks } : {}), ...(target.framework ? { framework: target.framework } : {}) } : {}),
+    };
     middleware.set(ext.path, known);
     for (const upper of ext.below ?? []) constraints.push({ upper, lower: ext.path, reason: ext.note ?? `the configuration says ${lastSegment(ext.path)} goes below ${lastSegment(upper)}`, source: 'project configuration' });
     for (const lower of ext.above ?? []) constraints.push({ upper: ext.path, lower, reason: ext.note ?? `the configuration says ${lastSegment(ext.path)} goes above ${lastSegment(lower)}`, source: 'project configuration' });
@@ -228,7 +269,19 @@ export function knowledgeBase(extensions: KnowledgeExtension[] = []): KnowledgeB
   const byName = new Map<string, KnownMiddleware>();
   for (const m of middleware.values()) byName.set(lastSegment(m.path), m);
   const describedPackages = new Set(ALEXI_MIDDLEWARE.flatMap((m) => m.packages));
-  return { middleware, byName, byExport, describedPackages, constraints, removed: new Map(REMOVED.map((r) => [r.path, r])) };
+  return { middleware, byName, byExport, describedPackages, constraints, positions: PACKAGE_POSITIONS, removed: new Map(REMOVED.map((r) => [r.path, r])) };
+}
+
+function union(a: string[] = [], b: string[] = []): string[] {
+  return [...new Set([...a, ...b])];
+}
+
+/**
+ * Whether a config `knowledge` entry may name `path` as its `equivalent`: a middleware the
+ * knowledge base knows by dotted path, or one of the other entries.
+ */
+export function isKnownEquivalentTarget(path: string, extensions: KnowledgeExtension[] = []): boolean {
+  return BUILTINS.some((m) => m.path === path) || PACKAGE_MIDDLEWARE.some((m) => m.path === path) || extensions.some((e) => e.path === path);
 }
 
 export function lastSegment(path: string): string {

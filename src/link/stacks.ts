@@ -51,6 +51,8 @@ export interface Stack {
   final: boolean;
   /** INSTALLED_APPS of the same settings module, when it declares one with known entries. */
   installedApps?: string[];
+  /** The same, with the entries present in some configurations only (`if DEBUG:`). */
+  possibleApps?: string[];
   constants: Record<string, string | number | boolean>;
 }
 
@@ -376,11 +378,12 @@ function findExportedList(facts: FileFacts, exported: string, lookup: FactsLooku
  * it when CSRF_USE_SESSIONS is on.
  */
 function settingDependentNeeds(known: KnownMiddleware, constants: Record<string, string | number | boolean>): string[] {
-  if (known.path === 'django.contrib.messages.middleware.MessageMiddleware') {
+  const path = known.equivalent ?? known.path;
+  if (path === 'django.contrib.messages.middleware.MessageMiddleware') {
     const storage = constants.MESSAGE_STORAGE;
     if (typeof storage === 'string' && !/session|fallback/i.test(storage)) return [];
   }
-  if (known.path === 'django.middleware.csrf.CsrfViewMiddleware' && constants.CSRF_USE_SESSIONS === true) return ['session'];
+  if (path === 'django.middleware.csrf.CsrfViewMiddleware' && constants.CSRF_USE_SESSIONS === true) return ['session'];
   return known.needs;
 }
 
@@ -444,7 +447,7 @@ export function linkStacks(
         entries,
         open: entries.some((x) => x.fact.kind === 'unknown' || x.resolution.kind === 'unknown'),
         final: true,
-        ...(appsKnown ? { installedApps: appEntries!.filter((x) => !x.fact.condition).map((x) => x.fact.value) } : {}),
+        ...(appsKnown ? { installedApps: appEntries!.filter((x) => !x.fact.condition).map((x) => x.fact.value), possibleApps: appEntries!.map((x) => x.fact.value) } : {}),
         constants: facts.constants,
       });
     }

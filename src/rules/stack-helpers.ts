@@ -1,3 +1,5 @@
+import { PACKAGE_CHECKS } from '../knowledge/django-packages.js';
+import type { KnownMiddleware, OrderConstraint } from '../knowledge/django.js';
 import type { StackContext, StackEntry } from '../link/stacks.js';
 import type { Fix } from '../model.js';
 import { defineStackRule, type RuleContextBase, type StackRule } from './api.js';
@@ -20,6 +22,33 @@ export function coexist(a: StackEntry, b: StackEntry): boolean {
   return a.fact.condition.id === b.fact.condition.id && a.fact.condition.branch === b.fact.condition.branch;
 }
 
+/** What the knowledge base knows of an entry: its own knowledge, or its base class's. */
+export function knownOf(entry: StackEntry): KnownMiddleware | undefined {
+  const r = entry.resolution;
+  return r.kind === 'builtin' ? r.known : r.kind === 'project' || r.kind === 'external' ? r.known : undefined;
+}
+
+/**
+ * Whether the entry stands for the middleware `path` names: it is that one, a subclass of it, or
+ * declared `equivalent` to it in the config (a constraint may also name a class by name).
+ */
+export function standsFor(entry: StackEntry, path: string): boolean {
+  if (entry.identity === path || entry.label === path) return true;
+  const known = knownOf(entry);
+  return known !== undefined && (known.path === path || known.equivalent === path);
+}
+
+/** The system-check texts of the entry's package (debug_toolbar.W002, W004), when it has any. */
+export function packageChecksOf(entry: StackEntry): (typeof PACKAGE_CHECKS)[string] {
+  const known = knownOf(entry);
+  return (known && PACKAGE_CHECKS[known.equivalent ?? known.path]) ?? {};
+}
+
+/** Whether a constraint applies to this stack's settings module (`when: CSRF_USE_SESSIONS = True`). */
+export function constraintApplies(c: Pick<OrderConstraint, 'when'>, ctx: StackContext): boolean {
+  return !c.when || ctx.stack.constants[c.when.setting] === c.when.equals;
+}
+
 /** Entries whose place in the list is known. */
 export function placed(ctx: StackContext): StackEntry[] {
   return ctx.stack.entries.filter((e) => !e.fact.positionUnknown && e.fact.kind !== 'unknown' && e.resolution.kind !== 'unknown');
@@ -40,6 +69,11 @@ export function where(ctx: RuleContextBase<string>, entry: StackEntry, reportFil
   return `${name}:${line}`;
 }
 
+/** The line comment marker of the entry's language. */
+function commentMarker(entry: StackEntry): string {
+  return entry.filePath.endsWith('.py') || entry.filePath.endsWith('.pyi') ? '#' : '//';
+}
+
 /** The span of an element with its separator: its whole line(s) when it stands alone on them. */
 function elementSpan(text: string, entry: StackEntry): { start: number; end: number; ownLines: boolean } {
   const { start, end } = entry.fact.range;
@@ -51,7 +85,8 @@ function elementSpan(text: string, entry: StackEntry): { start: number; end: num
   let lineEnd = after;
   while (lineEnd < text.length && (text[lineEnd] === ' ' || text[lineEnd] === '\t')) lineEnd++;
   // A trailing line comment belongs to the entry.
-  if (text.startsWith('//', lineEnd)) while (lineEnd < text.length && text[lineEnd] !== '\n') lineEnd++;
+  if (text.startsWith(commentMarker(entry), lineEnd)) while (lineEnd < text.length && text[lineEnd] !== '\n' && text[lineEnd] !== '\r') lineEnd++;
+  if (text[lineEnd] === '\r' && text[lineEnd + 1] === '\n') lineEnd++;
   const ownLines = (lineStart === 0 || text[lineStart - 1] === '\n') && (text[lineEnd] === '\n' || lineEnd === text.length);
   if (ownLines) return { start: lineStart, end: Math.min(text.length, lineEnd + 1), ownLines };
   // Inline: `A, B, C` — take the element and its comma and the space after it.
@@ -75,10 +110,13 @@ export function moveBefore(text: string, moving: StackEntry, anchor: StackEntry)
   const a = elementSpan(text, anchor);
   if (m.ownLines && a.ownLines) {
     const movedLines = text.slice(m.start, m.end);
-    // The last element may lack a comma; the moved line needs one above its new neighbour.
-    const withComma = /,\s*(\/\/[^\n]*)?\n?$/.test(movedLines) ? movedLines : movedLines.replace(/(\s*(\/\/[^\n]*)?\n?)$/, ',$1');
-    // A trailing comma left on the new last line is legal in every array literal.
-    return { range: { start: a.start, end: m.end }, text: (withComma.endsWith('\n') ? withComma : `${withComma}\n`) + text.slice(a.start, m.start) };
+    // The last element may lack a comma; the moved line needs one above its new neighbour, right
+    // after the element (before a trailing comment: `"A"  # note` becomes `"A",  # note`).
+    const elementEnd = moving.fact.range.end - m.start;
+    const withComma = /^\s*,/.test(movedLines.slice(elementEnd)) ? movedLines : `${movedLines.slice(0, elementEnd)},${movedLines.slice(elementEnd)}`;
+    const eol = text.includes('\r\n') ? '\r\n' : '\n';
+    // A trailing comma left on the new last line is legal in every array literal, list and tuple.
+    return { range: { start: a.start, end: m.end }, text: (withComma.endsWith('\n') ? withComma : `${withComma}${eol}`) + text.slice(a.start, m.start) };
   }
   const element = text.slice(moving.fact.range.start, moving.fact.range.end);
   const prefix = text.slice(anchor.fact.range.start, moving.fact.range.start).replace(/,\s*$/, '');
@@ -94,7 +132,9 @@ export function removeEntry(text: string, entry: StackEntry): Fix | undefined {
     let before = entry.fact.range.start;
     while (before > 0 && /\s/.test(text[before - 1]!)) before--;
     if (text[before - 1] !== ',') return undefined;
-    return { range: { start: before - 1, end: entry.fact.range.end }, text: '' };
+    // A Python tuple keeps that comma: `("A", "A")` becomes `("A",)`, not the string `("A")`.
+    const tuple = commentMarker(entry) === '#' && entry.fact.arrayRange !== undefined && text[entry.fact.arrayRange.start] !== '[';
+    return { range: { start: tuple ? before : before - 1, end: entry.fact.range.end }, text: '' };
   }
   return { range: { start: span.start, end: span.end }, text: '' };
 }

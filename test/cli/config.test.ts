@@ -43,6 +43,11 @@ describe('configuration', () => {
       [{ presets: ['fast'] }, /"presets\.0" must be one of "recommended", "strict", "deploy"/],
       [{ rulez: {} }, /unknown key "rulez" at the top level; accepted keys: rules, names, roots, knowledge, ignorePatterns, presets/],
       [{ roots: 'src' }, /"roots": .*\(expected a list of folders\)/],
+      [{ knowledge: [{ path: 'proj.auth.StaffAuth', equivalent: 7 }] }, /"knowledge\.0\.equivalent": .*\(expected a list of \{ path, sets\?, needs\?, below\?, above\?, equivalent\?, note\? \}\)/],
+      [
+        { knowledge: [{ path: 'proj.auth.StaffAuth', equivalent: 'django.contrib.auth.middleware.AuthMiddleware' }] },
+        /"knowledge\.0\.equivalent" must be the dotted path of a middleware onionlint knows .*; "django\.contrib\.auth\.middleware\.AuthMiddleware" is not one\./,
+      ],
     ];
     for (const [config, message] of cases) {
       const root = project({ 'a.ts': FORGOT_RETURN, 'onionlint.config.json': JSON.stringify(config) });

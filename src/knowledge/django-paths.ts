@@ -1,0 +1,20 @@
+/** The dotted paths of Django's built-in middleware that the knowledge base's constraints name. */
+export const DJANGO_PATHS = {
+  updateCache: 'django.middleware.cache.UpdateCacheMiddleware',
+  fetchFromCache: 'django.middleware.cache.FetchFromCacheMiddleware',
+  cache: 'django.middleware.cache.CacheMiddleware',
+  gzip: 'django.middleware.gzip.GZipMiddleware',
+  session: 'django.contrib.sessions.middleware.SessionMiddleware',
+  conditionalGet: 'django.middleware.http.ConditionalGetMiddleware',
+  locale: 'django.middleware.locale.LocaleMiddleware',
+  common: 'django.middleware.common.CommonMiddleware',
+  brokenLinks: 'django.middleware.common.BrokenLinkEmailsMiddleware',
+  csrf: 'django.middleware.csrf.CsrfViewMiddleware',
+  auth: 'django.contrib.auth.middleware.AuthenticationMiddleware',
+  remoteUser: 'django.contrib.auth.middleware.RemoteUserMiddleware',
+  persistentRemoteUser: 'django.contrib.auth.middleware.PersistentRemoteUserMiddleware',
+  message: 'django.contrib.messages.middleware.MessageMiddleware',
+  flatpages: 'django.contrib.flatpages.middleware.FlatpageFallbackMiddleware',
+  security: 'django.middleware.security.SecurityMiddleware',
+  xframe: 'django.middleware.clickjacking.XFrameOptionsMiddleware',
+} as const;
