@@ -1,0 +1,56 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { defaultConfig } from '../src/config.js';
+import { lint } from '../src/engine.js';
+import { ensurePythonParser } from '../src/frontends/python/index.js';
+
+/*
+ * The Python flow walker (src/frontends/python/flow.ts) and the unit facts it feeds, on the
+ * constructs the Python fixtures found wrong: each test shows one proof the rules rely on, through
+ * lint(), as `rule@line` reports. Correct code must stay silent; the mistake must be reported.
+ */
+
+beforeAll(async () => {
+  await ensurePythonParser();
+});
+
+const py = (lines: string[]): string => `${lines.join('\n')}\n`;
+
+/** Every report on one module, as `rule@line`. */
+function reports(text: string, path = '/proj/app/middleware.py'): string[] {
+  const [result] = lint([{ path, text }], { config: defaultConfig() });
+  return result!.diagnostics.map((d) => `${d.ruleId?.replace('onion/', '') ?? 'fatal'}@${text.slice(0, d.range.start).split('\n').length}`);
+}
+
+describe('Python flow: delegation to methods of the class', () => {
+  const klass = (helper: string[]): string =>
+    py([
+      'from django.http import HttpResponse',
+      'class CounterMiddleware:',
+      '    def __init__(self, get_response):',
+      '        self.get_response = get_response',
+      '    def __call__(self, request):',
+      '        self.count(request)',
+      '        return self.page(request)',
+      '    def count(self, request):',
+      '        request.counted = True',
+      ...helper,
+    ]);
+
+  it('a handler whose own helpers never reach the next layer is a call-next report', () => {
+    expect(reports(klass(['    def page(self, request):', '        return HttpResponse("hits")']))).toEqual(['call-next@5']);
+  });
+
+  it('a helper that calls the next layer, directly or through another helper, is delegation', () => {
+    expect(reports(klass(['    def page(self, request):', '        return self.get_response(request)']))).toEqual([]);
+    expect(reports(klass(['    def page(self, request):', '        return self.inner(request)', '    def inner(self, request):', '        return self.get_response(request)']))).toEqual([]);
+  });
+
+  it('a method the class does not declare (inherited) or super() may reach it', () => {
+    expect(reports(klass(['    def page(self, request):', '        return self.render_page(request)']))).toEqual([]);
+    expect(reports(klass(['    def page(self, request):', '        return super().__call__(request)']))).toEqual([]);
+  });
+
+  it('mutually recursive helpers that never reach it are still a report', () => {
+    expect(reports(klass(['    def page(self, request):', '        return self.again(request)', '    def again(self, request):', '        return self.page(request)']))).toEqual(['call-next@5']);
+  });
+});
