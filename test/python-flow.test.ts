@@ -54,3 +54,19 @@ describe('Python flow: delegation to methods of the class', () => {
     expect(reports(klass(['    def page(self, request):', '        return self.again(request)', '    def again(self, request):', '        return self.page(request)']))).toEqual(['call-next@5']);
   });
 });
+
+describe('Python units: the inner function a factory returns', () => {
+  it('`return markcoroutinefunction(middleware)` returns the async inner function', () => {
+    const text = py([
+      'from asgiref.sync import markcoroutinefunction',
+      'def nosniff(get_response):',
+      '    async def middleware(request):',
+      '        response = get_response(request)',
+      '        response["X-Content-Type-Options"] = "nosniff"',
+      '        return await response',
+      '    return markcoroutinefunction(middleware)',
+    ]);
+    expect(reports(text)).toEqual(['await-next@5']);
+    expect(reports(text.replace('response = get_response(request)', 'response = await get_response(request)').replace('return await response', 'return response'))).toEqual([]);
+  });
+});

@@ -285,7 +285,12 @@ function returnedFunction(fn: Node): Node | undefined {
   walkScope(body, (n) => {
     if (found || n.type !== 'return_statement') return;
     const value = items(n)[0];
-    const v = value && unwrap(value);
+    let v = value && unwrap(value);
+    // `return markcoroutinefunction(middleware)`: the async inner function, marked for Django.
+    if (v?.type === 'call' && dotted(v.childForFieldName('function') ?? v)?.split('.').pop() === 'markcoroutinefunction') {
+      const arg = items(v.childForFieldName('arguments') ?? v)[0];
+      v = arg && unwrap(arg);
+    }
     if (v?.type === 'identifier') found = locals.get(v.text);
   });
   return found;
