@@ -70,3 +70,45 @@ describe('Python units: the inner function a factory returns', () => {
     expect(reports(text.replace('response = get_response(request)', 'response = await get_response(request)').replace('return await response', 'return response'))).toEqual([]);
   });
 });
+
+describe('Python flow: del statements', () => {
+  const asyncClass = (body: string[]): string =>
+    py([
+      'from asgiref.sync import markcoroutinefunction',
+      'class ServerHeaderMiddleware:',
+      '    async_capable = True',
+      '    sync_capable = False',
+      '    def __init__(self, get_response):',
+      '        self.get_response = get_response',
+      '        markcoroutinefunction(self)',
+      '    async def __call__(self, request):',
+      ...body,
+    ]);
+
+  it('`del response["Server"]` on the un-awaited coroutine is an await-next report', () => {
+    expect(reports(asyncClass(['        response = self.get_response(request)', '        del response["Server"]', '        return await response']))).toEqual(['await-next@10']);
+    expect(reports(asyncClass(['        response = self.get_response(request)', '        del response.headers["Server"], request.stale', '        return await response']))).toEqual(['await-next@10']);
+  });
+
+  it('after await, `del` on the response is fine, and `del x` of a local still unbinds it', () => {
+    expect(reports(asyncClass(['        response = await self.get_response(request)', '        del response["Server"]', '        return response']))).toEqual([]);
+    expect(reports(asyncClass(['        response = await self.get_response(request)', '        alias = response', '        del alias', '        return response']))).toEqual([]);
+  });
+});
+
+describe('Python units: dynamic dispatch on self', () => {
+  it('`getattr(self, ...)` or `self` passed to a helper may reach the next layer: no call-next report', () => {
+    const text = (call: string): string =>
+      py([
+        'class MethodDispatchMiddleware:',
+        '    def __init__(self, get_response):',
+        '        self.get_response = get_response',
+        '    def __call__(self, request):',
+        `        ${call}`,
+        '    def handle_get(self, request):',
+        '        return self.get_response(request)',
+      ]);
+    expect(reports(text('return getattr(self, "handle_" + request.method.lower())(request)'))).toEqual([]);
+    expect(reports(text('return dispatch(self, request)'))).toEqual([]);
+  });
+});

@@ -286,6 +286,11 @@ class PythonWalker {
         return s;
       }
       case 'delete_statement':
+        // `del response["Server"]`, `del request.session`: the object is used and written; `del x` unbinds x.
+        for (const t of items(st).flatMap((e) => (e.type === 'expression_list' ? items(e) : [e]))) {
+          const target = unwrap(t);
+          if (target.type === 'attribute' || target.type === 'subscript') this.access(target, s, 'write');
+        }
         for (const t of items(st).flatMap(targetNames)) setUnknown(s, t);
         flow.raise(s);
         return s;

@@ -181,6 +181,8 @@ function classUnit(node: Node, text: string, names: NameSettings): Unit | undefi
         const object = n.type === 'attribute' ? n.childForFieldName('object') : null;
         const attr = n.childForFieldName('attribute')?.text;
         if (object?.type === 'call' && object.childForFieldName('function')?.text === 'super') found = true;
+        // `self` itself passed on (`getattr(self, name)`, `helper(self)`): anything of the class may run.
+        else if (n.type === 'identifier' && n.text === selfName) found = true;
         else if (object?.type === 'identifier' && object.text === selfName && attr !== undefined) {
           const called = n.parent?.type === 'call' && n.parent.childForFieldName('function')?.id === n.id;
           // A method of the class (called or passed on), a next-layer member, or a call of a member the class does not declare.
@@ -190,7 +192,7 @@ function classUnit(node: Node, text: string, names: NameSettings): Unit | undefi
       visit(def.childForFieldName('body') ?? def);
       return found;
     };
-    if (handler.thisCalls.some((c) => reachesNext(c.name, new Set(['__call__'])))) handler.nextReferenced = true;
+    if (reachesNext('__call__', new Set())) handler.nextReferenced = true;
   }
 
   const base = baseNode ? { name: dotted(baseNode)!, range: rangeOf(baseNode) } : undefined;
