@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../src/config.js';
-import { lint } from '../src/engine.js';
+import { extractFacts, frontendOptions, lint } from '../src/engine.js';
 import { ensurePythonParser } from '../src/frontends/python/index.js';
 
 /*
@@ -110,5 +110,63 @@ describe('Python units: dynamic dispatch on self', () => {
       ]);
     expect(reports(text('return getattr(self, "handle_" + request.method.lower())(request)'))).toEqual([]);
     expect(reports(text('return dispatch(self, request)'))).toEqual([]);
+  });
+});
+
+describe('Python flow: one exit record per return, however often the walk passes it', () => {
+  // tree-sitter hands out a new node object on every access: a return walked twice (a finally block
+  // walked once per way in, a loop body once per fixpoint pass) must still be one exit.
+  it('a return inside a finally block joins its walks: no report where the next layer may have raised', () => {
+    const text = py([
+      'from django.http import HttpResponse',
+      'class AbortMiddleware:',
+      '    def __init__(self, get_response):',
+      '        self.get_response = get_response',
+      '    def __call__(self, request):',
+      '        try:',
+      '            response = self.get_response(request)',
+      '        finally:',
+      '            if request.aborted:',
+      '                return HttpResponse(status=499)',
+      '        return response',
+    ]);
+    expect(reports(text)).toEqual([]);
+    const [result] = lint([{ path: '/proj/app/middleware.py', text }], { config: defaultConfig() });
+    expect(result!.diagnostics).toEqual([]);
+  });
+
+  it('a return in a loop body is one exit, joined over the passes', () => {
+    const text = py([
+      'from django.http import HttpResponseForbidden',
+      'class RulesMiddleware:',
+      '    def __init__(self, get_response):',
+      '        self.get_response = get_response',
+      '        self.rules = []',
+      '    def __call__(self, request):',
+      '        response = self.get_response(request)',
+      '        for rule in self.rules:',
+      '            if rule.blocks(request):',
+      '                return HttpResponseForbidden()',
+      '            response = rule.apply(response)',
+      '        return response',
+    ]);
+    expect(reports(text)).toEqual([]);
+  });
+
+  it('a self.<member> call in a loop is one call site for store-next', () => {
+    const text = py([
+      'class RetryMiddleware:',
+      '    def __init__(self, get_response):',
+      '        self.get_respnose = get_response',
+      '    def __call__(self, request):',
+      '        for attempt in range(2):',
+      '            request.attempt = attempt',
+      '            response = self.get_response(request)',
+      '            if response.status_code < 500:',
+      '                return response',
+      '        return response',
+    ]);
+    const facts = extractFacts('/proj/app/middleware.py', text, frontendOptions(defaultConfig()));
+    expect(facts.units[0]!.handler!.thisCalls.map((c) => c.name)).toEqual(['get_response']);
   });
 });

@@ -96,6 +96,12 @@ class PythonWalker {
   private readonly aliases = new Set<string>();
   /** The instance parameter of a method (`self`). */
   private readonly selfName: string | undefined;
+  /**
+   * The first node object seen for each syntax node. web-tree-sitter returns a new object on every
+   * access, and the core keys exits, call sites and the call an `await` awaits by node: a return
+   * walked twice (a finally block per way in, a loop body per pass) must be the same key.
+   */
+  private readonly nodes = new Map<number, Node>();
 
   constructor(
     private readonly fn: Node,
@@ -111,6 +117,13 @@ class PythonWalker {
       if (name !== undefined) this.flow.param(name, kind);
     }
     this.prescan();
+  }
+
+  private key(node: Node): Node {
+    const known = this.nodes.get(node.id);
+    if (known) return known;
+    this.nodes.set(node.id, node);
+    return node;
   }
 
   private get body(): Node | null {
@@ -247,16 +260,16 @@ class PythonWalker {
         return s;
       case 'return_statement': {
         const value = items(st)[0];
-        if (!value) return flow.returnValue(st, NOTHING, false, s);
+        if (!value) return flow.returnValue(this.key(st), NOTHING, false, s);
         const kinds = this.expr(value, s);
-        return flow.returnValue(st, kinds, true, s, { valueRange: rangeOf(unwrap(value)), description: this.describe(value) });
+        return flow.returnValue(this.key(st), kinds, true, s, { valueRange: rangeOf(unwrap(value)), description: this.describe(value) });
       }
       case 'raise_statement':
         for (const e of items(st)) this.expr(e, s);
-        return flow.throwValue(st, s);
+        return flow.throwValue(this.key(st), s);
       case 'assert_statement': {
         const [condition, message] = items(st);
-        if (condition && unwrap(condition).type === 'false') return flow.throwValue(st, s);
+        if (condition && unwrap(condition).type === 'false') return flow.throwValue(this.key(st), s);
         if (condition) this.expr(condition, s);
         if (message) this.expr(message, s);
         flow.raise(s);
@@ -452,7 +465,7 @@ class PythonWalker {
       case 'await': {
         const operand = e.namedChildren[0];
         if (!operand) return UNKNOWN;
-        return flow.awaitValue(unwrap(operand), this.expr(operand, s), s);
+        return flow.awaitValue(this.key(unwrap(operand)), this.expr(operand, s), s);
       }
       case 'conditional_expression': {
         // `a if c else b`
@@ -556,14 +569,14 @@ class PythonWalker {
     };
     const selfMember = this.selfMember(callee);
     if (this.isNextCall(c)) {
-      if (selfMember !== undefined) flow.selfCall(selfMember, callee);
+      if (selfMember !== undefined) flow.selfCall(selfMember, this.key(callee));
       argValues();
-      return flow.callNext(c, s);
+      return flow.callNext(this.key(c), s);
     }
     if (callee.type === 'attribute') {
       // Evaluate the object (request reads, un-awaited uses), not the method itself.
       this.access(callee, s, 'call');
-      if (selfMember !== undefined) flow.selfCall(selfMember, callee);
+      if (selfMember !== undefined) flow.selfCall(selfMember, this.key(callee));
     } else if (callee.type !== 'identifier') this.expr(callee, s);
     argValues();
     flow.raise(s);
