@@ -170,3 +170,26 @@ describe('Python flow: one exit record per return, however often the walk passes
     expect(facts.units[0]!.handler!.thisCalls.map((c) => c.name)).toEqual(['get_response']);
   });
 });
+
+describe('Python flow: container literals are not responses', () => {
+  const klass = (ret: string): string =>
+    py([
+      'class FlaskStyleMiddleware:',
+      '    def __init__(self, get_response):',
+      '        self.get_response = get_response',
+      '    def __call__(self, request):',
+      '        response = self.get_response(request)',
+      `        ${ret}`,
+    ]);
+
+  it('`return response, 200` (a tuple) is a return-response report', () => {
+    expect(reports(klass('return response, 200'))).toEqual(['return-response@6']);
+    expect(reports(klass('return [response]'))).toEqual(['return-response@6']);
+    expect(reports(klass('return {"response": response}'))).toEqual(['return-response@6']);
+  });
+
+  it('a container built and indexed stays unknown; the response itself is fine', () => {
+    expect(reports(klass('return [response][0]'))).toEqual([]);
+    expect(reports(klass('return (response)'))).toEqual([]);
+  });
+});

@@ -234,7 +234,7 @@ class PythonWalker {
     if (e.type === 'identifier') return this.flow.describeLocal(e.text);
     if (e.type === 'true' || e.type === 'false' || e.type === 'integer' || e.type === 'float') return `\`${e.text}\``;
     if (e.type === 'string' || e.type === 'concatenated_string') return 'a string';
-    return undefined;
+    return CONTAINERS.get(e.type);
   }
 
   // ---- statements -------------------------------------------------------------------------
@@ -530,7 +530,8 @@ class PythonWalker {
           else flow.use(this.expr(part, s), s);
         }
         if (!NON_RAISING.has(e.type)) flow.raise(s);
-        return UNKNOWN;
+        // A tuple, list, dict or set display is certainly not a response (`return response, 200`).
+        return CONTAINERS.has(e.type) ? NOT_RESPONSE : UNKNOWN;
     }
   }
 
@@ -616,6 +617,9 @@ class PythonWalker {
     return UNKNOWN;
   }
 }
+
+/** Displays that build a container, never a response, and how messages name them. */
+const CONTAINERS = new Map([['tuple', 'a tuple'], ['expression_list', 'a tuple'], ['list', 'a list'], ['dictionary', 'a dict'], ['set', 'a set']]);
 
 /** Expressions of the generic case that never raise of their own. */
 const NON_RAISING = new Set(['list', 'tuple', 'dictionary', 'set', 'expression_list', 'keyword_argument', 'list_splat', 'dictionary_splat', 'parenthesized_expression']);
