@@ -96,6 +96,12 @@ class PythonWalker {
   private readonly aliases = new Set<string>();
   /** The instance parameter of a method (`self`). */
   private readonly selfName: string | undefined;
+  /**
+   * The first node object seen for each syntax node. web-tree-sitter returns a new object on every
+   * access, and the core keys exits, call sites and the call an `await` awaits by node: a return
+   * walked twice (a finally block per way in, a loop body per pass) must be the same key.
+   */
+  private readonly nodes = new Map<number, Node>();
 
   constructor(
     private readonly fn: Node,
@@ -111,6 +117,13 @@ class PythonWalker {
       if (name !== undefined) this.flow.param(name, kind);
     }
     this.prescan();
+  }
+
+  private key(node: Node): Node {
+    const known = this.nodes.get(node.id);
+    if (known) return known;
+    this.nodes.set(node.id, node);
+    return node;
   }
 
   private get body(): Node | null {
@@ -221,7 +234,7 @@ class PythonWalker {
     if (e.type === 'identifier') return this.flow.describeLocal(e.text);
     if (e.type === 'true' || e.type === 'false' || e.type === 'integer' || e.type === 'float') return `\`${e.text}\``;
     if (e.type === 'string' || e.type === 'concatenated_string') return 'a string';
-    return undefined;
+    return CONTAINERS.get(e.type);
   }
 
   // ---- statements -------------------------------------------------------------------------
@@ -247,16 +260,16 @@ class PythonWalker {
         return s;
       case 'return_statement': {
         const value = items(st)[0];
-        if (!value) return flow.returnValue(st, NOTHING, false, s);
+        if (!value) return flow.returnValue(this.key(st), NOTHING, false, s);
         const kinds = this.expr(value, s);
-        return flow.returnValue(st, kinds, true, s, { valueRange: rangeOf(unwrap(value)), description: this.describe(value) });
+        return flow.returnValue(this.key(st), kinds, true, s, { valueRange: rangeOf(unwrap(value)), description: this.describe(value) });
       }
       case 'raise_statement':
         for (const e of items(st)) this.expr(e, s);
-        return flow.throwValue(st, s);
+        return flow.throwValue(this.key(st), s);
       case 'assert_statement': {
         const [condition, message] = items(st);
-        if (condition && unwrap(condition).type === 'false') return flow.throwValue(st, s);
+        if (condition && unwrap(condition).type === 'false') return flow.throwValue(this.key(st), s);
         if (condition) this.expr(condition, s);
         if (message) this.expr(message, s);
         flow.raise(s);
@@ -286,6 +299,11 @@ class PythonWalker {
         return s;
       }
       case 'delete_statement':
+        // `del response["Server"]`, `del request.session`: the object is used and written; `del x` unbinds x.
+        for (const t of items(st).flatMap((e) => (e.type === 'expression_list' ? items(e) : [e]))) {
+          const target = unwrap(t);
+          if (target.type === 'attribute' || target.type === 'subscript') this.access(target, s, 'write');
+        }
         for (const t of items(st).flatMap(targetNames)) setUnknown(s, t);
         flow.raise(s);
         return s;
@@ -447,7 +465,7 @@ class PythonWalker {
       case 'await': {
         const operand = e.namedChildren[0];
         if (!operand) return UNKNOWN;
-        return flow.awaitValue(unwrap(operand), this.expr(operand, s), s);
+        return flow.awaitValue(this.key(unwrap(operand)), this.expr(operand, s), s);
       }
       case 'conditional_expression': {
         // `a if c else b`
@@ -512,7 +530,8 @@ class PythonWalker {
           else flow.use(this.expr(part, s), s);
         }
         if (!NON_RAISING.has(e.type)) flow.raise(s);
-        return UNKNOWN;
+        // A tuple, list, dict or set display is certainly not a response (`return response, 200`).
+        return CONTAINERS.has(e.type) ? NOT_RESPONSE : UNKNOWN;
     }
   }
 
@@ -551,14 +570,14 @@ class PythonWalker {
     };
     const selfMember = this.selfMember(callee);
     if (this.isNextCall(c)) {
-      if (selfMember !== undefined) flow.selfCall(selfMember, callee);
+      if (selfMember !== undefined) flow.selfCall(selfMember, this.key(callee));
       argValues();
-      return flow.callNext(c, s);
+      return flow.callNext(this.key(c), s);
     }
     if (callee.type === 'attribute') {
       // Evaluate the object (request reads, un-awaited uses), not the method itself.
       this.access(callee, s, 'call');
-      if (selfMember !== undefined) flow.selfCall(selfMember, callee);
+      if (selfMember !== undefined) flow.selfCall(selfMember, this.key(callee));
     } else if (callee.type !== 'identifier') this.expr(callee, s);
     argValues();
     flow.raise(s);
@@ -598,6 +617,9 @@ class PythonWalker {
     return UNKNOWN;
   }
 }
+
+/** Displays that build a container, never a response, and how messages name them. */
+const CONTAINERS = new Map([['tuple', 'a tuple'], ['expression_list', 'a tuple'], ['list', 'a list'], ['dictionary', 'a dict'], ['set', 'a set']]);
 
 /** Expressions of the generic case that never raise of their own. */
 const NON_RAISING = new Set(['list', 'tuple', 'dictionary', 'set', 'expression_list', 'keyword_argument', 'list_splat', 'dictionary_splat', 'parenthesized_expression']);

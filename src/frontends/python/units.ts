@@ -164,8 +164,36 @@ function classUnit(node: Node, text: string, names: NameSettings): Unit | undefi
   const hooks: Partial<Record<HookName, FunctionSummary>> = {};
   for (const [label, def] of hookDefs) hooks[HOOKS[label]!] = summaryFor(def, label, HOOKS[label]);
   const handler = handlerDef ? summaryFor(handlerDef, '__call__') : undefined;
-  // A handler delegating to a method of the class (or one it inherits) may reach the next layer there.
-  if (handler && !handler.nextReferenced && handler.thisCalls.some((c) => !handler.nextMembers.includes(c.name))) handler.nextReferenced = true;
+  // A handler delegating to a method of the class reaches the next layer when that method does; one
+  // calling a method the class does not declare (inherited, or set at run time) may reach it too.
+  if (handler && !handler.nextReferenced) {
+    const nextMembers = access(handlerDef!).members;
+    const reachesNext = (name: string, seen: Set<string>): boolean => {
+      if (nextMembers.has(name)) return true;
+      const def = methods.get(name);
+      if (def === undefined) return true;
+      if (seen.has(name)) return false;
+      seen.add(name);
+      const selfName = parameterName(parametersOf(def)[0] ?? def);
+      let found = false;
+      const visit = (n: Node): void => {
+        if (found) return;
+        const object = n.type === 'attribute' ? n.childForFieldName('object') : null;
+        const attr = n.childForFieldName('attribute')?.text;
+        if (object?.type === 'call' && object.childForFieldName('function')?.text === 'super') found = true;
+        // `self` itself passed on (`getattr(self, name)`, `helper(self)`): anything of the class may run.
+        else if (n.type === 'identifier' && n.text === selfName) found = true;
+        else if (object?.type === 'identifier' && object.text === selfName && attr !== undefined) {
+          const called = n.parent?.type === 'call' && n.parent.childForFieldName('function')?.id === n.id;
+          // A method of the class (called or passed on), a next-layer member, or a call of a member the class does not declare.
+          found = methods.has(attr) ? reachesNext(attr, seen) : nextMembers.has(attr) || called;
+        } else for (const child of n.namedChildren) visit(child);
+      };
+      visit(def.childForFieldName('body') ?? def);
+      return found;
+    };
+    if (reachesNext('__call__', new Set())) handler.nextReferenced = true;
+  }
 
   const base = baseNode ? { name: dotted(baseNode)!, range: rangeOf(baseNode) } : undefined;
   return {
@@ -259,7 +287,12 @@ function returnedFunction(fn: Node): Node | undefined {
   walkScope(body, (n) => {
     if (found || n.type !== 'return_statement') return;
     const value = items(n)[0];
-    const v = value && unwrap(value);
+    let v = value && unwrap(value);
+    // `return markcoroutinefunction(middleware)`: the async inner function, marked for Django.
+    if (v?.type === 'call' && dotted(v.childForFieldName('function') ?? v)?.split('.').pop() === 'markcoroutinefunction') {
+      const arg = items(v.childForFieldName('arguments') ?? v)[0];
+      v = arg && unwrap(arg);
+    }
     if (v?.type === 'identifier') found = locals.get(v.text);
   });
   return found;
