@@ -3,6 +3,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { OnionConfig } from '../config.js';
 import { knowledgeBase, lastSegment, packageExportKey, type KnowledgeBase, type KnowledgeExtension, type KnownMiddleware } from '../knowledge/django.js';
 import type { FileFacts, Range, StackEntryFact, StackFact, Unit } from '../model.js';
+import { includersOf, pythonListAt, pythonModules } from './python.js';
 import { resolveModulePath, resolveRelativeModule, type FactsLookup } from './resolve.js';
 import { resolveBinding, resolveExport, type Binding } from './units.js';
 
@@ -10,8 +11,8 @@ import { resolveBinding, resolveExport, type Binding } from './units.js';
 export type Unresolved =
   | { problem: 'unknownBuiltin'; suggestion?: string }
   | { problem: 'removed'; fate: string; replacement?: string }
-  | { problem: 'missingModule'; module: string; root: string }
-  | { problem: 'missingExport'; module: string; file: string; name: string }
+  | { problem: 'missingModule'; module: string; root: string; suggestion?: string }
+  | { problem: 'missingExport'; module: string; file: string; name: string; suggestion?: string }
   | { problem: 'notMiddleware'; file: string; name: string; why: string };
 
 export type Resolution =
@@ -104,6 +105,8 @@ interface Resolver {
   lookup: FactsLookup;
   knowledge: KnowledgeBase;
   config: OnionConfig;
+  /** The files of the run that include a given one (django-split-settings). */
+  includers: (facts: FileFacts) => FileFacts[];
 }
 
 function describeUnitProblem(binding: Binding): string | undefined {
@@ -186,9 +189,7 @@ function resolveDotted(path: string, settingsFile: string, language: FileFacts['
     return { kind: 'unresolved', problem: 'unknownBuiltin', ...(suggestion ? { suggestion } : {}) };
   }
   if (segments.length < 2 || segments.some((s) => !/^[A-Za-z_$][\w$-]*$/.test(s))) return { kind: 'unknown' };
-  // A Python settings module names Python modules, which the link step does not read yet (Python
-  // roots, `a/b.py`, `__init__.py`): what it cannot prove is silent, never a missing module.
-  if (language === 'python') return { kind: 'unknown' };
+  if (language === 'python') return resolvePythonDotted(segments, settingsFile, r);
   const name = segments[segments.length - 1]!;
   const moduleSegments = segments.slice(0, -1);
   const root = projectRoot(settingsFile);
@@ -209,6 +210,52 @@ function resolveDotted(path: string, settingsFile: string, language: FileFacts['
   }
   if (isInstalledPackage(root, segments[0]!)) return { kind: 'external', source: segments[0]!, name };
   return { kind: 'unresolved', problem: 'missingModule', module: moduleSegments.join('.'), root: roots[0]! };
+}
+
+/**
+ * A dotted path of a Python settings module, as Django's `import_string` loads it: the module
+ * (everything before the last dot) under the project's Python roots, then the attribute. A module
+ * outside the project (site-packages) is unknown; see python.ts for what can be proven missing.
+ */
+function resolvePythonDotted(segments: string[], settingsFile: string, r: Resolver): Resolution {
+  if (segments.length < 2 || segments.some((s) => !/^\w+$/.test(s))) return { kind: 'unknown' };
+  const name = segments[segments.length - 1]!;
+  const module = segments.slice(0, -1).join('.');
+  const modules = pythonModules(r.lookup);
+  const facts = modules.module(settingsFile, module, r.lookup);
+  if (!facts) {
+    const missing = modules.missing(settingsFile, module, nearest);
+    return missing ? { kind: 'unresolved', problem: 'missingModule', ...missing } : { kind: 'unknown' };
+  }
+  const binding = resolveExport(facts, name, r.lookup);
+  const resolution = unitResolution(binding, r.knowledge, r.lookup);
+  if (resolution) {
+    const problem = describeUnitProblem(binding);
+    return problem ? { kind: 'unresolved', problem: 'notMiddleware', file: facts.path, name, why: problem } : resolution;
+  }
+  if (facts.exports.some((e) => e.exported === name && !e.source) && name in facts.declarations) {
+    return { kind: 'unresolved', problem: 'notMiddleware', file: facts.path, name, why: 'its constructor (or factory) does not take the next layer as its first parameter' };
+  }
+  if (!pythonModuleLacks(facts, name, r.lookup, new Set())) return { kind: 'unknown' };
+  const suggestion = nearest(name, facts.exports.map((e) => e.exported).filter((e) => e !== '*'));
+  return { kind: 'unresolved', problem: 'missingExport', module, file: facts.path, name, ...(suggestion ? { suggestion } : {}) };
+}
+
+/**
+ * Whether a Python module certainly has no attribute `name`: it binds no such name, has no
+ * module-level `__getattr__`, and every module it star-imports can be read and lacks it too.
+ */
+function pythonModuleLacks(facts: FileFacts, name: string, lookup: FactsLookup, seen: Set<string>): boolean {
+  if (seen.has(facts.path)) return true;
+  seen.add(facts.path);
+  if (name in facts.declarations || '__getattr__' in facts.declarations) return false;
+  for (const exp of facts.exports) {
+    if (exp.exported === name) return false;
+    if (exp.exported !== '*' || !exp.source) continue;
+    const target = resolveRelativeModule(facts.path, exp.source, lookup);
+    if (!target || !pythonModuleLacks(target, name, lookup, seen)) return false;
+  }
+  return true;
 }
 
 function resolveReference(value: string, facts: FileFacts, r: Resolver, isCall: boolean): Resolution {
@@ -320,12 +367,23 @@ interface Expanded {
 /** Expands spreads across modules; a cycle or an unknown spread becomes an `unknown` entry. */
 function expand(facts: FileFacts, stack: StackFact, r: Resolver, seen: Set<string>, spreadInto: Set<string>): Expanded[] {
   const out: Expanded[] = [];
+  /** Conditions whose star-import alternative binds nothing: their other alternative is certain. */
+  const dropped: Array<number | undefined> = [];
+  /** Entries whose condition is one of this module's (ids are counted per module). */
+  const ownConditions = new Set<Expanded>();
   for (const entry of stack.entries) {
     if (entry.kind !== 'spread') {
       out.push({ fact: entry, filePath: facts.path });
+      if (entry.condition) ownConditions.add(out.at(-1)!);
       continue;
     }
-    const source = findList(facts, entry.value, r.lookup);
+    const found = facts.language === 'python' ? pythonListAt(facts, entry.value, entry.range, r.lookup, r.includers) : findList(facts, entry.value, r.lookup);
+    if (found === 'notBound') {
+      // A star import that binds no such list leaves it as it was: only the other alternative remains.
+      dropped.push(entry.condition?.id);
+      continue;
+    }
+    const source = found === 'unknown' ? undefined : found;
     const key = source ? `${source.facts.path}#${source.stack.setting}` : '';
     if (!source || seen.has(key)) {
       out.push({ fact: { ...entry, kind: 'unknown' }, filePath: facts.path });
@@ -333,9 +391,20 @@ function expand(facts: FileFacts, stack: StackFact, r: Resolver, seen: Set<strin
     }
     spreadInto.add(key);
     const inner = expand(source.facts, source.stack, r, new Set([...seen, key]), spreadInto);
-    for (const x of inner) out.push(entry.condition && !x.fact.condition ? { ...x, fact: { ...x.fact, condition: entry.condition } } : x);
+    for (const x of inner) {
+      if (entry.condition && !x.fact.condition) {
+        out.push({ ...x, fact: { ...x.fact, condition: entry.condition } });
+        ownConditions.add(out.at(-1)!);
+      } else out.push(x);
+    }
   }
-  return out;
+  if (dropped.length === 0) return out;
+  return out.map((x) => {
+    const c = x.fact.condition;
+    if (!c || !ownConditions.has(x) || !dropped.includes(c.id)) return x;
+    const { condition: _, ...fact } = x.fact;
+    return { ...x, fact };
+  });
 }
 
 /** The list a spread names: a list of this module, or one imported (through re-exports). */
@@ -405,7 +474,7 @@ export function linkStacks(
   host?: { readFile(path: string): string | undefined; listDirectory?(dir: string): string[] },
 ): { stacks: Stack[]; listed: Set<Unit>; knowledge: KnowledgeBase } {
   const knowledge = knowledgeBase(config.knowledge as KnowledgeExtension[]);
-  const r: Resolver = { lookup, knowledge, config };
+  const r: Resolver = { lookup, knowledge, config, includers: (target) => includersOf(target, allFacts, lookup) };
   const listed = new Set<Unit>();
   const spreadInto = new Set<string>();
   const stacks: Stack[] = [];

@@ -1,0 +1,263 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { defaultConfig } from '../src/config.js';
+import { lintProject } from '../src/engine.js';
+import { ensurePythonParser } from '../src/frontends/python/index.js';
+import type { Stack } from '../src/link/stacks.js';
+import type { FileFacts } from '../src/model.js';
+import { pyprojectRoots, PythonModules } from '../src/link/python.js';
+import { diskHost } from './helpers.js';
+
+beforeAll(async () => {
+  await ensurePythonParser();
+});
+
+/** Writes a small project into a new temporary folder. */
+function project(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'onion-pylink-'));
+  for (const [rel, text] of Object.entries(files)) {
+    const abs = join(root, rel);
+    mkdirSync(dirname(abs), { recursive: true });
+    writeFileSync(abs, text);
+  }
+  return root;
+}
+
+/** Lints the given files of a project (others are read from disk when linking needs them). */
+function lintFiles(root: string, rels: string[], config = defaultConfig()) {
+  const inputs = rels.map((rel) => ({ path: join(root, rel), text: readFileSync(join(root, rel), 'utf8') }));
+  return lintProject(inputs, { config, host: { ...diskHost, listDirectory: (dir) => readdirSync(dir) } });
+}
+
+/** The stack of one file: each entry as `resolution-kind:label`, with `?` for a condition. */
+function stackOf(root: string, rels: string[], rel = rels[0]!): { stack: Stack; shown: string[] } {
+  const { model } = lintFiles(root, rels);
+  const stack = model.stackContexts.find((c) => c.filePath === join(root, rel) && c.stack.setting === 'MIDDLEWARE')!.stack;
+  return {
+    stack,
+    shown: stack.entries.map((e) => `${e.resolution.kind === 'unresolved' ? `unresolved(${e.resolution.problem})` : e.resolution.kind}:${e.label}${e.fact.condition ? '?' : ''}`),
+  };
+}
+
+/** Reports of a run as `file:rule@line`. */
+function reportsOf(root: string, rels: string[]): string[] {
+  const { results } = lintFiles(root, rels);
+  return results.flatMap((r) =>
+    r.diagnostics.map((d) => `${r.filePath.slice(root.length + 1)}:${d.ruleId?.replace('onion/', '') ?? 'fatal'}@${r.text.slice(0, d.range.start).split('\n').length}`),
+  );
+}
+
+function messagesOf(root: string, rels: string[]): string[] {
+  return lintFiles(root, rels).results.flatMap((r) => r.diagnostics.map((d) => d.message));
+}
+
+const BASE = `MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+]
+`;
+
+const TIMING = `import time
+
+
+class TimingMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.monotonic()
+        response = self.get_response(request)
+        response["X-Elapsed"] = str(time.monotonic() - started)
+        return response
+`;
+
+describe('Python module resolution', () => {
+  it('relative imports: `.base`, `..x`, `.` (the package), from a package and from its __init__.py', () => {
+    const root = project({
+      'manage.py': '',
+      'proj/__init__.py': '',
+      'proj/settings/__init__.py': 'from .base import *\n',
+      'proj/settings/base.py': BASE,
+      'proj/middleware.py': TIMING,
+    });
+    const modules = new PythonModules();
+    const look = (p: string) => (existsSync(p) ? ({ path: p } as FileFacts) : undefined);
+    const from = join(root, 'proj/settings/dev.py');
+    expect(modules.module(from, '.base', look)!.path).toBe(join(root, 'proj/settings/base.py'));
+    expect(modules.module(from, '..middleware', look)!.path).toBe(join(root, 'proj/middleware.py'));
+    expect(modules.module(from, '.', look)!.path).toBe(join(root, 'proj/settings/__init__.py'));
+    expect(modules.module(from, '..settings', look)!.path).toBe(join(root, 'proj/settings/__init__.py'));
+    expect(modules.module(join(root, 'proj/settings/__init__.py'), '.base', look)!.path).toBe(join(root, 'proj/settings/base.py'));
+    expect(modules.module(from, 'proj.middleware', look)!.path).toBe(join(root, 'proj/middleware.py'));
+    expect(modules.module(from, 'proj.settings', look)!.path).toBe(join(root, 'proj/settings/__init__.py'));
+    expect(modules.module(from, 'django.utils.deprecation', look)).toBeUndefined();
+    expect(modules.module(from, '.nothing', look)).toBeUndefined();
+  });
+
+  it('roots: manage.py, a src/ layout, pyproject packages (setuptools and poetry), configured roots', () => {
+    expect(pyprojectRoots('[tool.setuptools]\npackage-dir = { "" = "src" }\n')).toEqual(['src']);
+    expect(pyprojectRoots('[tool.setuptools.packages.find]\nwhere = ["lib", "apps"]\n')).toEqual(['lib', 'apps']);
+    expect(pyprojectRoots('[tool.poetry]\npackages = [{ include = "shop", from = "backend" }, { include = "tools" }]\n')).toEqual(['backend', '.']);
+    expect(pyprojectRoots('not toml [')).toEqual([]);
+    const root = project({
+      'pyproject.toml': '[tool.poetry]\nname = "x"\npackages = [{ include = "shop", from = "backend" }]\n',
+      'backend/shop/__init__.py': '',
+      'backend/shop/mw.py': TIMING,
+      'src/site/__init__.py': '',
+      'src/site/settings.py': BASE,
+      'extra/lib/__init__.py': '',
+    });
+    const roots = new PythonModules(['extra']).projectOf(join(root, 'src/site/settings.py')).roots;
+    expect(roots).toEqual([join(root, 'extra'), join(root, 'backend'), root, join(root, 'src')]);
+  });
+});
+
+describe('Python settings packages compose', () => {
+  const files = {
+    'manage.py': 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings.dev")\n',
+    'proj/__init__.py': '',
+    'proj/middleware.py': TIMING,
+    'proj/settings/__init__.py': '',
+    'proj/settings/base.py': BASE,
+    'proj/settings/dev.py': `from .base import *  # noqa: F403
+
+MIDDLEWARE += ["proj.middleware.TimingMiddleware"]
+MIDDLEWARE.insert(0, "django.middleware.gzip.GZipMiddleware")
+
+try:
+    from .local import *  # noqa: F403
+except ImportError:
+    pass
+`,
+  };
+
+  it('dev.py over base.py: the star import binds base.py\'s list; an optional local module that is not there adds nothing', () => {
+    const root = project(files);
+    const { stack, shown } = stackOf(root, ['proj/settings/dev.py']);
+    expect(shown).toEqual([
+      'builtin:GZipMiddleware',
+      'builtin:SecurityMiddleware',
+      'builtin:SessionMiddleware',
+      'builtin:CommonMiddleware',
+      'builtin:CsrfViewMiddleware',
+      'builtin:AuthenticationMiddleware',
+      'builtin:MessageMiddleware',
+      'project:TimingMiddleware',
+    ]);
+    expect(stack.open).toBe(false);
+    expect(stack.entries[1]!.filePath).toBe(join(root, 'proj/settings/base.py'));
+  });
+
+  it('a local module that defines the list is the other alternative; one that does not binds nothing', () => {
+    const withLocal = project({ ...files, 'proj/settings/local.py': 'MIDDLEWARE = ["django.middleware.security.SecurityMiddleware"]\n' });
+    expect(stackOf(withLocal, ['proj/settings/dev.py']).shown).toEqual([
+      'builtin:SecurityMiddleware?',
+      'builtin:GZipMiddleware?',
+      'builtin:SecurityMiddleware?',
+      'builtin:SessionMiddleware?',
+      'builtin:CommonMiddleware?',
+      'builtin:CsrfViewMiddleware?',
+      'builtin:AuthenticationMiddleware?',
+      'builtin:MessageMiddleware?',
+      'project:TimingMiddleware?',
+    ]);
+    const unrelated = project({ ...files, 'proj/settings/local.py': 'DEBUG = True\n' });
+    expect(stackOf(unrelated, ['proj/settings/dev.py']).shown).toHaveLength(8);
+    expect(stackOf(unrelated, ['proj/settings/dev.py']).shown.some((s) => s.endsWith('?'))).toBe(false);
+  });
+
+  it('a spread resolves by the last import before it, never the module\'s own final list', () => {
+    const root = project({
+      ...files,
+      'proj/settings/other.py': 'MIDDLEWARE = ["django.middleware.gzip.GZipMiddleware"]\n',
+      'proj/settings/mixed.py': `from .base import *  # noqa
+MIDDLEWARE = MIDDLEWARE + ["proj.middleware.TimingMiddleware"]
+from .other import MIDDLEWARE as OTHER
+MIDDLEWARE = OTHER + MIDDLEWARE
+`,
+    });
+    expect(stackOf(root, ['proj/settings/mixed.py']).shown).toEqual([
+      'builtin:GZipMiddleware',
+      'builtin:SecurityMiddleware',
+      'builtin:SessionMiddleware',
+      'builtin:CommonMiddleware',
+      'builtin:CsrfViewMiddleware',
+      'builtin:AuthenticationMiddleware',
+      'builtin:MessageMiddleware',
+      'project:TimingMiddleware',
+    ]);
+  });
+
+  it('star imports bind transitively (through settings/__init__.py), and absolute imports resolve under the roots', () => {
+    const root = project({
+      ...files,
+      'proj/settings/__init__.py': 'from .base import *  # noqa\n',
+      'proj/prod.py': 'from proj.settings import *  # noqa\nMIDDLEWARE.append("proj.middleware.TimingMiddleware")\n',
+    });
+    const { shown } = stackOf(root, ['proj/prod.py']);
+    expect(shown[0]).toBe('builtin:SecurityMiddleware');
+    expect(shown.at(-1)).toBe('project:TimingMiddleware');
+    expect(shown).toHaveLength(7);
+  });
+
+  it('base.py is not final when a sibling module spreads it', () => {
+    const root = project(files);
+    const { model } = lintFiles(root, ['proj/settings/base.py', 'proj/settings/dev.py']);
+    const finals = model.stackContexts.map((c) => [c.filePath.slice(root.length + 1), c.stack.final]);
+    expect(finals).toEqual([
+      ['proj/settings/base.py', false],
+      ['proj/settings/dev.py', true],
+    ]);
+  });
+});
+
+describe('Python dotted paths', () => {
+  const files = {
+    'manage.py': '',
+    'proj/__init__.py': '',
+    'proj/middleware/__init__.py': 'from .timing import TimingMiddleware  # noqa: F401\n',
+    'proj/middleware/timing.py': TIMING,
+    'proj/settings.py': '',
+  };
+  const withSettings = (entries: string[]) =>
+    project({ ...files, 'proj/settings.py': `MIDDLEWARE = [\n${entries.map((e) => `    "${e}",\n`).join('')}]\n` });
+
+  it('project classes, re-exported through __init__.py; other paths (third-party packages) are unknown', () => {
+    const root = withSettings(['proj.middleware.TimingMiddleware', 'proj.middleware.timing.TimingMiddleware', 'corsheaders.middleware.CorsMiddleware', 'acme.unknown.ThingMiddleware']);
+    expect(stackOf(root, ['proj/settings.py']).shown).toEqual(['project:TimingMiddleware', 'project:TimingMiddleware', 'unknown:CorsMiddleware', 'unknown:ThingMiddleware']);
+    expect(reportsOf(root, ['proj/settings.py']).filter((r) => r.includes('resolvable'))).toEqual([]);
+  });
+
+  it('a missing module of a project package: ModuleNotFoundError with the first missing module, and a typo suggestion', () => {
+    const root = withSettings(['proj.middlewar.timing.TimingMiddleware', 'proj.middleware.timming.TimingMiddleware']);
+    expect(reportsOf(root, ['proj/settings.py'])).toEqual(['proj/settings.py:resolvable-middleware@2', 'proj/settings.py:resolvable-middleware@3']);
+    const [first, second] = messagesOf(root, ['proj/settings.py']);
+    expect(first).toContain("ModuleNotFoundError: No module named 'proj.middlewar'");
+    expect(first).toContain('Did you mean `proj.middleware`?');
+    expect(second).toContain("ModuleNotFoundError: No module named 'proj.middleware.timming'");
+    expect(second).toContain('Did you mean `proj.middleware.timing`?');
+  });
+
+  it('a missing attribute: ImportError as Django words it, with a typo suggestion', () => {
+    const root = withSettings(['proj.middleware.timing.TimingMiddlware']);
+    expect(messagesOf(root, ['proj/settings.py'])).toEqual([
+      '`proj.middleware.timing.TimingMiddlware` names `TimingMiddlware`, which `timing.py` does not define: start-up fails with `ImportError: Module "proj.middleware.timing" does not define a "TimingMiddlware" attribute/class`. Did you mean `TimingMiddleware`?',
+    ]);
+  });
+
+  it('silent where the module may hold the name: a star import of a package, a module __getattr__', () => {
+    const root = project({
+      ...files,
+      'proj/extra.py': 'from acme.middleware import *  # noqa\n',
+      'proj/lazy.py': 'def __getattr__(name):\n    raise AttributeError(name)\n',
+      'proj/settings.py': 'MIDDLEWARE = ["proj.extra.AcmeMiddleware", "proj.lazy.Anything", "proj.missing_mod.X"]\n',
+    });
+    expect(reportsOf(root, ['proj/settings.py'])).toEqual(['proj/settings.py:resolvable-middleware@1']);
+  });
+});
