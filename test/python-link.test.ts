@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../src/config.js';
-import { lintProject } from '../src/engine.js';
+import { extractFacts, lintProject } from '../src/engine.js';
 import { ensurePythonParser } from '../src/frontends/python/index.js';
-import type { Stack } from '../src/link/stacks.js';
+import { linkStacks, type Stack } from '../src/link/stacks.js';
 import type { FileFacts } from '../src/model.js';
 import { pyprojectRoots, PythonModules } from '../src/link/python.js';
 import { diskHost } from './helpers.js';
@@ -259,5 +259,78 @@ describe('Python dotted paths', () => {
       'proj/settings.py': 'MIDDLEWARE = ["proj.extra.AcmeMiddleware", "proj.lazy.Anything", "proj.missing_mod.X"]\n',
     });
     expect(reportsOf(root, ['proj/settings.py'])).toEqual(['proj/settings.py:resolvable-middleware@1']);
+  });
+});
+
+describe('django-split-settings includes (ImportFacts `file:` / `file?:`, as the front-end emits them)', () => {
+  const options = { names: defaultConfig().names };
+  /** The project's files as facts; the includer's `include(...)` arguments added by hand, in order. */
+  function split(includes: string[], extra: Record<string, string> = {}) {
+    const root = project({
+      'manage.py': '',
+      'proj/__init__.py': '',
+      'proj/middleware.py': TIMING,
+      'proj/settings/__init__.py': 'from split_settings.tools import include, optional\n\ninclude(\n    "components/base.py",\n    "components/*.py",\n    optional("local.py"),\n)\n',
+      'proj/settings/components/base.py': BASE,
+      'proj/settings/components/timing.py': 'MIDDLEWARE += ["proj.middleware.TimingMiddleware"]\n',
+      ...extra,
+    });
+    const includer = join(root, 'proj/settings/__init__.py');
+    const facts = new Map<string, FileFacts>();
+    const lookup = (p: string): FileFacts | undefined => {
+      if (!facts.has(p)) {
+        if (!existsSync(p)) return undefined;
+        const f = extractFacts(p, readFileSync(p, 'utf8'), options);
+        if (p === includer) f.imports.push(...includes.map((source, i) => ({ local: '*', imported: '*', source, range: { start: 100 + i, end: 101 + i } })));
+        facts.set(p, f);
+      }
+      return facts.get(p);
+    };
+    return { root, lookup, includer };
+  }
+  const show = (stack: Stack) => stack.entries.map((e) => `${e.resolution.kind}:${e.label}`);
+
+  it('a component editing a list it never binds continues the list of the includer\'s earlier includes', () => {
+    const { root, lookup, includer } = split(['file:components/base.py', 'file:components/*.py', 'file?:local.py']);
+    const all = [includer, join(root, 'proj/settings/components/base.py'), join(root, 'proj/settings/components/timing.py')].map((p) => lookup(p)!);
+    const { stacks } = linkStacks(all, lookup, defaultConfig());
+    const timing = stacks.find((s) => s.filePath.endsWith('timing.py'))!;
+    expect(show(timing)).toEqual([
+      'builtin:SecurityMiddleware',
+      'builtin:SessionMiddleware',
+      'builtin:CommonMiddleware',
+      'builtin:CsrfViewMiddleware',
+      'builtin:AuthenticationMiddleware',
+      'builtin:MessageMiddleware',
+      'project:TimingMiddleware',
+    ]);
+    expect(timing.final).toBe(true);
+    expect(stacks.find((s) => s.filePath.endsWith('base.py'))!.final).toBe(false);
+  });
+
+  it('reached alone, or through a missing required include, the component\'s own list stays unknown', () => {
+    const alone = split(['file:components/base.py', 'file:components/*.py']);
+    const timingPath = join(alone.root, 'proj/settings/components/timing.py');
+    expect(show(linkStacks([alone.lookup(timingPath)!], alone.lookup, defaultConfig()).stacks[0]!)).toEqual(['unknown:MIDDLEWARE', 'project:TimingMiddleware']);
+    const missing = split(['file:components/nothere.py', 'file:components/timing.py']);
+    const all = [missing.includer, join(missing.root, 'proj/settings/components/timing.py')].map((p) => missing.lookup(p)!);
+    expect(show(linkStacks(all, missing.lookup, defaultConfig()).stacks.find((s) => s.filePath.endsWith('timing.py'))!)[0]).toBe('unknown:MIDDLEWARE');
+  });
+
+  it('an optional include that is not there is skipped; glob matches come in sorted order', () => {
+    const { root, lookup, includer } = split(['file?:components/first.py', 'file:components/*.py'], {
+      'proj/settings/components/a_first.py': 'MIDDLEWARE = ["django.middleware.gzip.GZipMiddleware"]\n',
+    });
+    const all = [includer, join(root, 'proj/settings/components/timing.py')].map((p) => lookup(p)!);
+    const timing = linkStacks(all, lookup, defaultConfig()).stacks.find((s) => s.filePath.endsWith('timing.py'))!;
+    // a_first.py, base.py, timing.py: base.py's list is the one bound before timing.py.
+    expect(show(timing)[0]).toBe('builtin:SecurityMiddleware');
+    expect(new PythonModules().included(includer, 'file:components/*.py', lookup)!.map((f) => f.path.slice(root.length + 1))).toEqual([
+      'proj/settings/components/a_first.py',
+      'proj/settings/components/base.py',
+      'proj/settings/components/timing.py',
+    ]);
+    expect(new PythonModules().included(includer, 'file?:nothere.py', lookup)).toEqual([]);
+    expect(new PythonModules().included(includer, 'file:nothere.py', lookup)).toBeUndefined();
   });
 });
