@@ -19,6 +19,10 @@ export default defineSettingsRule({
         '`{{path}}` names `{{name}}`, which `{{file}}` does not export: loading fails with `ImportError: Module "{{module}}" does not define a "{{name}}" attribute/class`. Export it, or fix the name.{{hint}}',
       missingAttribute:
         '`{{path}}` names `{{name}}`, which `{{file}}` does not define: start-up fails with `ImportError: Module "{{module}}" does not define a "{{name}}" attribute/class`.{{hint}}',
+      notConstructible:
+        '`{{path}}` cannot be built with `get_response`: Django fails at start-up with `{{error}}`. Give it `__init__(self, get_response)`, or derive it from `MiddlewareMixin`.',
+      hooksNeverCalled:
+        '`{{path}}` is a plain class: Django never calls its {{hooks}} (it calls only `__call__`, `process_view`, `process_exception` and `process_template_response`). Derive it from `django.utils.deprecation.MiddlewareMixin`, or do the work in `__call__`.',
       notMiddleware:
         '`{{path}}` is not middleware: {{why}}. Django fails at start-up (`TypeError: {{name}}() takes no arguments`, or a handler that never runs). List a middleware class or factory instead.',
     },
@@ -48,6 +52,12 @@ export default defineSettingsRule({
             data: { path, name: r.name, file: r.file.slice(r.file.lastIndexOf('/') + 1), module: r.module, hint: didYouMean(r.suggestion) },
             ...at,
           });
+          break;
+        case 'notConstructible':
+          ctx.report({ messageId: 'notConstructible', data: { path, error: r.error }, ...at });
+          break;
+        case 'hooksNeverCalled':
+          ctx.report({ messageId: 'hooksNeverCalled', data: { path, hooks: r.hooks.map((h) => `\`${h}\``).join(' and ') }, ...at });
           break;
         case 'notMiddleware':
           ctx.report({ messageId: 'notMiddleware', data: { path, why: r.why, name: lastSegment(r.name) }, ...at });

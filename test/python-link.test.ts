@@ -334,3 +334,117 @@ describe('django-split-settings includes (ImportFacts `file:` / `file?:`, as the
     expect(new PythonModules().included(includer, 'file:nothere.py', lookup)).toBeUndefined();
   });
 });
+
+describe('resolvable-middleware on Python classes Django cannot build or would not run', () => {
+  const settings = (paths: string[]) => `MIDDLEWARE = [\n${paths.map((p) => `    "${p}",\n`).join('')}]\n`;
+  const run = (middleware: string, names: string[], extra: Record<string, string> = {}) => {
+    const root = project({ 'manage.py': '', 'proj/__init__.py': '', 'proj/middleware.py': middleware, 'proj/settings.py': settings(names.map((n) => `proj.middleware.${n}`)), ...extra });
+    return lintFiles(root, ['proj/settings.py']).results[0]!.diagnostics.map((d) => d.message.replace(/^`[^`]+` /, ''));
+  };
+
+  it('no __init__ anywhere and no middleware base: `X() takes no arguments`', () => {
+    expect(run('class Timing:\n    def __call__(self, request):\n        return None\n', ['Timing'])).toEqual([
+      'cannot be built with `get_response`: Django fails at start-up with `TypeError: Timing() takes no arguments`. Give it `__init__(self, get_response)`, or derive it from `MiddlewareMixin`.',
+    ]);
+  });
+
+  it('__init__ without a parameter for get_response, or with two required ones; the message names the class that defines it', () => {
+    const code = `class NoParam:
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, request):
+        return None
+
+
+class TwoRequired:
+    def __init__(self, get_response, header):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+
+class Three:
+    def __init__(self, get_response, a, b, c=1):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+
+class Inherits(TwoRequired):
+    pass
+`;
+    expect(run(code, ['NoParam', 'TwoRequired', 'Three', 'Inherits']).map((m) => /`(TypeError[^`]*)`/.exec(m)![1])).toEqual([
+      'TypeError: NoParam.__init__() takes 1 positional argument but 2 were given',
+      "TypeError: TwoRequired.__init__() missing 1 required positional argument: 'header'",
+      "TypeError: Three.__init__() missing 2 required positional arguments: 'a' and 'b'",
+      "TypeError: TwoRequired.__init__() missing 1 required positional argument: 'header'",
+    ]);
+  });
+
+  it('a plain class whose process_request / process_response Django never calls', () => {
+    const code = `class Audit:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_request(self, request):
+        request.audited = True
+`;
+    expect(run(code, ['Audit'])).toEqual([
+      'is a plain class: Django never calls its `process_request` (it calls only `__call__`, `process_view`, `process_exception` and `process_template_response`). Derive it from `django.utils.deprecation.MiddlewareMixin`, or do the work in `__call__`.',
+    ]);
+  });
+
+  it('silent: MiddlewareMixin subclasses (directly, through a project base in another module, or a Django class), optional extra parameters, *args, unknown bases', () => {
+    const code = `from django.contrib.auth.middleware import RemoteUserMiddleware
+from django.utils.deprecation import MiddlewareMixin
+
+from acme.base import AcmeBase
+from proj.base import ProjectBase
+
+
+class Stamp(MiddlewareMixin):
+    def process_response(self, request, response):
+        response["X-Stamp"] = "1"
+        return response
+
+
+class Header(ProjectBase):
+    def process_request(self, request):
+        request.header_seen = True
+
+
+class Remote(RemoteUserMiddleware):
+    header = "HTTP_X_USER"
+
+
+class Optional:
+    def __init__(self, get_response, header="X-Id"):
+        self.get_response = get_response
+        self.header = header
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+
+class Splat:
+    def __init__(self, *args):
+        self.get_response = args[0]
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+
+class Unknown(AcmeBase):
+    def process_request(self, request):
+        request.acme = True
+`;
+    const base = 'from django.utils.deprecation import MiddlewareMixin\n\n\nclass ProjectBase(MiddlewareMixin):\n    pass\n';
+    expect(run(code, ['Stamp', 'Header', 'Remote', 'Optional', 'Splat', 'Unknown'], { 'proj/base.py': base })).toEqual([]);
+  });
+});

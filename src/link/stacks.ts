@@ -4,6 +4,7 @@ import type { OnionConfig } from '../config.js';
 import { knowledgeBase, lastSegment, packageExportKey, type KnowledgeBase, type KnowledgeExtension, type KnownMiddleware } from '../knowledge/django.js';
 import type { FileFacts, Range, StackEntryFact, StackFact, Unit } from '../model.js';
 import { includersOf, pythonListAt, pythonModules } from './python.js';
+import { pythonClassProblem, resolvePythonClass } from './python-classes.js';
 import { resolveModulePath, resolveRelativeModule, type FactsLookup } from './resolve.js';
 import { resolveBinding, resolveExport, type Binding } from './units.js';
 
@@ -13,7 +14,11 @@ export type Unresolved =
   | { problem: 'removed'; fate: string; replacement?: string }
   | { problem: 'missingModule'; module: string; root: string; suggestion?: string }
   | { problem: 'missingExport'; module: string; file: string; name: string; suggestion?: string }
-  | { problem: 'notMiddleware'; file: string; name: string; why: string };
+  | { problem: 'notMiddleware'; file: string; name: string; why: string }
+  /** A Python class Django cannot build with `get_response`: `error` is the start-up TypeError. */
+  | { problem: 'notConstructible'; file: string; name: string; error: string }
+  /** A plain Python class (no `MiddlewareMixin`) whose `process_request` / `process_response` never run. */
+  | { problem: 'hooksNeverCalled'; file: string; name: string; hooks: string[] };
 
 export type Resolution =
   | { kind: 'builtin'; known: KnownMiddleware }
@@ -227,12 +232,17 @@ function resolvePythonDotted(segments: string[], settingsFile: string, r: Resolv
     const missing = modules.missing(settingsFile, module, nearest);
     return missing ? { kind: 'unresolved', problem: 'missingModule', ...missing } : { kind: 'unknown' };
   }
+  const cls = resolvePythonClass(facts, name, r.lookup);
+  const classProblem = cls && cls !== 'external' ? pythonClassProblem(cls, r.lookup, r.knowledge, r.config) : undefined;
+  if (classProblem) return { kind: 'unresolved', ...classProblem, file: (cls as { facts: FileFacts }).facts.path, name };
   const binding = resolveExport(facts, name, r.lookup);
   const resolution = unitResolution(binding, r.knowledge, r.lookup);
   if (resolution) {
     const problem = describeUnitProblem(binding);
     return problem ? { kind: 'unresolved', problem: 'notMiddleware', file: facts.path, name, why: problem } : resolution;
   }
+  // A class Django can build (or one whose bases we cannot read) that is not a unit: nothing proven.
+  if (cls) return { kind: 'unknown' };
   if (facts.exports.some((e) => e.exported === name && !e.source) && name in facts.declarations) {
     return { kind: 'unresolved', problem: 'notMiddleware', file: facts.path, name, why: 'its constructor (or factory) does not take the next layer as its first parameter' };
   }
