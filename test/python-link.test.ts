@@ -448,3 +448,34 @@ class Unknown(AcmeBase):
     expect(run(code, ['Stamp', 'Header', 'Remote', 'Optional', 'Splat', 'Unknown'], { 'proj/base.py': base })).toEqual([]);
   });
 });
+
+describe('MiddlewareMixin chains across Python modules (linkUnits)', () => {
+  it('a class deriving from a project base that derives from MiddlewareMixin is middleware, even when no stack lists it', () => {
+    const root = project({
+      'manage.py': '',
+      'proj/__init__.py': '',
+      'proj/base.py': 'from django.utils.deprecation import MiddlewareMixin\n\n\nclass ProjectBase(MiddlewareMixin):\n    pass\n',
+      'proj/headers.py': `from proj.base import ProjectBase
+
+
+class Headers(ProjectBase):
+    def process_template_response(self, request, response):
+        return None
+`,
+      'proj/other.py': `from acme.base import AcmeBase
+
+
+class Other(AcmeBase):
+    def process_template_response(self, request, response):
+        return None
+`,
+    });
+    const { model, results } = lintFiles(root, ['proj/headers.py', 'proj/other.py']);
+    expect(model.units.map((u) => [u.unit.name, u.confirmed, u.baseIsMiddleware])).toEqual([
+      ['Headers', true, true],
+      ['Other', false, false],
+    ]);
+    // The confirmed one is judged: its template hook returns None.
+    expect(results.map((r) => r.diagnostics.map((d) => d.ruleId))).toEqual([['onion/hook-return'], []]);
+  });
+});
