@@ -124,20 +124,26 @@ export class PythonModules {
 
   /** The module an import in `fromFile` names (`.base`, `proj.settings.base`, `file:x.py`): its facts, or undefined. */
   module(fromFile: string, source: string, lookup: FactsLookup): FileFacts | undefined {
-    const included = FILE_SOURCE.exec(source);
-    if (included) {
+    if (FILE_SOURCE.test(source)) {
       const files = this.included(fromFile, source, lookup);
       return files && files.length === 1 ? files[0] : undefined;
     }
+    const path = this.locate(fromFile, source, (p) => lookup(p) !== undefined);
+    return path === undefined ? undefined : lookup(path);
+  }
+
+  /** The file of a module an import in `fromFile` names (`.base`, `proj.settings.base`), among those `has` holds. */
+  locate(fromFile: string, source: string, has: (path: string) => boolean): string | undefined {
     if (source.startsWith('.')) {
       const dots = /^\.+/.exec(source)![0].length;
       let dir = dirname(fromFile);
       for (let i = 1; i < dots; i++) dir = dirname(dir);
       const rest = source.slice(dots);
-      return rest ? this.at(dir, rest.split('.'), lookup) : lookup(join(dir, '__init__.py'));
+      if (!rest) return has(join(dir, '__init__.py')) ? join(dir, '__init__.py') : undefined;
+      return this.at(dir, rest.split('.'), has);
     }
     for (const root of this.projectOf(fromFile).roots) {
-      const found = this.at(root, source.split('.'), lookup);
+      const found = this.at(root, source.split('.'), has);
       if (found) return found;
     }
     return undefined;
@@ -172,10 +178,10 @@ export class PythonModules {
   }
 
   /** `a/b/c.py` or `a/b/c/__init__.py` under a folder. */
-  private at(dir: string, segments: string[], lookup: FactsLookup): FileFacts | undefined {
+  private at(dir: string, segments: string[], has: (path: string) => boolean): string | undefined {
     if (segments.some((s) => !/^\w+$/.test(s))) return undefined;
     const base = join(dir, ...segments);
-    return lookup(`${base}.py`) ?? lookup(join(base, '__init__.py'));
+    return [`${base}.py`, join(base, '__init__.py')].find(has);
   }
 
   /**
