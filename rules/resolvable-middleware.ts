@@ -25,6 +25,8 @@ export default defineSettingsRule({
         '`{{path}}` is a plain class: Django never calls its {{hooks}} (it calls only `__call__`, `process_view`, `process_exception` and `process_template_response`). Derive it from `django.utils.deprecation.MiddlewareMixin`, or do the work in `__call__`.',
       notMiddleware:
         '`{{path}}` is not middleware: {{why}}. Django fails at start-up (`TypeError: {{name}}() takes no arguments`, or a handler that never runs). List a middleware class or factory instead.',
+      notMiddlewarePython:
+        '`{{path}}` is not middleware: {{why}}. Django calls each entry once at start-up with `get_response` and serves every request with what that returns. List a middleware class or factory instead.',
     },
   },
   check(ctx) {
@@ -60,7 +62,7 @@ export default defineSettingsRule({
           ctx.report({ messageId: 'hooksNeverCalled', data: { path, hooks: r.hooks.map((h) => `\`${h}\``).join(' and ') }, ...at });
           break;
         case 'notMiddleware':
-          ctx.report({ messageId: 'notMiddleware', data: { path, why: r.why, name: lastSegment(r.name) }, ...at });
+          ctx.report({ messageId: r.file.endsWith('.py') ? 'notMiddlewarePython' : 'notMiddleware', data: { path, why: r.why, name: lastSegment(r.name) }, ...at });
           break;
       }
     }

@@ -278,6 +278,8 @@ export interface FileFacts {
    * whether Django can build a listed one with `get_response` (resolvable-middleware).
    */
   pythonClasses?: PythonClass[];
+  /** Python only: the module-level functions (`def`), with their first parameter's name. */
+  pythonFunctions?: Array<{ name: string; firstParam?: string }>;
   /** A fatal problem: the file does not parse. When set, nothing else is trustworthy. */
   fatal?: SyntaxProblem;
   /**

@@ -479,3 +479,44 @@ class Other(AcmeBase):
     expect(results.map((r) => r.diagnostics.map((d) => d.ruleId))).toEqual([['onion/hook-return'], []]);
   });
 });
+
+describe('resolvable-middleware on Python entries that name no middleware', () => {
+  it('a function taking the request, and a module, are reported; an alias, a decorated factory and an assignment are not', () => {
+    const root = project({
+      'manage.py': '',
+      'proj/__init__.py': '',
+      'proj/middleware/__init__.py': `from django.utils.decorators import sync_and_async_middleware
+
+from .timing import TimingMiddleware
+
+Timing = TimingMiddleware
+configured = TimingMiddleware
+
+
+def add_header(request):
+    return None
+
+
+@sync_and_async_middleware
+def stamp(get_response):
+    def middleware(request):
+        return get_response(request)
+
+    return middleware
+`,
+      'proj/middleware/timing.py': TIMING,
+      'proj/settings.py': `MIDDLEWARE = [
+    "proj.middleware.add_header",
+    "proj.middleware.timing",
+    "proj.middleware.Timing",
+    "proj.middleware.configured",
+    "proj.middleware.stamp",
+]
+`,
+    });
+    expect(messagesOf(root, ['proj/settings.py'])).toEqual([
+      '`proj.middleware.add_header` is not middleware: it is a function taking `request`, not a factory taking `get_response`. Django calls each entry once at start-up with `get_response` and serves every request with what that returns. List a middleware class or factory instead.',
+      '`proj.middleware.timing` is not middleware: it names a module, not a middleware class or factory in it. Django calls each entry once at start-up with `get_response` and serves every request with what that returns. List a middleware class or factory instead.',
+    ]);
+  });
+});

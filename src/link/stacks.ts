@@ -243,10 +243,15 @@ function resolvePythonDotted(segments: string[], settingsFile: string, r: Resolv
   }
   // A class Django can build (or one whose bases we cannot read) that is not a unit: nothing proven.
   if (cls) return { kind: 'unknown' };
-  if (facts.exports.some((e) => e.exported === name && !e.source) && name in facts.declarations) {
-    return { kind: 'unresolved', problem: 'notMiddleware', file: facts.path, name, why: 'its constructor (or factory) does not take the next layer as its first parameter' };
+  // A function taking the request: Django calls it once at start-up with `get_response` instead.
+  const fn = facts.pythonFunctions?.find((f) => f.name === name);
+  if (fn && fn.firstParam === 'request' && !facts.imports.some((i) => i.local === name)) {
+    return { kind: 'unresolved', problem: 'notMiddleware', file: facts.path, name, why: 'it is a function taking `request`, not a factory taking `get_response`' };
   }
   if (!pythonModuleLacks(facts, name, r.lookup, new Set())) return { kind: 'unknown' };
+  if (modules.module(settingsFile, `${module}.${name}`, r.lookup)) {
+    return { kind: 'unresolved', problem: 'notMiddleware', file: facts.path, name, why: 'it names a module, not a middleware class or factory in it' };
+  }
   const suggestion = nearest(name, facts.exports.map((e) => e.exported).filter((e) => e !== '*'));
   return { kind: 'unresolved', problem: 'missingExport', module, file: facts.path, name, ...(suggestion ? { suggestion } : {}) };
 }

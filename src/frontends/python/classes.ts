@@ -1,20 +1,30 @@
 /**
- * The module-level classes of a Python module, whatever they hold (FileFacts.pythonClasses): what
+ * The module-level classes and functions of a Python module, whatever they hold
+ * (FileFacts.pythonClasses, pythonFunctions): what
  * Django's start-up does with a listed class depends on its bases and its `__init__` alone
  * (`middleware(get_response)`), so the link step reads these to prove `TypeError`s at start-up.
  */
 import type { Node } from 'web-tree-sitter';
 import type { PythonClass } from '../../model.js';
+import { parameterName, parametersOf } from './flow.js';
 import { moduleStatements } from './module.js';
 import { dotted, items, rangeOf } from './syntax.js';
 import { methodsOf } from './units.js';
 
-/** Every class a module binds at module level. */
-export function collectPythonClasses(root: Node): PythonClass[] {
+/** Every class and function a module binds at module level. */
+export function collectPythonDefinitions(root: Node): { classes: PythonClass[]; functions: Array<{ name: string; firstParam?: string }> } {
   const out: PythonClass[] = [];
+  const functions: Array<{ name: string; firstParam?: string }> = [];
   for (const st of moduleStatements(root)) {
     const decorated = st.type === 'decorated_definition';
     const node = decorated ? st.childForFieldName('definition') : st;
+    if (node?.type === 'function_definition') {
+      const name = node.childForFieldName('name')?.text;
+      const first = parametersOf(node)[0];
+      const firstParam = first && parameterName(first);
+      if (name !== undefined) functions.push({ name, ...(firstParam !== undefined ? { firstParam } : {}) });
+      continue;
+    }
     if (node?.type !== 'class_definition') continue;
     const nameNode = node.childForFieldName('name');
     if (!nameNode) continue;
@@ -33,7 +43,7 @@ export function collectPythonClasses(root: Node): PythonClass[] {
       unusual: decorated || metaclass || methods.has('__new__') || (init !== undefined && init.parent?.type === 'decorated_definition'),
     });
   }
-  return out;
+  return { classes: out, functions };
 }
 
 /** `__init__`'s positional parameters after `self`. */
