@@ -520,3 +520,17 @@ def stamp(get_response):
     ]);
   });
 });
+
+describe('final stacks', () => {
+  it('base.py given alone is not final when a settings module beside it spreads it', () => {
+    const root = project({
+      'manage.py': '',
+      'proj/__init__.py': '',
+      'proj/settings/__init__.py': '',
+      'proj/settings/base.py': BASE,
+      'proj/settings/dev.py': 'from .base import *  # noqa: F403\n\nMIDDLEWARE += ["django.middleware.gzip.GZipMiddleware"]\n',
+    });
+    const { model } = lintFiles(root, ['proj/settings/base.py']);
+    expect(model.stackContexts.map((c) => c.stack.final)).toEqual([false]);
+  });
+});

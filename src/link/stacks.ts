@@ -474,7 +474,7 @@ function siblingsOf(file: string, listDirectory: (dir: string) => string[]): str
   const stem = file.slice(dir.length + 1).replace(/\.[^.]+$/, '');
   try {
     return listDirectory(dir)
-      .filter((name) => /\.[cm]?[jt]sx?$/.test(name) && !name.startsWith(`${stem}.`))
+      .filter((name) => (file.endsWith('.py') ? name.endsWith('.py') : /\.[cm]?[jt]sx?$/.test(name)) && !name.startsWith(`${stem}.`))
       .map((name) => join(dir, name));
   } catch {
     return [];
