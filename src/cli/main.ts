@@ -247,6 +247,7 @@ function settingsAround(given: LintInput[], facts: Map<string, FileFacts>, confi
   // modules the Django project names (DJANGO_SETTINGS_MODULE), or those assigning MIDDLEWARE.
   const pythonUndecided = given.find((s) => isPythonPath(s.path) && facts.get(s.path)?.units.some((u) => u.evidence === 'position' || u.evidence === 'base'));
   const pythonProject = pythonUndecided && pythonProjectDir(dirname(pythonUndecided.path));
+  // Outside a Django project (no manage.py, no pyproject.toml) a Python file has no settings to find.
   if (pythonProject) {
     const givenPaths = new Set(given.map((s) => s.path));
     return pythonSettingsFiles(pythonProject, config.roots).flatMap((path) => {
@@ -265,7 +266,9 @@ function settingsAround(given: LintInput[], facts: Map<string, FileFacts>, confi
     const text = s.text ?? (read?.ok ? read.text : '');
     return (/\bclass\b/.test(text) && /\bconstructor\s*\(\s*[\w$]/.test(text)) || (nextNames !== '' && nextParam.test(text));
   };
+  // Python files were decided above: outside a Django project (no manage.py or pyproject.toml), no settings.
   const undecided = given.find((s) => {
+    if (isPythonPath(s.path)) return false;
     const f = facts.get(s.path);
     return f?.units.some((u) => u.evidence === 'position') || (f?.dormant && mayDeclareOne(s));
   });

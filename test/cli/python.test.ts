@@ -125,3 +125,13 @@ describe('settings discovery', () => {
     expect(pythonSettingsFiles(unnamed)).toEqual([join(unnamed, 'proj/settings/base.py'), join(unnamed, 'proj/settings/dev.py')]);
   });
 });
+
+describe('a Python file outside a Django project', () => {
+  it('has no settings to look for: the run does not walk the folders above it', async () => {
+    const root = project({ 'lib/timing.py': TIMING });
+    const started = Date.now();
+    const result = await run(['lib/timing.py', '--format', 'json'], root);
+    expect((JSON.parse(result.stdout) as Array<{ messages: unknown[] }>)[0]!.messages).toEqual([]);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+});
