@@ -1,6 +1,5 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../src/config.js';
 import { extractFacts, lintProject } from '../src/engine.js';
@@ -8,22 +7,13 @@ import { ensurePythonParser } from '../src/frontends/python/index.js';
 import { linkStacks, type Stack } from '../src/link/stacks.js';
 import type { FileFacts } from '../src/model.js';
 import { pyprojectRoots, PythonModules } from '../src/link/python.js';
+import { project } from './cli/run.js';
 import { diskHost } from './helpers.js';
+import { BASE, BASE_LAYERS, TIMING } from './python-project.js';
 
 beforeAll(async () => {
   await ensurePythonParser();
 });
-
-/** Writes a small project into a new temporary folder. */
-function project(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'onion-pylink-'));
-  for (const [rel, text] of Object.entries(files)) {
-    const abs = join(root, rel);
-    mkdirSync(dirname(abs), { recursive: true });
-    writeFileSync(abs, text);
-  }
-  return root;
-}
 
 /** Lints the given files of a project (others are read from disk when linking needs them). */
 function lintFiles(root: string, rels: string[], config = defaultConfig()) {
@@ -52,30 +42,6 @@ function reportsOf(root: string, rels: string[]): string[] {
 function messagesOf(root: string, rels: string[]): string[] {
   return lintFiles(root, rels).results.flatMap((r) => r.diagnostics.map((d) => d.message));
 }
-
-const BASE = `MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-]
-`;
-
-const TIMING = `import time
-
-
-class TimingMiddleware:
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        started = time.monotonic()
-        response = self.get_response(request)
-        response["X-Elapsed"] = str(time.monotonic() - started)
-        return response
-`;
 
 describe('Python module resolution', () => {
   it('relative imports: `.base`, `..x`, `.` (the package), from a package and from its __init__.py', () => {
@@ -142,12 +108,7 @@ except ImportError:
     const { stack, shown } = stackOf(root, ['proj/settings/dev.py']);
     expect(shown).toEqual([
       'builtin:GZipMiddleware',
-      'builtin:SecurityMiddleware',
-      'builtin:SessionMiddleware',
-      'builtin:CommonMiddleware',
-      'builtin:CsrfViewMiddleware',
-      'builtin:AuthenticationMiddleware',
-      'builtin:MessageMiddleware',
+      ...BASE_LAYERS.map((l) => `builtin:${l}`),
       'project:TimingMiddleware',
     ]);
     expect(stack.open).toBe(false);
@@ -159,12 +120,7 @@ except ImportError:
     expect(stackOf(withLocal, ['proj/settings/dev.py']).shown).toEqual([
       'builtin:SecurityMiddleware?',
       'builtin:GZipMiddleware?',
-      'builtin:SecurityMiddleware?',
-      'builtin:SessionMiddleware?',
-      'builtin:CommonMiddleware?',
-      'builtin:CsrfViewMiddleware?',
-      'builtin:AuthenticationMiddleware?',
-      'builtin:MessageMiddleware?',
+      ...BASE_LAYERS.map((l) => `builtin:${l}?`),
       'project:TimingMiddleware?',
     ]);
     const unrelated = project({ ...files, 'proj/settings/local.py': 'DEBUG = True\n' });
@@ -184,12 +140,7 @@ MIDDLEWARE = OTHER + MIDDLEWARE
     });
     expect(stackOf(root, ['proj/settings/mixed.py']).shown).toEqual([
       'builtin:GZipMiddleware',
-      'builtin:SecurityMiddleware',
-      'builtin:SessionMiddleware',
-      'builtin:CommonMiddleware',
-      'builtin:CsrfViewMiddleware',
-      'builtin:AuthenticationMiddleware',
-      'builtin:MessageMiddleware',
+      ...BASE_LAYERS.map((l) => `builtin:${l}`),
       'project:TimingMiddleware',
     ]);
   });
@@ -296,12 +247,7 @@ describe('django-split-settings includes (ImportFacts `file:` / `file?:`, as the
     const { stacks } = linkStacks(all, lookup, defaultConfig());
     const timing = stacks.find((s) => s.filePath.endsWith('timing.py'))!;
     expect(show(timing)).toEqual([
-      'builtin:SecurityMiddleware',
-      'builtin:SessionMiddleware',
-      'builtin:CommonMiddleware',
-      'builtin:CsrfViewMiddleware',
-      'builtin:AuthenticationMiddleware',
-      'builtin:MessageMiddleware',
+      ...BASE_LAYERS.map((l) => `builtin:${l}`),
       'project:TimingMiddleware',
     ]);
     expect(timing.final).toBe(true);

@@ -6,30 +6,14 @@
  * `tox.ini` (`[tool:pytest]` / `[pytest]`). When none names one: the modules under a `settings`
  * path that assign `MIDDLEWARE`.
  */
-import { readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { globSync } from 'tinyglobby';
+import { isFile, readFromDisk as read } from './aliases.js';
 import { PythonModules } from './python.js';
 
 /** `os.environ.setdefault("DJANGO_SETTINGS_MODULE", "x")`, `os.environ["DJANGO_SETTINGS_MODULE"] = "x"`. */
 const ENTRY_FILE = /\benviron\s*(?:\.\s*setdefault\s*\(\s*(['"])DJANGO_SETTINGS_MODULE\1\s*,\s*|\[\s*(['"])DJANGO_SETTINGS_MODULE\2\s*\]\s*=\s*)(['"])([\w.]+)\3/g;
-
-function read(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
-
-const isFile = (path: string) => {
-  try {
-    return statSync(path, { throwIfNoEntry: false })?.isFile() === true;
-  } catch {
-    return false;
-  }
-};
 
 /** The folder of the nearest `manage.py` at or above `dir`, else of the nearest `pyproject.toml`. */
 export function pythonProjectDir(dir: string): string | undefined {

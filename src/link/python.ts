@@ -16,11 +16,12 @@
  *   Only a path whose first segment is a project package (a folder with `__init__.py` under a root,
  *   or a `.py` module there) can be proven missing.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { globSync } from 'tinyglobby';
 import type { FileFacts, StackFact } from '../model.js';
+import { isDirectory, isFile, readFromDisk } from './aliases.js';
 import type { FactsLookup } from './resolve.js';
 
 /** A `file:` (or optional `file?:`) source: a django-split-settings include. */
@@ -28,24 +29,6 @@ const FILE_SOURCE = /^file(\?)?:(.*)$/;
 
 export function isPythonFile(path: string): boolean {
   return path.toLowerCase().endsWith('.py');
-}
-
-function stat(path: string) {
-  try {
-    return statSync(path, { throwIfNoEntry: false });
-  } catch {
-    return undefined;
-  }
-}
-const isFile = (path: string) => stat(path)?.isFile() === true;
-const isDirectory = (path: string) => stat(path)?.isDirectory() === true;
-
-function readText(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
 }
 
 /** The Python project a file belongs to: its folder and its import roots. */
@@ -112,7 +95,7 @@ export class PythonModules {
     const roots: string[] = this.configRoots.map((x) => (isAbsolute(x) ? x : resolve(dir, x)));
     if (manage) roots.push(manage);
     if (pyproject) {
-      for (const x of pyprojectRoots(readText(join(pyproject, 'pyproject.toml')) ?? '')) roots.push(resolve(pyproject, x));
+      for (const x of pyprojectRoots(readFromDisk(join(pyproject, 'pyproject.toml')) ?? '')) roots.push(resolve(pyproject, x));
       roots.push(pyproject);
     }
     for (const base of [manage, pyproject]) if (base && isDirectory(join(base, 'src'))) roots.push(join(base, 'src'));

@@ -2,21 +2,12 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensurePythonParser } from '../../src/frontends/python/index.js';
 import { pythonSettingsFiles, settingsModuleNames } from '../../src/link/python-settings.js';
+import { BASE, BASE_LAYERS } from '../python-project.js';
 import { project, run } from './run.js';
 
 beforeAll(async () => {
   await ensurePythonParser();
 });
-
-const BASE = `MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-]
-`;
 
 /** A middleware whose next layer has an unusual name: only a stack listing it makes it middleware. */
 const TIMING = `class Timing:
@@ -44,12 +35,7 @@ describe('onionlint stack on a Python settings module', () => {
     const picture = JSON.parse(result.stdout) as { setting: string; layers: Array<{ index: number; label: string; origin: { kind: string } }> };
     expect(picture.setting).toBe('MIDDLEWARE');
     expect(picture.layers.map((l) => `${l.index} ${l.label} ${l.origin.kind}`)).toEqual([
-      '1 SecurityMiddleware built-in',
-      '2 SessionMiddleware built-in',
-      '3 CommonMiddleware built-in',
-      '4 CsrfViewMiddleware built-in',
-      '5 AuthenticationMiddleware built-in',
-      '6 MessageMiddleware built-in',
+      ...BASE_LAYERS.map((l, i) => `${i + 1} ${l} built-in`),
       '7 Timing project',
     ]);
     const text = await run(['stack', 'proj/settings/dev.py', '--no-color'], root);
