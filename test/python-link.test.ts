@@ -480,3 +480,26 @@ describe('final stacks', () => {
     expect(model.stackContexts.map((c) => c.stack.final)).toEqual([false]);
   });
 });
+
+describe('a Python class with a base and its own __init__', () => {
+  it('is not reported as having no handler: its base may supply __call__ (MiddlewareMixin does)', () => {
+    const root = project({
+      'manage.py': '',
+      'proj/__init__.py': '',
+      'proj/middleware.py': `from django.utils.deprecation import MiddlewareMixin
+
+
+class PoweredBy(MiddlewareMixin):
+    def __init__(self, get_response):
+        super().__init__(get_response)
+        self.value = "proj"
+
+    def process_response(self, request, response):
+        response["X-Powered-By"] = self.value
+        return response
+`,
+      'proj/settings.py': 'MIDDLEWARE = ["proj.middleware.PoweredBy"]\n',
+    });
+    expect(reportsOf(root, ['proj/settings.py'])).toEqual([]);
+  });
+});

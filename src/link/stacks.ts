@@ -118,6 +118,8 @@ function describeUnitProblem(binding: Binding): string | undefined {
   if (binding.kind !== 'unit') return undefined;
   const unit = binding.unit;
   if (unit.kind === 'factory') return undefined;
+  // A Python base (`MiddlewareMixin`, a project base) may supply `__call__` even where the class has its own `__init__`.
+  if (binding.facts.language === 'python' && unit.base) return undefined;
   if (!unit.handler && Object.keys(unit.hooks).length === 0 && unit.evidence !== 'base') return 'it has no handler (`call`, `__call__` or `handle`)';
   return undefined;
 }
