@@ -202,12 +202,18 @@ describe('Python dotted paths', () => {
     ]);
   });
 
-  it('silent where the module may hold the name: a star import of a package, a module __getattr__', () => {
+  it('a name star-imported into a package\'s __init__.py is found there', () => {
+    const root = project({ ...files, 'proj/middleware/__init__.py': 'from .timing import *  # noqa: F403\n', 'proj/settings.py': 'MIDDLEWARE = ["proj.middleware.TimingMiddleware"]\n' });
+    expect(stackOf(root, ['proj/settings.py']).shown).toEqual(['project:TimingMiddleware']);
+  });
+
+  it('silent where the module may hold the name: a star import of a package, a module __getattr__, a compiled module', () => {
     const root = project({
       ...files,
+      'proj/fast.cpython-312-x86_64-linux-gnu.so': '',
+      'proj/settings.py': 'MIDDLEWARE = ["proj.extra.AcmeMiddleware", "proj.lazy.Anything", "proj.missing_mod.X", "proj.fast.FastMiddleware"]\n',
       'proj/extra.py': 'from acme.middleware import *  # noqa\n',
       'proj/lazy.py': 'def __getattr__(name):\n    raise AttributeError(name)\n',
-      'proj/settings.py': 'MIDDLEWARE = ["proj.extra.AcmeMiddleware", "proj.lazy.Anything", "proj.missing_mod.X"]\n',
     });
     expect(reportsOf(root, ['proj/settings.py'])).toEqual(['proj/settings.py:resolvable-middleware@1']);
   });

@@ -186,6 +186,8 @@ export class PythonModules {
           continue;
         }
         if (isFile(`${path}.py`) && i === segments.length - 1) return undefined;
+        // A compiled extension module (`fast.cpython-312-x86_64-linux-gnu.so`, `.pyd`) or bytecode alone: it exists.
+        if (compiledModule(dir, segments[i]!)) return undefined;
         // `a.b` where `a/b.py` is a module and more follows, or nothing of that name at all.
         const missingAt = isFile(`${path}.py`) ? i + 1 : i;
         const missingDir = missingAt === i ? dir : path;
@@ -197,6 +199,15 @@ export class PythonModules {
       return undefined;
     }
     return undefined;
+  }
+}
+
+/** Whether a folder holds a compiled module of that name (an extension module, or bytecode without source). */
+function compiledModule(dir: string, name: string): boolean {
+  try {
+    return readdirSync(dir).some((n) => n.startsWith(`${name}.`) && /\.(?:so|pyd|pyc)$/.test(n));
+  } catch {
+    return false;
   }
 }
 
