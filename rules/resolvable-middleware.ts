@@ -23,6 +23,8 @@ export default defineSettingsRule({
         '`{{path}}` cannot be built with `get_response`: Django fails at start-up with `{{error}}`. Give it `__init__(self, get_response)`, or derive it from `MiddlewareMixin`.',
       hooksNeverCalled:
         '`{{path}}` is a plain class: Django never calls its {{hooks}} (it calls only `__call__`, `process_view`, `process_exception` and `process_template_response`). Derive it from `django.utils.deprecation.MiddlewareMixin`, or do the work in `__call__`.',
+      notDottedPath:
+        '`{{path}}` is not a dotted path: Django imports each entry by its path and fails at start-up with `{{error}}`. List it as `"package.module.Name"`.',
       notMiddleware:
         '`{{path}}` is not middleware: {{why}}. Django fails at start-up (`TypeError: {{name}}() takes no arguments`, or a handler that never runs). List a middleware class or factory instead.',
       notMiddlewarePython:
@@ -60,6 +62,9 @@ export default defineSettingsRule({
           break;
         case 'hooksNeverCalled':
           ctx.report({ messageId: 'hooksNeverCalled', data: { path, hooks: r.hooks.map((h) => `\`${h}\``).join(' and ') }, ...at });
+          break;
+        case 'notDottedPath':
+          ctx.report({ messageId: 'notDottedPath', data: { path, error: r.error }, ...at });
           break;
         case 'notMiddleware':
           ctx.report({ messageId: r.file.endsWith('.py') ? 'notMiddlewarePython' : 'notMiddleware', data: { path, why: r.why, name: lastSegment(r.name) }, ...at });

@@ -509,3 +509,25 @@ class PoweredBy(MiddlewareMixin):
     expect(reportsOf(root, ['proj/settings.py'])).toEqual([]);
   });
 });
+
+describe('Python entries that are names', () => {
+  it('a string constant imported from another module is its dotted path; a class object listed itself is no path', () => {
+    const root = project({
+      'manage.py': '',
+      'proj/__init__.py': '',
+      'proj/middleware.py': TIMING,
+      'proj/constants.py': 'TIMING = "proj.middleware.TimingMiddleware"\nSILK = "silk.middleware.SilkyMiddleware"\n',
+      'proj/settings.py': `from proj.constants import *  # noqa: F403
+from proj.constants import TIMING as TIMED
+from proj.middleware import TimingMiddleware
+
+MIDDLEWARE = [TIMED, SILK, TimingMiddleware, "TimingMiddleware"]
+`,
+    });
+    expect(stackOf(root, ['proj/settings.py']).shown).toEqual(['project:TimingMiddleware', 'unknown:SilkyMiddleware', 'unresolved(notDottedPath):TimingMiddleware', 'unresolved(notDottedPath):TimingMiddleware']);
+    expect(messagesOf(root, ['proj/settings.py']).map((m) => /`((?:AttributeError|ImportError)[^`]*)`/.exec(m)![1])).toEqual([
+      "AttributeError: type object 'TimingMiddleware' has no attribute 'rsplit'",
+      "ImportError: TimingMiddleware doesn't look like a module path",
+    ]);
+  });
+});

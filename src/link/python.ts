@@ -342,3 +342,27 @@ export function includersOf(target: FileFacts, all: FileFacts[], lookup: FactsLo
     (f) => f !== target && f.language === 'python' && f.imports.some((i) => FILE_SOURCE.test(i.source) && modules.included(f.path, i.source, lookup)?.some((x) => x.path === target.path)),
   );
 }
+
+/** The string a Python module-level name holds, when an import binds it to another module's string constant. */
+export function pythonConstant(facts: FileFacts, name: string, lookup: FactsLookup, depth = 0): string | undefined {
+  // A name the module binds itself (to something that is no string literal) is not an imported constant.
+  if (name.includes('.') || depth > 20 || (depth === 0 && name in facts.declarations)) return undefined;
+  const modules = pythonModules(lookup);
+  for (let i = facts.imports.length - 1; i >= 0; i--) {
+    const imp = facts.imports[i]!;
+    if (imp.local === name) {
+      const target = modules.module(facts.path, imp.source, lookup);
+      if (!target) return undefined;
+      const value = target.constants[imp.imported];
+      return typeof value === 'string' ? value : pythonConstant(target, imp.imported, lookup, depth + 1);
+    }
+    if (imp.local === '*' && !FILE_SOURCE.test(imp.source)) {
+      const target = modules.module(facts.path, imp.source, lookup);
+      if (!target) return undefined;
+      const value = target.constants[name];
+      if (typeof value === 'string') return value;
+      if (name in target.declarations) return undefined;
+    }
+  }
+  return undefined;
+}

@@ -3,7 +3,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { OnionConfig } from '../config.js';
 import { knowledgeBase, lastSegment, packageExportKey, type KnowledgeBase, type KnowledgeExtension, type KnownMiddleware } from '../knowledge/django.js';
 import type { FileFacts, Range, StackEntryFact, StackFact, Unit } from '../model.js';
-import { includersOf, pythonListAt, pythonModules } from './python.js';
+import { includersOf, pythonConstant, pythonListAt, pythonModules } from './python.js';
 import { pythonClassProblem, resolvePythonClass } from './python-classes.js';
 import { resolveModulePath, resolveRelativeModule, type FactsLookup } from './resolve.js';
 import { resolveBinding, resolveExport, type Binding } from './units.js';
@@ -18,7 +18,9 @@ export type Unresolved =
   /** A Python class Django cannot build with `get_response`: `error` is the start-up TypeError. */
   | { problem: 'notConstructible'; file: string; name: string; error: string }
   /** A plain Python class (no `MiddlewareMixin`) whose `process_request` / `process_response` never run. */
-  | { problem: 'hooksNeverCalled'; file: string; name: string; hooks: string[] };
+  | { problem: 'hooksNeverCalled'; file: string; name: string; hooks: string[] }
+  /** A Python entry that is no dotted path (`"Timing"`, or the class object itself). */
+  | { problem: 'notDottedPath'; error: string };
 
 export type Resolution =
   | { kind: 'builtin'; known: KnownMiddleware }
@@ -185,6 +187,16 @@ function unitResolution(binding: Binding, knowledge: KnowledgeBase, lookup: Fact
   return { kind: 'project', unit, filePath: binding.facts.path, ...(known ? { known } : {}) };
 }
 
+/**
+ * Django reads each MIDDLEWARE entry with `import_string`: a class or function object listed
+ * itself (not its dotted path) fails at start-up, before any `rsplit`.
+ */
+function notAString(resolution: Resolution, entry: StackEntryFact, facts: FileFacts): Resolution {
+  if (facts.language !== 'python' || entry.kind !== 'reference' || resolution.kind !== 'project') return resolution;
+  const type = resolution.unit.kind === 'class' ? `type object '${resolution.unit.name}'` : "'function' object";
+  return { kind: 'unresolved', problem: 'notDottedPath', error: `AttributeError: ${type} has no attribute 'rsplit'` };
+}
+
 function resolveDotted(path: string, settingsFile: string, language: FileFacts['language'], r: Resolver): Resolution {
   const builtin = r.knowledge.middleware.get(path);
   if (builtin) return { kind: 'builtin', known: builtin };
@@ -195,8 +207,11 @@ function resolveDotted(path: string, settingsFile: string, language: FileFacts['
     const suggestion = nearest(path, [...r.knowledge.middleware.keys()].filter((p) => p.startsWith('django.')));
     return { kind: 'unresolved', problem: 'unknownBuiltin', ...(suggestion ? { suggestion } : {}) };
   }
+  if (language === 'python') {
+    if (segments.length < 2 && /^\w+$/.test(path)) return { kind: 'unresolved', problem: 'notDottedPath', error: `ImportError: ${path} doesn't look like a module path` };
+    return resolvePythonDotted(segments, settingsFile, r);
+  }
   if (segments.length < 2 || segments.some((s) => !/^[A-Za-z_$][\w$-]*$/.test(s))) return { kind: 'unknown' };
-  if (language === 'python') return resolvePythonDotted(segments, settingsFile, r);
   const name = segments[segments.length - 1]!;
   const moduleSegments = segments.slice(0, -1);
   const root = projectRoot(settingsFile);
@@ -500,10 +515,17 @@ export function linkStacks(
     for (const fact of facts.stacks) {
       if (fact.role !== 'setting' || !stackNames.has(fact.setting)) continue;
       const expanded = expand(facts, fact, r, new Set([`${facts.path}#${fact.setting}`]), spreadInto);
-      const entries: StackEntry[] = expanded.map(({ fact: e, filePath }) => {
+      const entries: StackEntry[] = expanded.map(({ fact: written, filePath }) => {
         const entryFacts = lookup(filePath) ?? facts;
+        // A Python name bound to a string constant of another module (`from .constants import SILK`) is that dotted path.
+        const constant = entryFacts.language === 'python' && written.kind === 'reference' ? pythonConstant(entryFacts, written.value, lookup) : undefined;
+        const e: StackEntryFact = constant !== undefined ? { ...written, kind: 'string', value: constant } : written;
         const resolution: Resolution =
-          e.kind === 'string' ? resolveDotted(e.value, filePath, entryFacts.language, r) : e.kind === 'reference' || e.kind === 'call' ? resolveReference(e.value, entryFacts, r, e.kind === 'call') : { kind: 'unknown' };
+          e.kind === 'string'
+            ? resolveDotted(e.value, filePath, entryFacts.language, r)
+            : e.kind === 'reference' || e.kind === 'call'
+              ? notAString(resolveReference(e.value, entryFacts, r, e.kind === 'call'), e, entryFacts)
+              : { kind: 'unknown' };
         if (resolution.kind === 'project') listed.add(resolution.unit);
         const accesses =
           resolution.kind === 'project'
