@@ -157,6 +157,14 @@ MIDDLEWARE = OTHER + MIDDLEWARE
     expect(shown).toHaveLength(7);
   });
 
+  it('a list read through a module bound by name: `from . import base`, then `[*base.MIDDLEWARE, ...]`', () => {
+    const root = project({
+      ...files,
+      'proj/settings/dev.py': 'from . import base\n\nMIDDLEWARE = [*base.MIDDLEWARE, "proj.middleware.TimingMiddleware"]\n',
+    });
+    expect(stackOf(root, ['proj/settings/dev.py']).shown).toEqual([...BASE_LAYERS.map((l) => `builtin:${l}`), 'project:TimingMiddleware']);
+  });
+
   it('base.py is not final when a sibling module spreads it', () => {
     const root = project(files);
     const { model } = lintFiles(root, ['proj/settings/base.py', 'proj/settings/dev.py']);

@@ -4,7 +4,8 @@
  * (`os.environ.setdefault(...)` or an assignment), and the one pytest-django reads from
  * `pytest.ini` `[pytest]`, `pyproject.toml` `[tool.pytest.ini_options]`, or `setup.cfg` /
  * `tox.ini` (`[tool:pytest]` / `[pytest]`). When none names one: the modules under a `settings`
- * path that assign `MIDDLEWARE`.
+ * path that assign `MIDDLEWARE`. A named module that does not mention `MIDDLEWARE` (a settings
+ * package's `__init__.py` star-importing its modules) stands for the modules beside it that do.
  */
 import { dirname, join } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
@@ -84,7 +85,11 @@ export function pythonSettingsFiles(projectDir: string, configRoots: string[] = 
   const named = settingsModuleNames(projectDir)
     .map((name) => modules.locate(from, name, isFile))
     .filter((p): p is string => p !== undefined);
-  if (named.length) return [...new Set(named)];
+  if (named.length) {
+    // A settings package whose named module only star-imports (`settings/__init__.py`): the modules beside it that hold the list.
+    const out = named.flatMap((file) => (/\bMIDDLEWARE\b/.test(read(file) ?? '') ? [file] : globSync('*.py', { cwd: dirname(file), absolute: true }).sort().filter((p) => /\bMIDDLEWARE\b/.test(read(p) ?? ''))));
+    return [...new Set(out)];
+  }
   return globSync(['**/settings.py', '**/settings/*.py', '**/settings_*.py', '**/*_settings.py'], {
     cwd: projectDir,
     absolute: true,

@@ -251,7 +251,7 @@ export function pythonListAt(
     // `base.MIDDLEWARE` through `from . import base` / `import proj.settings.base as base`.
     const imp = [...facts.imports].reverse().find((i) => i.range.start <= at.end && (i.local === head || i.local === name.slice(0, name.lastIndexOf('.'))));
     if (!imp) return 'unknown';
-    const module = imp.local === head && imp.imported !== '*' ? modules.module(facts.path, `${imp.source.replace(/\.$/, '')}${imp.source.endsWith('.') ? '' : '.'}${imp.imported}`, lookup) : modules.module(facts.path, imp.source, lookup);
+    const module = imp.local === head && imp.imported !== '*' ? modules.module(facts.path, `${imp.source}${imp.source.endsWith('.') ? '' : '.'}${imp.imported}`, lookup) : modules.module(facts.path, imp.source, lookup);
     if (!module) return 'unknown';
     const found = definedIn(module, name.slice(name.lastIndexOf('.') + 1), modules, lookup, new Set());
     return found && found !== 'unknown' ? found : 'unknown';

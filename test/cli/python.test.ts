@@ -105,8 +105,11 @@ describe('settings discovery', () => {
   });
 
   it('named modules resolve to files (a package\'s __init__.py too); without any, the settings modules assigning MIDDLEWARE', () => {
-    const named = project({ ...DJANGO_PROJECT, 'manage.py': 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")\n' });
+    const named = project({ ...DJANGO_PROJECT, 'manage.py': 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")\n', 'proj/settings/__init__.py': 'MIDDLEWARE = []\n' });
     expect(pythonSettingsFiles(named)).toEqual([join(named, 'proj/settings/__init__.py')]);
+    // A package whose __init__.py only star-imports: the modules beside it that hold the list.
+    const starred = project({ ...DJANGO_PROJECT, 'manage.py': 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")\n', 'proj/settings/__init__.py': 'from .dev import *  # noqa\n' });
+    expect(pythonSettingsFiles(starred)).toEqual([join(starred, 'proj/settings/base.py'), join(starred, 'proj/settings/dev.py')]);
     const unnamed = project({ ...DJANGO_PROJECT, 'manage.py': '' });
     expect(pythonSettingsFiles(unnamed)).toEqual([join(unnamed, 'proj/settings/base.py'), join(unnamed, 'proj/settings/dev.py')]);
   });
