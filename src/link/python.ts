@@ -232,11 +232,12 @@ type Found = { facts: FileFacts; stack: StackFact };
 type ListLookup = Found | 'unknown' | undefined;
 
 /**
- * The list a Python spread names: `NAME` as bound at `offset` in `facts` — by the last import at or
- * before it that binds NAME (by name, or a star import whose module defines it, through that
- * module's own star imports), never the module's own final list. A module that binds the name by
- * no import is a split-settings component: the includer's earlier includes bind it. `rebind`: the
- * spread stands for a star import that may rebind the list (`notBound` when it does not).
+ * The list a Python spread names: `NAME` as bound where the spread stands (`at`) in `facts` — by the
+ * last import at or before it that binds NAME (by name, or a star import whose module defines it,
+ * through that module's own star imports), never the module's own final list. A module that binds
+ * the name by no import is a split-settings component: the includer's earlier includes bind it.
+ * A spread standing on a star import is the front-end's "this import may rebind the list": when the
+ * import binds no such list, the answer is `notBound` (the other alternative is the list).
  */
 export function pythonListAt(
   facts: FileFacts,
@@ -256,44 +257,31 @@ export function pythonListAt(
     const found = definedIn(module, name.slice(name.lastIndexOf('.') + 1), modules, lookup, new Set());
     return found && found !== 'unknown' ? found : 'unknown';
   }
-  const bound = boundBy(facts, name, (i) => facts.imports[i]!.range.start <= at.end, modules, lookup, new Set());
+  const bound = boundBy(facts, name, (i) => facts.imports[i]!.range.start <= at.end);
   if (bound.result !== undefined) return bound.result;
   if (bound.rebinds) return 'notBound';
-  // A split-settings component editing a list it never binds: the includer's namespace.
-  {
-    const by = includers(facts);
-    if (by.length === 1) {
-      const includer = by[0]!;
-      const index = includer.imports.findIndex((i) => modules.included(includer.path, i.source, lookup)?.some((f) => f.path === facts.path));
-      if (index >= 0) {
-        const within = modules.included(includer.path, includer.imports[index]!.source, lookup)!;
-        const before = within.slice(0, within.findIndex((f) => f.path === facts.path));
-        for (const f of [...before].reverse()) {
-          const found = definedIn(f, name, modules, lookup, new Set());
-          if (found !== undefined) return found;
-        }
-        const earlier = boundBy(includer, name, (i) => i < index, modules, lookup, new Set());
-        if (earlier.result !== undefined) return earlier.result;
-      }
-    }
+  // A split-settings component editing a list it never binds: the includer's namespace (one includer only).
+  const by = includers(facts);
+  const includer = by.length === 1 ? by[0]! : undefined;
+  const index = includer ? includer.imports.findIndex((i) => modules.included(includer.path, i.source, lookup)?.some((f) => f.path === facts.path)) : -1;
+  if (!includer || index < 0) return 'unknown';
+  // Files of the same include (a glob) before this one, then the includer's earlier includes.
+  const within = modules.included(includer.path, includer.imports[index]!.source, lookup)!;
+  for (const f of within.slice(0, within.findIndex((f) => f.path === facts.path)).reverse()) {
+    const found = definedIn(f, name, modules, lookup, new Set());
+    if (found !== undefined) return found;
   }
-  return 'unknown';
+  return boundBy(includer, name, (i) => i < index).result ?? 'unknown';
 
-  function boundBy(
-    module: FileFacts,
-    wanted: string,
-    counts: (index: number) => boolean,
-    mods: PythonModules,
-    lk: FactsLookup,
-    seen: Set<string>,
-  ): { result: ListLookup; rebinds: boolean } {
+  function boundBy(module: FileFacts, wanted: string, counts: (index: number) => boolean): { result: ListLookup; rebinds: boolean } {
+    const seen = new Set<string>();
     let rebinds = false;
     for (let i = module.imports.length - 1; i >= 0; i--) {
       if (!counts(i)) continue;
       const imp = module.imports[i]!;
       // The spread the front-end wrote for a star import that may rebind the list sits on that import.
       if (imp.local === '*' && imp.range.start === at.start && imp.range.end === at.end && module === facts) rebinds = true;
-      const found = bindingOf(module, imp, wanted, mods, lk, seen);
+      const found = bindingOf(module, imp, wanted, modules, lookup, seen);
       if (found !== undefined) return { result: found, rebinds };
       if (rebinds) return { result: undefined, rebinds };
     }
