@@ -226,6 +226,23 @@ export interface ClassFactory {
   returnsUnit: number;
 }
 
+/** A module-level Python class as Django's start-up sees it: its bases, `__init__` and methods. */
+export interface PythonClass {
+  name: string;
+  nameRange: Range;
+  /** The bases as written (dotted names); `object` left out. Undefined: a base that is not a name. */
+  bases: string[] | undefined;
+  /**
+   * `__init__`'s positional parameters after `self`: their names, how many are required, and how
+   * many it takes (null with `*args`). Undefined when the class declares no `__init__`.
+   */
+  init?: { names: string[]; required: number; accepts: number | null };
+  /** The names of the methods it declares. */
+  methods: string[];
+  /** It may build instances otherwise (`__new__`, a metaclass, decorators): nothing is proven. */
+  unusual: boolean;
+}
+
 /** A suppression comment: `onionlint-disable-next-line id` or `eslint-disable-line onion/id`, etc. */
 export interface SuppressionDirective {
   /** Which comment form: `onionlint-...` or `eslint-...` (ESLint applies the latter itself). */
@@ -256,6 +273,13 @@ export interface FileFacts {
   constants: Record<string, string | number | boolean>;
   /** Suppression comments that concern onionlint's rules. */
   directives: SuppressionDirective[];
+  /**
+   * Python only: the module-level classes, whatever they hold, so that the link step can tell
+   * whether Django can build a listed one with `get_response` (resolvable-middleware).
+   */
+  pythonClasses?: PythonClass[];
+  /** Python only: the module-level functions (`def`), with their first parameter's name. */
+  pythonFunctions?: Array<{ name: string; firstParam?: string }>;
   /** A fatal problem: the file does not parse. When set, nothing else is trustworthy. */
   fatal?: SyntaxProblem;
   /**

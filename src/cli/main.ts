@@ -6,6 +6,7 @@ import { frontendOptions, lint, lintProject, type FileResult, type LintHost, typ
 import { collectFacts, type Concurrency } from '../facts/index.js';
 import { ensurePythonParser, isPythonPath } from '../frontends/python/index.js';
 import { workspaceRoot } from '../link/aliases.js';
+import { pythonProjectDir, pythonSettingsFiles } from '../link/python-settings.js';
 import { CACHE_STRATEGIES, defaultCacheLocation, FactsCache, type CacheStrategy } from '../facts/cache.js';
 import { PACKAGE_ROOT, TOOL_VERSION } from '../package-root.js';
 import type { Diagnostic, FileFacts } from '../model.js';
@@ -242,6 +243,18 @@ function notLinted(path: string, message: string, severity: 1 | 2): FileResult {
 function settingsAround(given: LintInput[], facts: Map<string, FileFacts>, config: OnionConfig, cwd: string, flags: LintFlags): Array<{ path: string; text: string }> {
   // A run that was given settings modules (the whole project, say) already has its stacks.
   if (given.some((s) => (facts.get(s.path)?.stacks.length ?? 0) > 0)) return [];
+  // A Python class that only a listing (or a base we cannot read) makes middleware: the settings
+  // modules the Django project names (DJANGO_SETTINGS_MODULE), or those assigning MIDDLEWARE.
+  const pythonUndecided = given.find((s) => isPythonPath(s.path) && facts.get(s.path)?.units.some((u) => u.evidence === 'position' || u.evidence === 'base'));
+  const pythonProject = pythonUndecided && pythonProjectDir(dirname(pythonUndecided.path));
+  // Outside a Django project (no manage.py, no pyproject.toml) a Python file has no settings to find.
+  if (pythonProject) {
+    const givenPaths = new Set(given.map((s) => s.path));
+    return pythonSettingsFiles(pythonProject, config.roots).flatMap((path) => {
+      const read = givenPaths.has(path) ? undefined : readSource(path);
+      return read?.ok ? [{ path, text: read.text }] : [];
+    });
+  }
   // Undecided: a class whose first constructor parameter may be a next layer under another name, or
   // a factory whose only evidence is its position. In a file that was only parsed for syntax, a
   // class with a constructor, or a function whose first parameter has a next-layer name, is enough
@@ -253,7 +266,9 @@ function settingsAround(given: LintInput[], facts: Map<string, FileFacts>, confi
     const text = s.text ?? (read?.ok ? read.text : '');
     return (/\bclass\b/.test(text) && /\bconstructor\s*\(\s*[\w$]/.test(text)) || (nextNames !== '' && nextParam.test(text));
   };
+  // Python files were decided above: outside a Django project (no manage.py or pyproject.toml), no settings.
   const undecided = given.find((s) => {
+    if (isPythonPath(s.path)) return false;
     const f = facts.get(s.path);
     return f?.units.some((u) => u.evidence === 'position') || (f?.dormant && mayDeclareOne(s));
   });

@@ -60,10 +60,11 @@ function stat(path: string) {
     return undefined; // ENOTDIR: a path through a file
   }
 }
-const isFile = (path: string) => stat(path)?.isFile() === true;
-const isDirectory = (path: string) => stat(path)?.isDirectory() === true;
+export const isFile = (path: string) => stat(path)?.isFile() === true;
+export const isDirectory = (path: string) => stat(path)?.isDirectory() === true;
 
-function readFromDisk(path: string): string | undefined {
+/** A file's text, or undefined when it cannot be read. */
+export function readFromDisk(path: string): string | undefined {
   try {
     return readFileSync(path, 'utf8');
   } catch {

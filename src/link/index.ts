@@ -2,6 +2,7 @@ import type { OnionConfig } from '../config.js';
 import type { LinkedUnit } from '../rules/api.js';
 import type { LintHost, SourceSet } from '../engine.js';
 import { createAliasResolver } from './aliases.js';
+import { PythonModules } from './python.js';
 import type { FactsLookup } from './resolve.js';
 import { linkStacks, type StackContext } from './stacks.js';
 import { linkUnits } from './units.js';
@@ -16,6 +17,7 @@ export function linkProject(sources: SourceSet, config: OnionConfig, host?: Lint
   // Module aliases: config files are read through the host (a run reads each one once).
   const lookup: FactsLookup = Object.assign((path: string) => sources.get(path), {
     aliases: createAliasResolver(host ? (path: string) => host.readFile(path) : undefined),
+    python: new PythonModules(config.roots),
   });
   const { stacks, listed, knowledge } = linkStacks([...sources.inputFacts(), ...sources.contextFacts()], lookup, config, host);
   // Resolving the stacks may have completed dormant files that a stack lists: link them as they are now.

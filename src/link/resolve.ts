@@ -1,6 +1,7 @@
 import { dirname, join, resolve } from 'node:path';
 import type { FileFacts } from '../model.js';
 import type { AliasResolver } from './aliases.js';
+import { isPythonFile, pythonModules, type PythonModules } from './python.js';
 
 export const RESOLVE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 
@@ -9,15 +10,20 @@ export interface FactsLookup {
   (path: string): FileFacts | undefined;
   /** Where a bare specifier leads when the project maps it to its own files (aliases.ts). */
   aliases?: AliasResolver;
+  /** Python module resolution of the run (python.ts); one without configured roots when absent. */
+  python?: PythonModules;
 }
 
 /**
- * Resolves a relative module specifier the way TypeScript's NodeNext and bundler resolution do for
+ * Resolves a module specifier written in `fromFile`. From a Python file, as Python imports it
+ * (python.ts). Otherwise, a relative one the way TypeScript's NodeNext and bundler resolution do for
  * source files: the exact file, a `.js` specifier written for a `.ts` source, an added extension,
  * or the folder's index file. A bare specifier is followed when the project's module aliases map it
  * to one of its files (`lookup.aliases`); other packages are external: undefined.
  */
 export function resolveRelativeModule(fromFile: string, specifier: string, lookup: FactsLookup): FileFacts | undefined {
+  // A Python file imports Python modules: packages, roots and `__init__.py` (python.ts).
+  if (isPythonFile(fromFile)) return pythonModules(lookup).module(fromFile, specifier, lookup);
   if (isExternalSpecifier(specifier)) {
     const target = lookup.aliases?.(fromFile, specifier);
     return target === undefined ? undefined : resolveModulePath(target, lookup);

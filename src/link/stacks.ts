@@ -3,6 +3,8 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { OnionConfig } from '../config.js';
 import { knowledgeBase, lastSegment, packageExportKey, type KnowledgeBase, type KnowledgeExtension, type KnownMiddleware } from '../knowledge/django.js';
 import type { FileFacts, Range, StackEntryFact, StackFact, Unit } from '../model.js';
+import { includersOf, pythonConstant, pythonListAt, pythonModules } from './python.js';
+import { pythonClassProblem, resolvePythonClass } from './python-classes.js';
 import { resolveModulePath, resolveRelativeModule, type FactsLookup } from './resolve.js';
 import { resolveBinding, resolveExport, type Binding } from './units.js';
 
@@ -10,9 +12,15 @@ import { resolveBinding, resolveExport, type Binding } from './units.js';
 export type Unresolved =
   | { problem: 'unknownBuiltin'; suggestion?: string }
   | { problem: 'removed'; fate: string; replacement?: string }
-  | { problem: 'missingModule'; module: string; root: string }
-  | { problem: 'missingExport'; module: string; file: string; name: string }
-  | { problem: 'notMiddleware'; file: string; name: string; why: string };
+  | { problem: 'missingModule'; module: string; root: string; suggestion?: string }
+  | { problem: 'missingExport'; module: string; file: string; name: string; suggestion?: string }
+  | { problem: 'notMiddleware'; file: string; name: string; why: string }
+  /** A Python class Django cannot build with `get_response`: `error` is the start-up TypeError. */
+  | { problem: 'notConstructible'; file: string; name: string; error: string }
+  /** A plain Python class (no `MiddlewareMixin`) whose `process_request` / `process_response` never run. */
+  | { problem: 'hooksNeverCalled'; file: string; name: string; hooks: string[] }
+  /** A Python entry that is no dotted path (`"Timing"`, or the class object itself). */
+  | { problem: 'notDottedPath'; error: string };
 
 export type Resolution =
   | { kind: 'builtin'; known: KnownMiddleware }
@@ -106,12 +114,16 @@ interface Resolver {
   lookup: FactsLookup;
   knowledge: KnowledgeBase;
   config: OnionConfig;
+  /** The files of the run that include a given one (django-split-settings). */
+  includers: (facts: FileFacts) => FileFacts[];
 }
 
 function describeUnitProblem(binding: Binding): string | undefined {
   if (binding.kind !== 'unit') return undefined;
   const unit = binding.unit;
   if (unit.kind === 'factory') return undefined;
+  // A Python base (`MiddlewareMixin`, a project base) may supply `__call__` even where the class has its own `__init__`.
+  if (binding.facts.language === 'python' && unit.base) return undefined;
   if (!unit.handler && Object.keys(unit.hooks).length === 0 && unit.evidence !== 'base') return 'it has no handler (`call`, `__call__` or `handle`)';
   return undefined;
 }
@@ -177,6 +189,16 @@ function unitResolution(binding: Binding, knowledge: KnowledgeBase, lookup: Fact
   return { kind: 'project', unit, filePath: binding.facts.path, ...(known ? { known } : {}) };
 }
 
+/**
+ * Django reads each MIDDLEWARE entry with `import_string`: a class or function object listed
+ * itself (not its dotted path) fails at start-up, before any `rsplit`.
+ */
+function notAString(resolution: Resolution, entry: StackEntryFact, facts: FileFacts): Resolution {
+  if (facts.language !== 'python' || entry.kind !== 'reference' || resolution.kind !== 'project') return resolution;
+  const type = resolution.unit.kind === 'class' ? `type object '${resolution.unit.name}'` : "'function' object";
+  return { kind: 'unresolved', problem: 'notDottedPath', error: `AttributeError: ${type} has no attribute 'rsplit'` };
+}
+
 function resolveDotted(path: string, settingsFile: string, language: FileFacts['language'], r: Resolver): Resolution {
   const builtin = r.knowledge.middleware.get(path);
   if (builtin) return { kind: 'builtin', known: builtin };
@@ -187,10 +209,11 @@ function resolveDotted(path: string, settingsFile: string, language: FileFacts['
     const suggestion = nearest(path, [...r.knowledge.middleware.keys()].filter((p) => p.startsWith('django.')));
     return { kind: 'unresolved', problem: 'unknownBuiltin', ...(suggestion ? { suggestion } : {}) };
   }
+  if (language === 'python') {
+    if (segments.length < 2 && /^\w+$/.test(path)) return { kind: 'unresolved', problem: 'notDottedPath', error: `ImportError: ${path} doesn't look like a module path` };
+    return resolvePythonDotted(segments, settingsFile, r);
+  }
   if (segments.length < 2 || segments.some((s) => !/^[A-Za-z_$][\w$-]*$/.test(s))) return { kind: 'unknown' };
-  // A Python settings module names Python modules, which the link step does not read yet (Python
-  // roots, `a/b.py`, `__init__.py`): what it cannot prove is silent, never a missing module.
-  if (language === 'python') return { kind: 'unknown' };
   const name = segments[segments.length - 1]!;
   const moduleSegments = segments.slice(0, -1);
   const root = projectRoot(settingsFile);
@@ -211,6 +234,62 @@ function resolveDotted(path: string, settingsFile: string, language: FileFacts['
   }
   if (isInstalledPackage(root, segments[0]!)) return { kind: 'external', source: segments[0]!, name };
   return { kind: 'unresolved', problem: 'missingModule', module: moduleSegments.join('.'), root: roots[0]! };
+}
+
+/**
+ * A dotted path of a Python settings module, as Django's `import_string` loads it: the module
+ * (everything before the last dot) under the project's Python roots, then the attribute. A module
+ * outside the project (site-packages) is unknown; see python.ts for what can be proven missing.
+ */
+function resolvePythonDotted(segments: string[], settingsFile: string, r: Resolver): Resolution {
+  if (segments.length < 2 || segments.some((s) => !/^\w+$/.test(s))) return { kind: 'unknown' };
+  const name = segments[segments.length - 1]!;
+  const module = segments.slice(0, -1).join('.');
+  const modules = pythonModules(r.lookup);
+  const facts = modules.module(settingsFile, module, r.lookup);
+  if (!facts) {
+    const missing = modules.missing(settingsFile, module, nearest);
+    return missing ? { kind: 'unresolved', problem: 'missingModule', ...missing } : { kind: 'unknown' };
+  }
+  const cls = resolvePythonClass(facts, name, r.lookup);
+  const classProblem = cls && cls !== 'external' ? pythonClassProblem(cls, r.lookup, r.knowledge, r.config) : undefined;
+  if (classProblem) return { kind: 'unresolved', ...classProblem, file: (cls as { facts: FileFacts }).facts.path, name };
+  const binding = resolveExport(facts, name, r.lookup);
+  const resolution = unitResolution(binding, r.knowledge, r.lookup);
+  if (resolution) {
+    const problem = describeUnitProblem(binding);
+    return problem ? { kind: 'unresolved', problem: 'notMiddleware', file: facts.path, name, why: problem } : resolution;
+  }
+  // A class Django can build (or one whose bases we cannot read) that is not a unit: nothing proven.
+  if (cls) return { kind: 'unknown' };
+  // A function taking the request: Django calls it once at start-up with `get_response` instead.
+  const fn = facts.pythonFunctions?.find((f) => f.name === name);
+  if (fn && fn.firstParam === 'request' && !facts.imports.some((i) => i.local === name)) {
+    return { kind: 'unresolved', problem: 'notMiddleware', file: facts.path, name, why: 'it is a function taking `request`, not a factory taking `get_response`' };
+  }
+  if (!pythonModuleLacks(facts, name, r.lookup, new Set())) return { kind: 'unknown' };
+  if (modules.module(settingsFile, `${module}.${name}`, r.lookup)) {
+    return { kind: 'unresolved', problem: 'notMiddleware', file: facts.path, name, why: 'it names a module, not a middleware class or factory in it' };
+  }
+  const suggestion = nearest(name, facts.exports.map((e) => e.exported).filter((e) => e !== '*'));
+  return { kind: 'unresolved', problem: 'missingExport', module, file: facts.path, name, ...(suggestion ? { suggestion } : {}) };
+}
+
+/**
+ * Whether a Python module certainly has no attribute `name`: it binds no such name, has no
+ * module-level `__getattr__`, and every module it star-imports can be read and lacks it too.
+ */
+function pythonModuleLacks(facts: FileFacts, name: string, lookup: FactsLookup, seen: Set<string>): boolean {
+  if (seen.has(facts.path)) return true;
+  seen.add(facts.path);
+  if (name in facts.declarations || '__getattr__' in facts.declarations) return false;
+  for (const exp of facts.exports) {
+    if (exp.exported === name) return false;
+    if (exp.exported !== '*' || !exp.source) continue;
+    const target = resolveRelativeModule(facts.path, exp.source, lookup);
+    if (!target || !pythonModuleLacks(target, name, lookup, seen)) return false;
+  }
+  return true;
 }
 
 function resolveReference(value: string, facts: FileFacts, r: Resolver, isCall: boolean): Resolution {
@@ -322,12 +401,23 @@ interface Expanded {
 /** Expands spreads across modules; a cycle or an unknown spread becomes an `unknown` entry. */
 function expand(facts: FileFacts, stack: StackFact, r: Resolver, seen: Set<string>, spreadInto: Set<string>): Expanded[] {
   const out: Expanded[] = [];
+  /** Conditions whose star-import alternative binds nothing: their other alternative is certain. */
+  const dropped: Array<number | undefined> = [];
+  /** Entries whose condition is one of this module's (ids are counted per module). */
+  const ownConditions = new Set<Expanded>();
   for (const entry of stack.entries) {
     if (entry.kind !== 'spread') {
       out.push({ fact: entry, filePath: facts.path });
+      if (entry.condition) ownConditions.add(out.at(-1)!);
       continue;
     }
-    const source = findList(facts, entry.value, r.lookup);
+    const found = facts.language === 'python' ? pythonListAt(facts, entry.value, entry.range, r.lookup, r.includers) : findList(facts, entry.value, r.lookup);
+    if (found === 'notBound') {
+      // A star import that binds no such list leaves it as it was: only the other alternative remains.
+      dropped.push(entry.condition?.id);
+      continue;
+    }
+    const source = found === 'unknown' ? undefined : found;
     const key = source ? `${source.facts.path}#${source.stack.setting}` : '';
     if (!source || seen.has(key)) {
       out.push({ fact: { ...entry, kind: 'unknown' }, filePath: facts.path });
@@ -335,9 +425,20 @@ function expand(facts: FileFacts, stack: StackFact, r: Resolver, seen: Set<strin
     }
     spreadInto.add(key);
     const inner = expand(source.facts, source.stack, r, new Set([...seen, key]), spreadInto);
-    for (const x of inner) out.push(entry.condition && !x.fact.condition ? { ...x, fact: { ...x.fact, condition: entry.condition } } : x);
+    for (const x of inner) {
+      if (entry.condition && !x.fact.condition) {
+        out.push({ ...x, fact: { ...x.fact, condition: entry.condition } });
+        ownConditions.add(out.at(-1)!);
+      } else out.push(x);
+    }
   }
-  return out;
+  if (dropped.length === 0) return out;
+  return out.map((x) => {
+    const c = x.fact.condition;
+    if (!c || !ownConditions.has(x) || !dropped.includes(c.id)) return x;
+    const { condition: _, ...fact } = x.fact;
+    return { ...x, fact };
+  });
 }
 
 /** The list a spread names: a list of this module, or one imported (through re-exports). */
@@ -393,7 +494,7 @@ function siblingsOf(file: string, listDirectory: (dir: string) => string[]): str
   const stem = file.slice(dir.length + 1).replace(/\.[^.]+$/, '');
   try {
     return listDirectory(dir)
-      .filter((name) => /\.[cm]?[jt]sx?$/.test(name) && !name.startsWith(`${stem}.`))
+      .filter((name) => (file.endsWith('.py') ? name.endsWith('.py') : /\.[cm]?[jt]sx?$/.test(name)) && !name.startsWith(`${stem}.`))
       .map((name) => join(dir, name));
   } catch {
     return [];
@@ -408,7 +509,7 @@ export function linkStacks(
   host?: { readFile(path: string): string | undefined; listDirectory?(dir: string): string[] },
 ): { stacks: Stack[]; listed: Set<Unit>; knowledge: KnowledgeBase } {
   const knowledge = knowledgeBase(config.knowledge as KnowledgeExtension[]);
-  const r: Resolver = { lookup, knowledge, config };
+  const r: Resolver = { lookup, knowledge, config, includers: (target) => includersOf(target, allFacts, lookup) };
   const listed = new Set<Unit>();
   const spreadInto = new Set<string>();
   const stacks: Stack[] = [];
@@ -417,10 +518,17 @@ export function linkStacks(
     for (const fact of facts.stacks) {
       if (fact.role !== 'setting' || !stackNames.has(fact.setting)) continue;
       const expanded = expand(facts, fact, r, new Set([`${facts.path}#${fact.setting}`]), spreadInto);
-      const entries: StackEntry[] = expanded.map(({ fact: e, filePath }) => {
+      const entries: StackEntry[] = expanded.map(({ fact: written, filePath }) => {
         const entryFacts = lookup(filePath) ?? facts;
+        // A Python name bound to a string constant of another module (`from .constants import SILK`) is that dotted path.
+        const constant = entryFacts.language === 'python' && written.kind === 'reference' ? pythonConstant(entryFacts, written.value, lookup) : undefined;
+        const e: StackEntryFact = constant !== undefined ? { ...written, kind: 'string', value: constant } : written;
         const resolution: Resolution =
-          e.kind === 'string' ? resolveDotted(e.value, filePath, entryFacts.language, r) : e.kind === 'reference' || e.kind === 'call' ? resolveReference(e.value, entryFacts, r, e.kind === 'call') : { kind: 'unknown' };
+          e.kind === 'string'
+            ? resolveDotted(e.value, filePath, entryFacts.language, r)
+            : e.kind === 'reference' || e.kind === 'call'
+              ? notAString(resolveReference(e.value, entryFacts, r, e.kind === 'call'), e, entryFacts)
+              : { kind: 'unknown' };
         if (resolution.kind === 'project') listed.add(resolution.unit);
         const accesses =
           resolution.kind === 'project'

@@ -1,6 +1,7 @@
 import type { OnionConfig } from '../config.js';
 import type { FileFacts, Unit } from '../model.js';
 import type { LinkedUnit } from '../rules/api.js';
+import { resolvePythonClass } from './python-classes.js';
 import { resolveRelativeModule, type FactsLookup } from './resolve.js';
 
 /** Where a name bound in a file comes from: a unit of the project, an external module, or nothing known. */
@@ -75,7 +76,7 @@ interface ChainInfo {
 }
 
 /** Walks a class's bases, collecting what they store and declare. */
-function chainOf(facts: FileFacts, unit: Unit, lookup: FactsLookup, config: OnionConfig, depth = 0): ChainInfo {
+function chainOf(facts: FileFacts, unit: Pick<Unit, 'base'>, lookup: FactsLookup, config: OnionConfig, depth = 0): ChainInfo {
   if (!unit.base || depth > 20) return { known: !unit.base, isMiddleware: false, nextFields: [], members: [] };
   const binding = resolveBinding(facts, unit.base.name, lookup);
   if (binding.kind === 'unit' && binding.unit.kind === 'class') {
@@ -90,12 +91,37 @@ function chainOf(facts: FileFacts, unit: Unit, lookup: FactsLookup, config: Onio
       handlerFrom: base.handler ? base : further.handlerFrom,
     };
   }
-  const simpleName = unit.base.name.split('.').pop()!;
+  return externalBase(unit.base.name, binding, config) ?? (facts.language === 'python' ? pythonClassChain(facts, unit.base.name, lookup, config, depth + 1) : undefined) ?? UNKNOWN_CHAIN;
+}
+
+const UNKNOWN_CHAIN: ChainInfo = { known: false, isMiddleware: false, nextFields: [], members: [] };
+
+/** A base known by name (e.g. `MiddlewareMixin` or a port of it) takes the next layer; what it declares is unseen. */
+function externalBase(name: string, binding: Binding, config: OnionConfig): ChainInfo | undefined {
+  const simpleName = name.split('.').pop()!;
   if (config.names.bases.includes(simpleName) || (binding.kind === 'external' && config.names.bases.includes(binding.name))) {
-    // A known external base (e.g. a MiddlewareMixin port) takes the next layer; what it declares is unseen.
     return { known: false, isMiddleware: true, nextFields: [], members: [] };
   }
-  return { known: false, isMiddleware: false, nextFields: [], members: [] };
+  return undefined;
+}
+
+/**
+ * A Python base that is a project class but no unit (`class ProjectBase(MiddlewareMixin): pass`):
+ * its methods, and its own bases, in order.
+ */
+function pythonClassChain(facts: FileFacts, name: string, lookup: FactsLookup, config: OnionConfig, depth: number): ChainInfo | undefined {
+  const ref = resolvePythonClass(facts, name, lookup);
+  if (!ref || ref === 'external' || !ref.cls.bases || depth > 20) return undefined;
+  const members = ref.cls.methods.filter((m) => m !== '__init__');
+  for (const base of ref.cls.bases) {
+    const binding = resolveBinding(ref.facts, base, lookup);
+    const further =
+      binding.kind === 'unit' && binding.unit.kind === 'class'
+        ? chainOf(ref.facts, { base: { name: base, range: binding.unit.nameRange } }, lookup, config, depth + 1)
+        : (externalBase(base, binding, config) ?? pythonClassChain(ref.facts, base, lookup, config, depth + 1));
+    if (further?.isMiddleware) return { ...further, known: false, members: [...members, ...further.members] };
+  }
+  return undefined;
 }
 
 /** Links every unit of every known file. `listed` holds units that some stack lists. */

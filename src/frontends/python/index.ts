@@ -9,6 +9,7 @@ import type { Node } from 'web-tree-sitter';
 import type { FrontendOptions } from '../../config.js';
 import type { FileFacts, SuppressionDirective } from '../../model.js';
 import { parseDirective } from '../../suppress.js';
+import { collectPythonDefinitions } from './classes.js';
 import { syntaxProblem } from './errors.js';
 import { collectModule } from './module.js';
 import { parsePython } from './parser.js';
@@ -47,6 +48,9 @@ export function extractPythonFacts(path: string, text: string, options: Frontend
     facts.exports = module.exports;
     facts.declarations = module.declarations;
     facts.units = extractPythonUnits(root, text, options.names);
+    const definitions = collectPythonDefinitions(root);
+    if (definitions.classes.length) facts.pythonClasses = definitions.classes;
+    if (definitions.functions.length) facts.pythonFunctions = definitions.functions;
     const settings = extractPythonStacks(root, text, options);
     facts.stacks = settings.stacks;
     facts.constants = settings.constants;

@@ -36,7 +36,7 @@ function definitionOf(node: Node): Node | null {
 }
 
 /** The methods (plain or decorated `def`s) of a class body, by name; the last one of a name wins, as in Python. */
-function methodsOf(cls: Node): Map<string, Node> {
+export function methodsOf(cls: Node): Map<string, Node> {
   const out = new Map<string, Node>();
   for (const st of items(cls.childForFieldName('body') ?? cls)) {
     const def = definitionOf(st);
