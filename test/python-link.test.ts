@@ -187,9 +187,9 @@ describe('Python dotted paths', () => {
   const withSettings = (entries: string[]) =>
     project({ ...files, 'proj/settings.py': `MIDDLEWARE = [\n${entries.map((e) => `    "${e}",\n`).join('')}]\n` });
 
-  it('project classes, re-exported through __init__.py; other paths (third-party packages) are unknown', () => {
+  it('project classes, re-exported through __init__.py; packages the knowledge base describes are known, other packages unknown', () => {
     const root = withSettings(['proj.middleware.TimingMiddleware', 'proj.middleware.timing.TimingMiddleware', 'corsheaders.middleware.CorsMiddleware', 'acme.unknown.ThingMiddleware']);
-    expect(stackOf(root, ['proj/settings.py']).shown).toEqual(['project:TimingMiddleware', 'project:TimingMiddleware', 'unknown:CorsMiddleware', 'unknown:ThingMiddleware']);
+    expect(stackOf(root, ['proj/settings.py']).shown).toEqual(['project:TimingMiddleware', 'project:TimingMiddleware', 'builtin:CorsMiddleware', 'unknown:ThingMiddleware']);
     expect(reportsOf(root, ['proj/settings.py']).filter((r) => r.includes('resolvable'))).toEqual([]);
   });
 
@@ -532,7 +532,7 @@ from proj.middleware import TimingMiddleware
 MIDDLEWARE = [TIMED, SILK, TimingMiddleware, "TimingMiddleware"]
 `,
     });
-    expect(stackOf(root, ['proj/settings.py']).shown).toEqual(['project:TimingMiddleware', 'unknown:SilkyMiddleware', 'unresolved(notDottedPath):TimingMiddleware', 'unresolved(notDottedPath):TimingMiddleware']);
+    expect(stackOf(root, ['proj/settings.py']).shown).toEqual(['project:TimingMiddleware', 'builtin:SilkyMiddleware', 'unresolved(notDottedPath):TimingMiddleware', 'unresolved(notDottedPath):TimingMiddleware']);
     expect(messagesOf(root, ['proj/settings.py']).map((m) => /`((?:AttributeError|ImportError)[^`]*)`/.exec(m)![1])).toEqual([
       "AttributeError: type object 'TimingMiddleware' has no attribute 'rsplit'",
       "ImportError: TimingMiddleware doesn't look like a module path",
