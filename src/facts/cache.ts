@@ -32,8 +32,11 @@ export interface Stamp {
  */
 const RACY_MS = 3000;
 
-/** The file format: a header line, then the entries; bump when either changes shape. */
-const FORMAT = 2;
+/**
+ * The file format: a header line, then the entries; bump when either changes shape, the facts
+ * inside the entries included (3: Python facts — classes, functions, signatures, capabilities).
+ */
+const FORMAT = 3;
 const MAGIC = 'facts cache';
 /** How every cache file starts; a file that stops within it was cut short. */
 const PREFIX = `{"onionlint":"${MAGIC}"`;
