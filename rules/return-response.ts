@@ -4,8 +4,28 @@ import { describeNoResponse, nextLabel, returnsNoResponse, spellingOf } from '..
 /**
  * A handler exit that returns no response. Django has no friendly error for this: the handler
  * above (or BaseHandler itself) fails with `AttributeError: 'NoneType' object has no attribute ...`.
+ * The same holds for `process_response` of a `MiddlewareMixin` subclass: the mixin passes its
+ * result up as the response.
  */
-export default defineUnitRule({
+type Context = Parameters<(typeof rule)['check']>[0];
+
+/** `process_response` of a direct `MiddlewareMixin` subclass: every exit returns a response. */
+function checkResponseHook(ctx: Context): void {
+  const { unit } = ctx.unit;
+  const hook = unit.hooks.processResponse;
+  if (!hook || !unit.mixinBase) return;
+  // The response parameter as the hook names it (after the instance and the request).
+  const positional = hook.signature?.positional ?? [];
+  const response = hook.signature?.binding === 'instance' || hook.signature?.binding === 'class' ? positional[2]?.name : positional[1]?.name;
+  for (const exit of hook.exits) {
+    if (!returnsNoResponse(exit)) continue;
+    const data = { name: hook.name, response: response ?? 'response' };
+    if (exit.kind === 'implicit') ctx.report({ messageId: 'responseHookFallsOffEnd', data, range: exit.range });
+    else ctx.report({ messageId: 'responseHookReturnsNothing', data: { ...data, value: describeNoResponse(exit, ctx.file.text) }, range: exit.range });
+  }
+}
+
+const rule = defineUnitRule({
   meta: {
     id: 'return-response',
     description: 'Every exit of a middleware handler returns a response.',
@@ -18,9 +38,14 @@ export default defineUnitRule({
         '`{{name}}` can reach its end without returning a response, so the server receives `{{nothing}}` instead of one. {{hint}}',
       returnsNothing:
         '`{{name}}` returns {{value}} here instead of a response, so the server receives no response. Return the response from `{{next}}(...)` or one you build.',
+      responseHookFallsOffEnd:
+        "`{{name}}` can reach its end without returning a response: `MiddlewareMixin` passes `None` up as the response, and the layer above fails with `AttributeError: 'NoneType' object has no attribute ...` on every request. Return the response (`return {{response}}`).",
+      responseHookReturnsNothing:
+        '`{{name}}` returns {{value}} here instead of a response: `MiddlewareMixin` passes it up as the response, and the layer above fails on it with an `AttributeError` on every request. Return the response (`return {{response}}`).',
     },
   },
   check(ctx) {
+    checkResponseHook(ctx);
     const { handler } = ctx.unit;
     if (!handler) return;
     const next = nextLabel(ctx.unit);
@@ -52,3 +77,5 @@ export default defineUnitRule({
     }
   },
 });
+
+export default rule;

@@ -112,9 +112,12 @@ describe('Python units: facts', () => {
       '    def process_template_response(self, request, response):',
       '        return response',
     ]));
-    expect(u).toMatchObject({ kind: 'class', evidence: 'base', base: { name: 'MiddlewareMixin' }, nextFields: [] });
+    expect(u).toMatchObject({ kind: 'class', evidence: 'base', base: { name: 'MiddlewareMixin' }, nextFields: [], mixinBase: true });
     expect(u.handler).toBeUndefined();
-    expect(Object.keys(u.hooks).sort()).toEqual(['processException', 'processTemplateResponse', 'processView']);
+    expect(Object.keys(u.hooks).sort()).toEqual(['processException', 'processRequest', 'processResponse', 'processTemplateResponse', 'processView']);
+    // process_response's second parameter holds the response; process_request returning None continues.
+    expect(u.hooks.processResponse!.exits).toEqual([expect.objectContaining({ value: ['response'] })]);
+    expect(u.hooks.processRequest!.exits).toEqual([expect.objectContaining({ value: ['nothing'] })]);
     expect(u.hooks.processTemplateResponse!.exits).toEqual([expect.objectContaining({ value: ['response'] })]);
     expect(u.hooks.processView!.exits).toEqual([expect.objectContaining({ value: ['nothing'] })]);
   });

@@ -7,6 +7,11 @@ const JAVASCRIPT: Spelling = {
   statementEnd: ';',
   missingMemberError: 'TypeError: this.{member} is not a function',
   constructorName: 'constructor',
+  awaitable: 'promise',
+  awaitStatement: 'const response = await ...',
+  continueValue: 'null',
+  baseConstructorCall: 'super(...)',
+  passNextToBase: 'super({next}, ...)',
 };
 
 /** The words of the unit's language for messages (JavaScript's unless the front-end gave others). */
