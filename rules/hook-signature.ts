@@ -21,7 +21,7 @@ function nameList(names: string[]): string {
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 interface Mismatch {
-  messageId: 'missingSelf' | 'tooMany' | 'tooFew';
+  messageId: 'missingSelf' | 'fewerParameters' | 'extraRequired';
   error: string;
 }
 
@@ -38,13 +38,13 @@ export function mismatch(signature: Signature, qualifiedName: string, given: num
     // `def process_request(request)`: the parameters Django fills, but no instance parameter before them.
     const first = signature.positional[0]?.name;
     const missingSelf = bound && total === given && first !== 'self' && first !== 'cls';
-    return { messageId: missingSelf ? 'missingSelf' : 'tooMany', error };
+    return { messageId: missingSelf ? 'missingSelf' : 'fewerParameters', error };
   }
   const missing = signature.positional.slice(passed).filter((p) => !p.hasDefault).map((p) => p.name);
-  if (missing.length > 0) return { messageId: 'tooFew', error: `TypeError: ${qualifiedName}() missing ${plural(missing.length, 'required positional argument')}: ${nameList(missing)}` };
+  if (missing.length > 0) return { messageId: 'extraRequired', error: `TypeError: ${qualifiedName}() missing ${plural(missing.length, 'required positional argument')}: ${nameList(missing)}` };
   if (signature.requiredKeywordOnly.length > 0) {
     const names = signature.requiredKeywordOnly;
-    return { messageId: 'tooFew', error: `TypeError: ${qualifiedName}() missing ${plural(names.length, 'required keyword-only argument')}: ${nameList(names)}` };
+    return { messageId: 'extraRequired', error: `TypeError: ${qualifiedName}() missing ${plural(names.length, 'required keyword-only argument')}: ${nameList(names)}` };
   }
   return undefined;
 }
@@ -63,11 +63,11 @@ export default defineUnitRule({
     recommended: true,
     messages: {
       missingSelf:
-        '`{{name}}` has no `self` parameter: Django calls it on the instance with {{arguments}}, so it fails with `{{error}}` each time it runs. Add `self` first: `{{expected}}`.',
-      tooMany:
-        '`{{name}}` takes more positional parameters than Django passes ({{arguments}} after `self`): it fails with `{{error}}` each time it runs. Declare `{{expected}}`.',
-      tooFew:
-        '`{{name}}` requires parameters Django never passes (it passes {{arguments}} after `self`): it fails with `{{error}}` each time it runs. Declare `{{expected}}`, or give the extra parameters defaults.',
+        '`{{name}}` has no `self` parameter: Django calls it on the instance, passing the instance and {{count}}, so it fails with `{{error}}` each time it runs. Add `self` first: `{{expected}}`.',
+      fewerParameters:
+        '`{{name}}` declares fewer parameters than Django passes ({{arguments}}): it fails with `{{error}}` each time it runs. Declare `{{expected}}`.',
+      extraRequired:
+        '`{{name}}` requires parameters Django never passes (it passes {{arguments}}): it fails with `{{error}}` each time it runs. Declare `{{expected}}`, or give the extra parameters defaults.',
     },
   },
   check(ctx) {
@@ -84,9 +84,17 @@ export default defineUnitRule({
       if (!summary || !signature) continue;
       const found = mismatch(signature, summary.name, count);
       if (!found) continue;
+      const bound = signature.binding !== 'static';
       ctx.report({
         messageId: found.messageId,
-        data: { name: summary.name, error: found.error, expected, arguments: plural(count, 'argument') },
+        data: {
+          name: summary.name,
+          error: found.error,
+          // A static method takes no instance: the same parameters without `self`.
+          expected: bound ? expected : expected.replace('self, ', ''),
+          arguments: `${plural(count, 'argument')}${bound ? ' after `self`' : ''}`,
+          count: plural(count, 'argument'),
+        },
         range: signature.range,
       });
     }

@@ -163,6 +163,17 @@ function signatureOf(def: Node, method: boolean): Signature | undefined {
   return { range: rangeOf(list), positional, restPositional, requiredKeywordOnly, binding, otherDecorators };
 }
 
+/**
+ * Whether a method's first parameter is the instance: not for a `@staticmethod`, nor for one that
+ * forgot `self` and names its first parameter `request` (hook-signature reports it; the body is
+ * read as its author meant it).
+ */
+function hasInstanceParameter(def: Node): boolean {
+  if (decoratorsOf(def).some((d) => d.name === 'staticmethod')) return false;
+  const first = parametersOf(def)[0];
+  return !(first && parameterName(first) === 'request');
+}
+
 /** A literal boolean flag value (`True`, `False`), null for anything else. */
 function flagValue(value: Node | null): boolean | null {
   const v = value && unwrap(value);
@@ -284,7 +295,7 @@ function classUnit(node: Node, text: string, names: NameSettings, mixins: Set<st
       name: `${nameNode.text}.${label}`,
       nameRange: rangeOf(def.childForFieldName('name') ?? def),
       next: access(def),
-      method: true,
+      method: hasInstanceParameter(def),
       ...(hook === 'processTemplateResponse' || hook === 'processResponse' ? { paramKinds: [{ index: 1, kind: 'response' as const }] } : {}),
       ...(hook === 'processException' ? { paramKinds: [{ index: 1, kind: 'exception' as const }] } : {}),
     });
