@@ -1,5 +1,5 @@
 import { defineUnitRule } from '../src/rules/api.js';
-import { nextLabel } from '../src/rules/unit-helpers.js';
+import { spellingOf } from '../src/rules/unit-helpers.js';
 
 /**
  * `process_request` and `process_view` run before the next layer is reached; calling it from
@@ -14,7 +14,7 @@ export default defineUnitRule({
     recommended: true,
     messages: {
       processRequest:
-        '`{{name}}` calls the next layer (`{{next}}`) itself: `MiddlewareMixin` calls it again when the hook returns, so the inner layers and the view run twice on every request (and under ASGI the call here returns a coroutine that is never awaited). Return `None` to continue, and work on the response in `process_response`.',
+        "`{{name}}` calls the next layer (`{{next}}`) itself, before `MiddlewareMixin` does: when the hook then returns `None`, the inner layers and the view run twice; under ASGI the call gives an un-awaited coroutine, and returned it fails in the layers above (`AttributeError: 'coroutine' object has no attribute ...`). Return `None` to continue, and work on the response in `process_response`.",
       processView:
         '`{{name}}` calls the next layer (`{{next}}`) itself: Django calls `process_view` from the innermost layer, so this runs the inner layers again and reaches the hooks once more; the view runs more than once, or the calls recurse until `RecursionError`. Return `None` to continue, or a response to answer without the view.',
     },
@@ -35,7 +35,7 @@ export default defineUnitRule({
       if (linked.handler?.thisCalls.some((c) => c.name === method)) continue;
       for (const call of summary.thisCalls) {
         if (!summary.nextMembers.includes(call.name) || !fields.has(call.name)) continue;
-        ctx.report({ messageId: hook, data: { name: summary.name, next: nextLabel(linked) }, range: call.range });
+        ctx.report({ messageId: hook, data: { name: summary.name, next: `${spellingOf(linked).self}.${call.name}` }, range: call.range });
       }
     }
   },
