@@ -22,7 +22,7 @@ export default defineUnitRule({
       notMarked:
         "`{{name}}` is an `async def`, but `{{cls}}` never calls `" + MARK + "`: Django tests `iscoroutinefunction(instance)`, which is False, calls it synchronously and passes a coroutine up, so requests fail with `AttributeError: 'coroutine' object has no attribute ...` (under ASGI, `TypeError: object HttpResponseServerError can't be used in 'await' expression`). Call `" + MARK + "` in `__init__`.",
       bothFalse:
-        'Both `sync_capable` and `async_capable` of `{{cls}}` are False: Django refuses to start with `RuntimeError: Middleware <path> must have at least one of sync_capable/async_capable set to True.` Set the one the {{form}} supports to True.',
+        'Both `sync_capable` and `async_capable` of `{{cls}}` are False{{defaulted}}: Django refuses to start with `RuntimeError: Middleware <path> must have at least one of sync_capable/async_capable set to True.` Set the one the {{form}} supports to True.',
       asyncCheck:
         "`self._async_check()` is a private method of `MiddlewareMixin` that Django 5.1 removed: `{{cls}}` fails when Django builds it, with `AttributeError: '{{cls}}' object has no attribute '_async_check'`. Call `super().__init__(get_response)`, which does the async detection.",
       coroutineMarker:
@@ -50,7 +50,7 @@ export default defineUnitRule({
       // At the flag set last in the source (or the one set at all).
       const flags = [caps.syncCapable, caps.asyncCapable].filter((f): f is CapabilityFlag => f !== undefined).sort((a, b) => a.range.start - b.range.start);
       const at = flags[flags.length - 1];
-      if (at) ctx.report({ messageId: 'bothFalse', data: { cls: unit.name, form: unit.kind === 'class' ? 'class' : 'factory' }, range: at.range });
+      if (at) ctx.report({ messageId: 'bothFalse', data: { cls: unit.name, form: unit.kind === 'class' ? 'class' : 'factory', defaulted: caps.asyncCapable ? '' : ' (`async_capable` is False unless set)' }, range: at.range });
       return;
     }
 
