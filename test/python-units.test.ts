@@ -500,14 +500,38 @@ describe('Python units: messages and fixes speak Python', () => {
     const { diskHost } = await import('./helpers.js');
     const python = allFixtureCases().filter((c) => c.files.every((f) => f.path.endsWith('.py')));
     expect(python.length).toBeGreaterThan(80);
+    // And one module with a mistake for each message of the rules shared with JavaScript.
+    const shared = py([
+      'from django.utils.deprecation import MiddlewareMixin',
+      'class Unawaited:',
+      '    def __init__(self, get_response):',
+      '        self.get_response = get_response',
+      '    async def __call__(self, request):',
+      '        response = self.get_response(request)',
+      '        response.headers["X"] = "1"',
+      '        return response',
+      '    def process_view(self, request, view_func, view_args, view_kwargs):',
+      '        return True',
+      'class NotPassed(MiddlewareMixin):',
+      '    def __init__(self, get_response):',
+      '        super().__init__()',
+      '    def process_request(self, request):',
+      '        return "no"',
+      '    def process_response(self, request, response):',
+      '        return None',
+    ]);
+    python.push({ rule: 'inline', kind: 'invalid', name: 'shared-rules.py', files: [{ path: '/proj/app/shared.py', relPath: 'shared.py', text: shared, expected: [] }] });
     const offending: string[] = [];
+    const ruleIds = new Set<string>();
     for (const c of python) {
       for (const result of lint(c.files.map((f) => ({ path: f.path, text: f.text })), { config: defaultConfig(), host: diskHost })) {
         for (const d of result.diagnostics) {
+          ruleIds.add(String(d.ruleId));
           if (/\bthis\.|\bundefined\b|`null`|\bconst\b|`[^`]*;`/.test(d.message)) offending.push(`${c.rule}/${c.kind}/${c.name}: ${d.message}`);
         }
       }
     }
     expect(offending).toEqual([]);
+    for (const id of ['await-next', 'hook-return', 'store-next', 'return-response', 'hook-signature', 'mixin-init', 'hook-calls-next', 'async-capable']) expect(ruleIds).toContain(`onion/${id}`);
   });
 });
