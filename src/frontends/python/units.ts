@@ -214,8 +214,8 @@ function classUnit(node: Node, text: string, names: NameSettings, mixins: Set<st
   const nextFields: string[] = [];
   const members = new Set<string>([...methods.keys()].filter((m) => m !== '__init__'));
   const capabilities = newCapabilities();
-  // A class decorator may set the flags or wrap the class.
-  capabilities.unknownDecorators = decoratorsOf(node).length > 0;
+  // A class decorator or a metaclass may set the flags or wrap the class.
+  capabilities.unknownDecorators = decoratorsOf(node).length > 0 || (superclasses !== null && items(superclasses).some((b) => b.type === 'keyword_argument'));
   // Class attributes (`async_capable = True`) are members too.
   for (const st of items(node.childForFieldName('body') ?? node)) {
     const e = st.type === 'expression_statement' ? items(st)[0] : undefined;
@@ -226,6 +226,7 @@ function classUnit(node: Node, text: string, names: NameSettings, mixins: Set<st
     if (flag) capabilities[flag] = { value: flagValue(e!.childForFieldName('right')), range: rangeOf(e!) };
     if (left.text === '_is_coroutine') capabilities.coroutineMarkerAssignments.push(rangeOf(e!));
   }
+  flagsSetAfter(node, nameNode.text, capabilities);
   // `self.x = ...` anywhere in the methods; in `__init__`, `self.x = get_response` stores the next layer.
   for (const [methodName, def] of methods) {
     const selfName = parameterName(parametersOf(def)[0] ?? def);
@@ -410,7 +411,16 @@ function factoryCapabilities(fn: Node, name: string): Capabilities {
     capabilities.syncCapable = { value: flags[0], range: rangeOf(node) };
     capabilities.asyncCapable = { value: flags[1], range: rangeOf(node) };
   }
-  const statement = fn.parent?.type === 'decorated_definition' ? fn.parent : fn;
+  flagsSetAfter(fn, name, capabilities);
+  return capabilities;
+}
+
+/**
+ * Flags set on a class or factory after its definition, in the statements that follow it in the
+ * same block (`timing.async_capable = True`); a value that is not a literal makes the flags unknown.
+ */
+function flagsSetAfter(definition: Node, name: string, capabilities: Capabilities): void {
+  const statement = definition.parent?.type === 'decorated_definition' ? definition.parent : definition;
   for (let st = statement.nextNamedSibling; st; st = st.nextNamedSibling) {
     const e = st.type === 'expression_statement' ? items(st)[0] : undefined;
     if (e?.type !== 'assignment') continue;
@@ -422,7 +432,6 @@ function factoryCapabilities(fn: Node, name: string): Capabilities {
     if (value === null) capabilities.flagsUnknown = true;
     capabilities[flag] = { value, range: rangeOf(e) } satisfies CapabilityFlag;
   }
-  return capabilities;
 }
 
 /** The local `def` (or `lambda`-free name) a factory returns: `return middleware`. */
