@@ -7,6 +7,17 @@ import { describeNoResponse, nextLabel, returnsNoResponse, spellingOf } from '..
  * The same holds for `process_response` of a `MiddlewareMixin` subclass: the mixin passes its
  * result up as the response.
  */
+/**
+ * Whether `indent` is inside the handler's body: deeper than the line the handler starts on. A body
+ * written on the `def` line itself (`def __call__(self, request): response = ...`) has no line of
+ * its own to add to, so it gets no fix.
+ */
+function deeperThanHandler(text: string, handlerStart: number, indent: string): boolean {
+  const lineStart = text.lastIndexOf('\n', handlerStart - 1) + 1;
+  const handlerIndent = /^[ \t]*/.exec(text.slice(lineStart, handlerStart))![0];
+  return indent.length > handlerIndent.length && indent.startsWith(handlerIndent);
+}
+
 type Context = Parameters<(typeof rule)['check']>[0];
 
 /** `process_response` of a direct `MiddlewareMixin` subclass: every exit returns a response. */
@@ -58,7 +69,7 @@ const rule = defineUnitRule({
           ? `Return \`${fix.variable}\` after the work on it (\`return ${fix.variable}${end}\`).`
           : `Return the response from \`${next}(...)\` or one you build.`;
         let fixEdit;
-        if (fix) {
+        if (fix && deeperThanHandler(ctx.file.text, handler.range.start, fix.indent)) {
           const between = ctx.file.text.slice(fix.offset, exit.range.start);
           // Keep the file's line breaks: a CRLF file gets a CRLF line.
           const eol = ctx.file.text.slice(Math.max(0, fix.offset - 2), fix.offset) === '\r\n' ? '\r\n' : '\n';

@@ -495,6 +495,13 @@ describe('Python units: messages and fixes speak Python', () => {
     expect(lint([{ path: '/proj/m.py', text: fixed }], { config: defaultConfig() })[0]!.diagnostics).toEqual([]);
   });
 
+  it('return-response offers no fix for a body written on the def line (a new line there would leave the method)', () => {
+    const text = 'class M:\n    def __init__(self, get_response): self.get_response = get_response\n    def __call__(self, request): response = self.get_response(request)\n';
+    const diagnostics = lint([{ path: '/proj/m.py', text }], { config: defaultConfig() })[0]!.diagnostics;
+    expect(diagnostics.map((d) => d.ruleId)).toEqual(['onion/return-response']);
+    expect(diagnostics[0]!.fix).toBeUndefined();
+  });
+
   it('no message on a Python fixture uses JavaScript words (`this.`, `undefined`, `null`, `const`, a `;` ending code)', async () => {
     const { allFixtureCases } = await import('./fixture-cases.js');
     const { diskHost } = await import('./helpers.js');
