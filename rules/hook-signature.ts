@@ -26,7 +26,7 @@ interface Mismatch {
 }
 
 /** The TypeError Python raises when the function is called with `given` positional arguments, or undefined when it accepts them. */
-export function mismatch(signature: Signature, qualifiedName: string, given: number): Mismatch | undefined {
+function mismatch(signature: Signature, qualifiedName: string, given: number): Mismatch | undefined {
   if (signature.otherDecorators) return undefined;
   const bound = signature.binding === 'instance' || signature.binding === 'class';
   const passed = given + (bound ? 1 : 0);
