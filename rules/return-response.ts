@@ -60,7 +60,7 @@ const rule = defineUnitRule({
     const { handler } = ctx.unit;
     if (!handler) return;
     const next = nextLabel(ctx.unit);
-    const { nothing, statementEnd: end } = spellingOf(ctx.unit);
+    const { nothing, statementEnd: end, indentedBlocks } = spellingOf(ctx.unit);
     for (const exit of handler.exits) {
       if (!returnsNoResponse(exit)) continue;
       if (exit.kind === 'implicit') {
@@ -69,7 +69,7 @@ const rule = defineUnitRule({
           ? `Return \`${fix.variable}\` after the work on it (\`return ${fix.variable}${end}\`).`
           : `Return the response from \`${next}(...)\` or one you build.`;
         let fixEdit;
-        if (fix && deeperThanHandler(ctx.file.text, handler.range.start, fix.indent)) {
+        if (fix && (!indentedBlocks || deeperThanHandler(ctx.file.text, handler.range.start, fix.indent))) {
           const between = ctx.file.text.slice(fix.offset, exit.range.start);
           // Keep the file's line breaks: a CRLF file gets a CRLF line.
           const eol = ctx.file.text.slice(Math.max(0, fix.offset - 2), fix.offset) === '\r\n' ? '\r\n' : '\n';

@@ -132,6 +132,8 @@ export interface Spelling {
   missingMemberError: string;
   /** The method that builds an instance: `__init__`. */
   constructorName: string;
+  /** Blocks are delimited by indentation (Python): a line added to a block must be indented deeper than its header. */
+  indentedBlocks: boolean;
   /** What an un-awaited async call gives: `promise`, `coroutine`. */
   awaitable: string;
   /** How to await the next layer into a local, with `{next}` to fill in: `response = await {next}(request)`. */

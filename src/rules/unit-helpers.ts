@@ -7,6 +7,7 @@ const JAVASCRIPT: Spelling = {
   statementEnd: ';',
   missingMemberError: 'TypeError: this.{member} is not a function',
   constructorName: 'constructor',
+  indentedBlocks: false,
   awaitable: 'promise',
   awaitStatement: 'const response = await ...',
   continueValue: 'null',

@@ -26,6 +26,7 @@ const PYTHON: Spelling = {
   statementEnd: '',
   missingMemberError: "AttributeError: '{cls}' object has no attribute '{member}'",
   constructorName: '`__init__`',
+  indentedBlocks: true,
   awaitable: 'coroutine',
   awaitStatement: 'response = await {next}(request)',
   continueValue: 'None',
