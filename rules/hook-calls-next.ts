@@ -16,7 +16,7 @@ export default defineUnitRule({
       processRequest:
         "`{{name}}` calls the next layer (`{{next}}`) itself, before `MiddlewareMixin` does: when the hook then returns `None`, the inner layers and the view run twice; under ASGI the call gives an un-awaited coroutine, and returned it fails in the layers above (`AttributeError: 'coroutine' object has no attribute ...`). Return `None` to continue, and work on the response in `process_response`.",
       processView:
-        '`{{name}}` calls the next layer (`{{next}}`) itself: Django calls `process_view` from the innermost layer, so this runs the inner layers again and reaches the hooks once more; the view runs more than once, or the calls recurse until `RecursionError`. Return `None` to continue, or a response to answer without the view.',
+        '`{{name}}` calls the next layer (`{{next}}`) itself: Django calls `process_view` from the innermost layer, so this runs the inner layers again and reaches the hooks once more; the view runs more than once, or the calls recurse until `RecursionError`. Return `{{continueValue}}` to continue, or a response to answer without the view.',
     },
   },
   check(ctx) {
@@ -24,6 +24,7 @@ export default defineUnitRule({
     const { unit } = linked;
     if (unit.kind !== 'class') return;
     // The fields known to hold the next layer: stored by this class or its bases, or the mixin's own.
+    const spelling = spellingOf(linked);
     const fields = new Set([...linked.nextFields, ...(unit.mixinBase ? ['get_response'] : [])]);
     for (const hook of ['processRequest', 'processView'] as const) {
       const summary = unit.hooks[hook];
@@ -35,7 +36,7 @@ export default defineUnitRule({
       if (linked.handler?.thisCalls.some((c) => c.name === method)) continue;
       for (const call of summary.thisCalls) {
         if (!summary.nextMembers.includes(call.name) || !fields.has(call.name)) continue;
-        ctx.report({ messageId: hook, data: { name: summary.name, next: `${spellingOf(linked).self}.${call.name}` }, range: call.range });
+        ctx.report({ messageId: hook, data: { name: summary.name, next: `${spelling.self}.${call.name}`, continueValue: spelling.continueValue }, range: call.range });
       }
     }
   },

@@ -542,3 +542,24 @@ describe('Python units: messages and fixes speak Python', () => {
     for (const id of ['await-next', 'hook-return', 'store-next', 'return-response', 'hook-signature', 'mixin-init', 'hook-calls-next', 'async-capable']) expect(ruleIds).toContain(`onion/${id}`);
   });
 });
+
+describe('hook-calls-next on a TypeScript class (RULES.md: the Django family, either language)', () => {
+  it('reports processView calling this.getResponse, in JavaScript words', () => {
+    const text = [
+      'export class Preview {',
+      '  constructor(private getResponse: (r: Request) => Response) {}',
+      '  call(request: Request) {',
+      '    return this.getResponse(request);',
+      '  }',
+      '  processView(request: Request) {',
+      '    return this.getResponse(request);',
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    const diagnostics = lint([{ path: '/proj/preview.ts', text }], { config: defaultConfig() })[0]!.diagnostics;
+    expect(diagnostics.map((d) => `${d.ruleId}: ${text.slice(d.range.start, d.range.end)}`)).toEqual(['onion/hook-calls-next: this.getResponse']);
+    expect(diagnostics[0]!.message).toContain('(`this.getResponse`)');
+    expect(diagnostics[0]!.message).toContain('Return `null` to continue');
+  });
+});
