@@ -267,9 +267,12 @@ function classUnit(node: Node, text: string, names: NameSettings, mixins: Set<st
   let callsBaseConstructor = false;
   let canOptOut = false;
   const baseNames = new Set(bases.map((b) => dotted(b)!));
-  if (init) {
-    walkScope(init.childForFieldName('body') ?? init, (n) => {
-      if (n.type === 'raise_statement' && /\bMiddlewareNotUsed\b/.test(n.text)) canOptOut = true;
+  // A base constructor run from any method counts (`__init__` may delegate to a setup method);
+  // what it passes is judged in `__init__` only.
+  for (const def of init ? methods.values() : []) {
+    const inInit = def === init;
+    walkScope(def.childForFieldName('body') ?? def, (n) => {
+      if (inInit && n.type === 'raise_statement' && /\bMiddlewareNotUsed\b/.test(n.text)) canOptOut = true;
       if (n.type !== 'call') return;
       const callee = unwrap(n.childForFieldName('function') ?? n);
       const object = callee.type === 'attribute' ? callee.childForFieldName('object') : null;
@@ -278,11 +281,11 @@ function classUnit(node: Node, text: string, names: NameSettings, mixins: Set<st
       if (object.type === 'call' && object.childForFieldName('function')?.text === 'super') {
         // `super().__init__(get_response)`, `super(C, self).__init__(get_response)`.
         callsBaseConstructor = true;
-        if (!superCall && baseNode) superCall = { range: rangeOf(n), passesNext: !provablyNotNext(args[0], initParams) };
+        if (inInit && !superCall && baseNode) superCall = { range: rangeOf(n), passesNext: !provablyNotNext(args[0], initParams) };
       } else if (baseNames.has(dotted(object) ?? '')) {
         // `MiddlewareMixin.__init__(self, get_response)`: the instance first, then the next layer.
         callsBaseConstructor = true;
-        if (!superCall && dotted(object) === dotted(baseNode!)) superCall = { range: rangeOf(n), passesNext: !provablyNotNext(args[1], initParams) };
+        if (inInit && !superCall && dotted(object) === dotted(baseNode!)) superCall = { range: rangeOf(n), passesNext: !provablyNotNext(args[1], initParams) };
       }
     });
   }
