@@ -18,7 +18,7 @@ export default defineUnitRule({
       neverStored:
         'The {{ctor}} of `{{cls}}` receives `{{param}}` but never stores it, while `{{name}}` calls `{{self}}.{{member}}`: every request fails with `{{error}}`. Add `{{self}}.{{member}} = {{param}}{{end}}` to the {{ctor}}.',
       notPassedToSuper:
-        'The {{ctor}} of `{{cls}}` does not pass the next layer to `{{superCall}}` first, so `{{base}}` stores something else as the next layer and every request fails. Pass it through: `{{passThrough}}`.',
+        'The {{ctor}} of `{{cls}}` does not pass the next layer to `{{superCall}}` first, so `{{base}}` {{consequence}}. Pass it through: `{{passThrough}}`.',
     },
   },
   check(ctx) {
@@ -30,7 +30,8 @@ export default defineUnitRule({
     if (unit.base && linked.baseIsMiddleware && superCall && !superCall.passesNext) {
       ctx.report({
         messageId: 'notPassedToSuper',
-        data: { cls: unit.name, base: unit.base.name, ctor: spelling.constructorName, superCall: spelling.baseConstructorCall, passThrough: spelling.passNextToBase.replace('{next}', unit.nextParam?.name ?? 'getResponse') },
+        data: { cls: unit.name, base: unit.base.name, ctor: spelling.constructorName, superCall: spelling.baseConstructorCall,
+          consequence: spelling.baseWithoutNext, passThrough: spelling.passNextToBase.replace('{next}', unit.nextParam?.name ?? 'getResponse') },
         range: superCall.range,
       });
       return;

@@ -142,6 +142,8 @@ export interface Spelling {
   continueValue: string;
   /** The call of the base class's constructor: `super(...)`, `super().__init__(...)`. */
   baseConstructorCall: string;
+  /** What the base class does when that call does not pass the next layer: `stores something else as the next layer and ...`. */
+  baseWithoutNext: string;
   /** That call passing the next layer on, with `{next}` to fill in: `super({next}, ...)`, `super().__init__({next})`. */
   passNextToBase: string;
 }

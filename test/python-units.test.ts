@@ -484,6 +484,8 @@ describe('Python units: messages and fixes speak Python', () => {
     expect(d?.ruleId).toBe('onion/store-next');
     expect(d?.message).toContain('`super().__init__(get_response)`');
     expect(d?.message).toContain('The `__init__` of `M`');
+    // MiddlewareMixin.__init__ takes get_response alone: a missing one fails at start-up, not per request.
+    expect(d?.message).toContain('Django fails when it builds the layer');
   });
 
   it('return-response\'s fix is its own line at the block\'s indentation, tabs kept, no semicolon', () => {

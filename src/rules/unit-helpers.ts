@@ -13,6 +13,7 @@ const JAVASCRIPT: Spelling = {
   continueValue: 'null',
   baseConstructorCall: 'super(...)',
   passNextToBase: 'super({next}, ...)',
+  baseWithoutNext: 'stores something else as the next layer and every request fails',
 };
 
 /** The words of the unit's language for messages (JavaScript's unless the front-end gave others). */

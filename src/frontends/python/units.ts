@@ -32,6 +32,9 @@ const PYTHON: Spelling = {
   continueValue: 'None',
   baseConstructorCall: 'super().__init__(...)',
   passNextToBase: 'super().__init__({next})',
+  // MiddlewareMixin.__init__ takes the next layer alone and rejects None.
+  baseWithoutNext:
+    'never gets it: Django fails when it builds the layer (`TypeError` for a missing `get_response`, `ValueError: get_response must be provided.` for `None`), or every request reaches the wrong callable',
 };
 
 const HOOKS: Record<string, HookName> = {
