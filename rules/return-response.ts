@@ -72,9 +72,13 @@ const rule = defineUnitRule({
         if (fix && (!indentedBlocks || deeperThanHandler(ctx.file.text, handler.range.start, fix.indent))) {
           const between = ctx.file.text.slice(fix.offset, exit.range.start);
           // Keep the file's line breaks: a CRLF file gets a CRLF line.
-          const eol = ctx.file.text.slice(Math.max(0, fix.offset - 2), fix.offset) === '\r\n' ? '\r\n' : '\n';
+          const text = ctx.file.text;
+          // At the end of a file without a final line break, the new line starts with one (CRLF if the file uses it).
+          const atUnterminatedEnd = fix.offset === text.length && text.length > 0 && !text.endsWith('\n');
+          const crlf = atUnterminatedEnd ? text.includes('\r\n') : text.slice(Math.max(0, fix.offset - 2), fix.offset) === '\r\n';
+          const eol = crlf ? '\r\n' : '\n';
           fixEdit = /^\s*$/.test(between)
-            ? { range: { start: fix.offset, end: fix.offset }, text: `${fix.indent}return ${fix.variable}${end}${eol}` }
+            ? { range: { start: fix.offset, end: fix.offset }, text: `${atUnterminatedEnd ? eol : ''}${fix.indent}return ${fix.variable}${end}${atUnterminatedEnd ? '' : eol}` }
             : { range: { start: exit.range.start, end: exit.range.start }, text: ` return ${fix.variable}${end} ` };
         }
         ctx.report({ messageId: 'fallsOffEnd', data: { name: handler.name, hint, nothing }, range: exit.range, ...(fixEdit ? { fix: fixEdit } : {}) });

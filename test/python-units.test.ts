@@ -497,6 +497,15 @@ describe('Python units: messages and fixes speak Python', () => {
     expect(lint([{ path: '/proj/m.py', text: fixed }], { config: defaultConfig() })[0]!.diagnostics).toEqual([]);
   });
 
+  it('return-response\'s fix at the end of a file without a final line break starts a line of its own', () => {
+    const text = 'class M:\n    def __init__(self, get_response):\n        self.get_response = get_response\n    def __call__(self, request):\n        response = self.get_response(request)\n        response["X"] = "1"';
+    const [d] = lint([{ path: '/proj/m.py', text }], { config: defaultConfig() })[0]!.diagnostics;
+    expect(d?.fix).toBeDefined();
+    const fixed = text.slice(0, d!.fix!.range.start) + d!.fix!.text + text.slice(d!.fix!.range.end);
+    expect(fixed.endsWith('        response["X"] = "1"\n        return response')).toBe(true);
+    expect(lint([{ path: '/proj/m.py', text: fixed }], { config: defaultConfig() })[0]!.diagnostics).toEqual([]);
+  });
+
   it('return-response offers no fix for a body written on the def line (a new line there would leave the method)', () => {
     const text = 'class M:\n    def __init__(self, get_response): self.get_response = get_response\n    def __call__(self, request): response = self.get_response(request)\n';
     const diagnostics = lint([{ path: '/proj/m.py', text }], { config: defaultConfig() })[0]!.diagnostics;
