@@ -45,7 +45,7 @@ export default defineUnitRule({
           if (!returnsNoResponse(exit)) continue;
           ctx.report({
             messageId: 'templateResponseMissing',
-            data: { name: summary.name, value: describeNoResponse(exit, ctx.file.text), cls: unit.name },
+            data: { name: summary.name, value: describeNoResponse(exit, ctx.file.text, ctx.unit), cls: unit.name },
             range: exit.range,
           });
         } else if (exit.kind === 'return' && valueIsOnly(exit, ['notResponse'])) {
@@ -53,7 +53,7 @@ export default defineUnitRule({
           if (hook === 'processRequest' && FALSY.test(returned)) continue;
           ctx.report({
             messageId: 'notResponseOrNull',
-            data: { name: summary.name, value: describeNoResponse(exit, ctx.file.text), consequence: CONSEQUENCES[hook], continueValue },
+            data: { name: summary.name, value: describeNoResponse(exit, ctx.file.text, ctx.unit), consequence: CONSEQUENCES[hook], continueValue },
             range: exit.range,
           });
         }

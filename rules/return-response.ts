@@ -32,7 +32,7 @@ function checkResponseHook(ctx: Context): void {
     if (!returnsNoResponse(exit)) continue;
     const data = { name: hook.name, response: response ?? 'response' };
     if (exit.kind === 'implicit') ctx.report({ messageId: 'responseHookFallsOffEnd', data, range: exit.range });
-    else ctx.report({ messageId: 'responseHookReturnsNothing', data: { ...data, value: describeNoResponse(exit, ctx.file.text) }, range: exit.range });
+    else ctx.report({ messageId: 'responseHookReturnsNothing', data: { ...data, value: describeNoResponse(exit, ctx.file.text, ctx.unit) }, range: exit.range });
   }
 }
 
@@ -85,7 +85,7 @@ const rule = defineUnitRule({
       } else {
         ctx.report({
           messageId: 'returnsNothing',
-          data: { name: handler.name, value: describeNoResponse(exit, ctx.file.text), next },
+          data: { name: handler.name, value: describeNoResponse(exit, ctx.file.text, ctx.unit), next },
           range: exit.range,
         });
       }

@@ -537,6 +537,11 @@ describe('Python units: messages and fixes speak Python', () => {
       '        return "no"',
       '    def process_response(self, request, response):',
       '        return None',
+      'def bare(get_response):',
+      '    def middleware(request):',
+      '        get_response(request)',
+      '        return',
+      '    return middleware',
     ]);
     python.push({ rule: 'inline', kind: 'invalid', name: 'shared-rules.py', files: [{ path: '/proj/app/shared.py', relPath: 'shared.py', text: shared, expected: [] }] });
     const offending: string[] = [];
