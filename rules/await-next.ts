@@ -1,5 +1,15 @@
+import type { UnawaitedUse } from '../src/model.js';
 import { defineUnitRule } from '../src/rules/api.js';
 import { nextLabel, spellingOf } from '../src/rules/unit-helpers.js';
+
+/** Python's error for the use of a coroutine as a response: an attribute, or an item read, set or deleted (`del response["X"]`). */
+function coroutineError(use: UnawaitedUse, text: string): string {
+  if (!use.item) return `AttributeError: 'coroutine' object has no attribute '${use.member}'`;
+  if (use.kind === 'read') return "TypeError: 'coroutine' object is not subscriptable";
+  const lineStart = text.lastIndexOf('\n', use.range.start - 1) + 1;
+  const deleted = /\bdel\s+$/.test(text.slice(lineStart, use.range.start));
+  return deleted ? "TypeError: 'coroutine' object doesn't support item deletion" : "TypeError: 'coroutine' object does not support item assignment";
+}
 
 /**
  * In an async handler the next layer's result is a promise: headers set on it vanish, and Django
@@ -16,7 +26,7 @@ export default defineUnitRule({
       notAwaited:
         '`{{name}}` {{verb}} `{{access}}` on `{{value}}`, which is the next layer\'s un-awaited promise, not a response: {{consequence}} (Django: `AttributeError: \'coroutine\' object has no attribute ...`). Await the next layer first: `const response = await ...`.',
       notAwaitedCoroutine:
-        '`{{name}}` {{verb}} `{{access}}` on `{{value}}`, which is the next layer\'s un-awaited {{awaitable}}, not a response: every request fails with `AttributeError: \'coroutine\' object has no attribute \'{{access}}\'`. Await the next layer first: `{{fix}}`.',
+        '`{{name}}` {{verb}} `{{access}}` on `{{value}}`, which is the next layer\'s un-awaited {{awaitable}}, not a response: every request fails with `{{error}}`. Await the next layer first: `{{fix}}`.',
     },
   },
   check(ctx) {
@@ -30,7 +40,7 @@ export default defineUnitRule({
       if (coroutine) {
         ctx.report({
           messageId: 'notAwaitedCoroutine',
-          data: { name: handler.name, verb, access: use.member, value: use.text, awaitable: spelling.awaitable, fix: spelling.awaitStatement.replace('{next}', nextLabel(ctx.unit)) },
+          data: { name: handler.name, verb, access: use.member, value: use.text, awaitable: spelling.awaitable, error: coroutineError(use, ctx.file.text), fix: spelling.awaitStatement.replace('{next}', nextLabel(ctx.unit)) },
           range: use.range,
         });
         continue;

@@ -61,6 +61,8 @@ export interface UnawaitedUse {
   member: string;
   /** The expression text used, e.g. `response` or `this.getResponse(request)`. */
   text: string;
+  /** An item access (`response["X-Frame-Options"]`, Python), not an attribute; recorded where the front-end tells them apart. */
+  item?: boolean;
 }
 
 /** A member call `this.<name>(...)` in a handler: store-next checks these exist. */

@@ -478,6 +478,16 @@ describe('Python units: messages and fixes speak Python', () => {
     expect(messages[0]).toContain('`response = await self.get_response(request)`');
   });
 
+  it('await-next names Python\'s error for an item set or read on the coroutine (not an attribute error)', () => {
+    const messageFor = (line: string) => {
+      const text = py(['class M:', '    def __init__(self, get_response):', '        self.get_response = get_response', '    async def __call__(self, request):', '        response = self.get_response(request)', `        ${line}`, '        return await response']);
+      return lint([{ path: '/proj/m.py', text }], { config: defaultConfig() })[0]!.diagnostics.filter((d) => d.ruleId === 'onion/await-next').map((d) => d.message);
+    };
+    expect(messageFor('response["X-Frame-Options"] = "DENY"')).toEqual([expect.stringContaining("TypeError: 'coroutine' object does not support item assignment")]);
+    expect(messageFor('print(response["Server"])')).toEqual([expect.stringContaining("TypeError: 'coroutine' object is not subscriptable")]);
+    expect(messageFor('response.status_code = 404')).toEqual([expect.stringContaining("AttributeError: 'coroutine' object has no attribute 'status_code'")]);
+  });
+
   it('store-next: super().__init__() without the next layer is named in Python', () => {
     const text = py(['from django.utils.deprecation import MiddlewareMixin', 'class M(MiddlewareMixin):', '    def __init__(self, get_response):', '        super().__init__()', '    def process_request(self, request):', '        return None']);
     const [d] = lint([{ path: '/proj/m.py', text }], { config: defaultConfig() })[0]!.diagnostics;

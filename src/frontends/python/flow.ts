@@ -594,7 +594,7 @@ class PythonWalker {
     if (isAttribute && object.type === 'identifier' && object.text === this.selfName) return UNKNOWN;
     const objectValue = this.expr(object, s);
     if (this.flow.member(objectValue, name, s)) {
-      this.flow.unawaitedUse({ range: rangeOf(e), kind: how === 'write' ? 'write' : 'read', member: name!, text: object.text });
+      this.flow.unawaitedUse({ range: rangeOf(e), kind: how === 'write' ? 'write' : 'read', member: name!, text: object.text, ...(isAttribute ? {} : { item: true }) });
     }
     if (object.type === 'identifier' && name !== undefined) this.flow.requestAccess(object.text, name, how === 'write' ? 'write' : 'read', s, e);
     return UNKNOWN;
