@@ -2,12 +2,16 @@ import type { UnawaitedUse } from '../src/model.js';
 import { defineUnitRule } from '../src/rules/api.js';
 import { nextLabel, spellingOf } from '../src/rules/unit-helpers.js';
 
-/** Python's error for the use of a coroutine as a response: an attribute, or an item read, set or deleted (`del response["X"]`). */
-function coroutineError(use: UnawaitedUse, text: string): string {
+/** An item written by `del response["X"]`: the statement's keyword right before the target. */
+function isDeletion(use: UnawaitedUse, text: string): boolean {
+  const lineStart = text.lastIndexOf('\n', use.range.start - 1) + 1;
+  return use.kind === 'write' && /\bdel\s+$/.test(text.slice(lineStart, use.range.start));
+}
+
+/** Python's error for the use of a coroutine as a response: an attribute, or an item read, set or deleted. */
+function coroutineError(use: UnawaitedUse, deleted: boolean): string {
   if (!use.item) return `AttributeError: 'coroutine' object has no attribute '${use.member}'`;
   if (use.kind === 'read') return "TypeError: 'coroutine' object is not subscriptable";
-  const lineStart = text.lastIndexOf('\n', use.range.start - 1) + 1;
-  const deleted = /\bdel\s+$/.test(text.slice(lineStart, use.range.start));
   return deleted ? "TypeError: 'coroutine' object doesn't support item deletion" : "TypeError: 'coroutine' object does not support item assignment";
 }
 
@@ -38,9 +42,10 @@ export default defineUnitRule({
     for (const use of handler.unawaitedUses) {
       const verb = use.kind === 'write' ? 'sets' : 'reads';
       if (coroutine) {
+        const deleted = isDeletion(use, ctx.file.text);
         ctx.report({
           messageId: 'notAwaitedCoroutine',
-          data: { name: handler.name, verb, access: use.member, value: use.text, awaitable: spelling.awaitable, error: coroutineError(use, ctx.file.text), fix: spelling.awaitStatement.replace('{next}', nextLabel(ctx.unit)) },
+          data: { name: handler.name, verb: deleted ? 'deletes' : verb, access: use.member, value: use.text, awaitable: spelling.awaitable, error: coroutineError(use, deleted), fix: spelling.awaitStatement.replace('{next}', nextLabel(ctx.unit)) },
           range: use.range,
         });
         continue;
