@@ -1,4 +1,19 @@
+import type { UnawaitedUse } from '../src/model.js';
 import { defineUnitRule } from '../src/rules/api.js';
+import { nextLabel, spellingOf } from '../src/rules/unit-helpers.js';
+
+/** An item written by `del response["X"]`: the statement's keyword right before the target. */
+function isDeletion(use: UnawaitedUse, text: string): boolean {
+  const lineStart = text.lastIndexOf('\n', use.range.start - 1) + 1;
+  return use.kind === 'write' && /\bdel\s+$/.test(text.slice(lineStart, use.range.start));
+}
+
+/** Python's error for the use of a coroutine as a response: an attribute, or an item read, set or deleted. */
+function coroutineError(use: UnawaitedUse, deleted: boolean): string {
+  if (!use.item) return `AttributeError: 'coroutine' object has no attribute '${use.member}'`;
+  if (use.kind === 'read') return "TypeError: 'coroutine' object is not subscriptable";
+  return deleted ? "TypeError: 'coroutine' object doesn't support item deletion" : "TypeError: 'coroutine' object does not support item assignment";
+}
 
 /**
  * In an async handler the next layer's result is a promise: headers set on it vanish, and Django
@@ -14,17 +29,32 @@ export default defineUnitRule({
     messages: {
       notAwaited:
         '`{{name}}` {{verb}} `{{access}}` on `{{value}}`, which is the next layer\'s un-awaited promise, not a response: {{consequence}} (Django: `AttributeError: \'coroutine\' object has no attribute ...`). Await the next layer first: `const response = await ...`.',
+      notAwaitedCoroutine:
+        '`{{name}}` {{verb}} `{{access}}` on `{{value}}`, which is the next layer\'s un-awaited {{awaitable}}, not a response: every request fails with `{{error}}`. Await the next layer first: `{{fix}}`.',
     },
   },
   check(ctx) {
     const { handler } = ctx.unit;
     if (!handler) return;
+    const spelling = spellingOf(ctx.unit);
+    // JavaScript keeps its own message (a promise's missing property reads `undefined`); languages whose await gives a coroutine fail at once.
+    const coroutine = spelling.awaitable === 'coroutine';
     for (const use of handler.unawaitedUses) {
+      const verb = use.kind === 'write' ? 'sets' : 'reads';
+      if (coroutine) {
+        const deleted = isDeletion(use, ctx.file.text);
+        ctx.report({
+          messageId: 'notAwaitedCoroutine',
+          data: { name: handler.name, verb: deleted ? 'deletes' : verb, access: use.member, value: use.text, awaitable: spelling.awaitable, error: coroutineError(use, deleted), fix: spelling.awaitStatement.replace('{next}', nextLabel(ctx.unit)) },
+          range: use.range,
+        });
+        continue;
+      }
       ctx.report({
         messageId: 'notAwaited',
         data: {
           name: handler.name,
-          verb: use.kind === 'write' ? 'sets' : 'reads',
+          verb,
           access: use.member,
           value: use.text,
           consequence: use.kind === 'write' ? 'the change is lost' : 'a promise has no such property, so this reads `undefined`',

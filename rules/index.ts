@@ -11,6 +11,10 @@ import noDiscardedResponse from './no-discarded-response.js';
 import noDoubleNext from './no-double-next.js';
 import returnResponse from './return-response.js';
 import storeNext from './store-next.js';
+import hookSignature from './hook-signature.js';
+import mixinInit from './mixin-init.js';
+import hookCallsNext from './hook-calls-next.js';
+import asyncCapable from './async-capable.js';
 
 /** Every rule, in catalogue order (RULES.md). */
 export const allRules: Rule[] = [
@@ -21,6 +25,10 @@ export const allRules: Rule[] = [
   awaitNext,
   storeNext,
   hookReturn,
+  hookSignature,
+  mixinInit,
+  hookCallsNext,
+  asyncCapable,
   middlewareOrder,
   noDuplicateMiddleware,
   resolvableMiddleware,

@@ -4,8 +4,39 @@ import { describeNoResponse, nextLabel, returnsNoResponse, spellingOf } from '..
 /**
  * A handler exit that returns no response. Django has no friendly error for this: the handler
  * above (or BaseHandler itself) fails with `AttributeError: 'NoneType' object has no attribute ...`.
+ * The same holds for `process_response` of a `MiddlewareMixin` subclass: the mixin passes its
+ * result up as the response.
  */
-export default defineUnitRule({
+/**
+ * Whether `indent` is inside the handler's body: deeper than the line the handler starts on. A body
+ * written on the `def` line itself (`def __call__(self, request): response = ...`) has no line of
+ * its own to add to, so it gets no fix.
+ */
+function deeperThanHandler(text: string, handlerStart: number, indent: string): boolean {
+  const lineStart = text.lastIndexOf('\n', handlerStart - 1) + 1;
+  const handlerIndent = /^[ \t]*/.exec(text.slice(lineStart, handlerStart))![0];
+  return indent.length > handlerIndent.length && indent.startsWith(handlerIndent);
+}
+
+type Context = Parameters<(typeof rule)['check']>[0];
+
+/** `process_response` of a direct `MiddlewareMixin` subclass: every exit returns a response. */
+function checkResponseHook(ctx: Context): void {
+  const { unit } = ctx.unit;
+  const hook = unit.hooks.processResponse;
+  if (!hook || !unit.mixinBase) return;
+  // The response parameter as the hook names it (after the instance and the request).
+  const positional = hook.signature?.positional ?? [];
+  const response = hook.signature?.binding === 'instance' || hook.signature?.binding === 'class' ? positional[2]?.name : positional[1]?.name;
+  for (const exit of hook.exits) {
+    if (!returnsNoResponse(exit)) continue;
+    const data = { name: hook.name, response: response ?? 'response' };
+    if (exit.kind === 'implicit') ctx.report({ messageId: 'responseHookFallsOffEnd', data, range: exit.range });
+    else ctx.report({ messageId: 'responseHookReturnsNothing', data: { ...data, value: describeNoResponse(exit, ctx.file.text, ctx.unit) }, range: exit.range });
+  }
+}
+
+const rule = defineUnitRule({
   meta: {
     id: 'return-response',
     description: 'Every exit of a middleware handler returns a response.',
@@ -18,13 +49,18 @@ export default defineUnitRule({
         '`{{name}}` can reach its end without returning a response, so the server receives `{{nothing}}` instead of one. {{hint}}',
       returnsNothing:
         '`{{name}}` returns {{value}} here instead of a response, so the server receives no response. Return the response from `{{next}}(...)` or one you build.',
+      responseHookFallsOffEnd:
+        "`{{name}}` can reach its end without returning a response: `MiddlewareMixin` passes `None` up as the response, and the layer above fails with `AttributeError: 'NoneType' object has no attribute ...` on every request. Return the response (`return {{response}}`).",
+      responseHookReturnsNothing:
+        '`{{name}}` returns {{value}} here instead of a response: `MiddlewareMixin` passes it up as the response, and the layer above fails on it with an `AttributeError` on every request. Return the response (`return {{response}}`).',
     },
   },
   check(ctx) {
+    checkResponseHook(ctx);
     const { handler } = ctx.unit;
     if (!handler) return;
     const next = nextLabel(ctx.unit);
-    const { nothing, statementEnd: end } = spellingOf(ctx.unit);
+    const { nothing, statementEnd: end, indentedBlocks } = spellingOf(ctx.unit);
     for (const exit of handler.exits) {
       if (!returnsNoResponse(exit)) continue;
       if (exit.kind === 'implicit') {
@@ -33,22 +69,28 @@ export default defineUnitRule({
           ? `Return \`${fix.variable}\` after the work on it (\`return ${fix.variable}${end}\`).`
           : `Return the response from \`${next}(...)\` or one you build.`;
         let fixEdit;
-        if (fix) {
+        if (fix && (!indentedBlocks || deeperThanHandler(ctx.file.text, handler.range.start, fix.indent))) {
           const between = ctx.file.text.slice(fix.offset, exit.range.start);
           // Keep the file's line breaks: a CRLF file gets a CRLF line.
-          const eol = ctx.file.text.slice(Math.max(0, fix.offset - 2), fix.offset) === '\r\n' ? '\r\n' : '\n';
+          const text = ctx.file.text;
+          // At the end of a file without a final line break, the new line starts with one (CRLF if the file uses it).
+          const atUnterminatedEnd = fix.offset === text.length && text.length > 0 && !text.endsWith('\n');
+          const crlf = atUnterminatedEnd ? text.includes('\r\n') : text.slice(Math.max(0, fix.offset - 2), fix.offset) === '\r\n';
+          const eol = crlf ? '\r\n' : '\n';
           fixEdit = /^\s*$/.test(between)
-            ? { range: { start: fix.offset, end: fix.offset }, text: `${fix.indent}return ${fix.variable}${end}${eol}` }
+            ? { range: { start: fix.offset, end: fix.offset }, text: `${atUnterminatedEnd ? eol : ''}${fix.indent}return ${fix.variable}${end}${atUnterminatedEnd ? '' : eol}` }
             : { range: { start: exit.range.start, end: exit.range.start }, text: ` return ${fix.variable}${end} ` };
         }
         ctx.report({ messageId: 'fallsOffEnd', data: { name: handler.name, hint, nothing }, range: exit.range, ...(fixEdit ? { fix: fixEdit } : {}) });
       } else {
         ctx.report({
           messageId: 'returnsNothing',
-          data: { name: handler.name, value: describeNoResponse(exit, ctx.file.text), next },
+          data: { name: handler.name, value: describeNoResponse(exit, ctx.file.text, ctx.unit), next },
           range: exit.range,
         });
       }
     }
   },
 });
+
+export default rule;

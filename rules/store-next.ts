@@ -18,7 +18,7 @@ export default defineUnitRule({
       neverStored:
         'The {{ctor}} of `{{cls}}` receives `{{param}}` but never stores it, while `{{name}}` calls `{{self}}.{{member}}`: every request fails with `{{error}}`. Add `{{self}}.{{member}} = {{param}}{{end}}` to the {{ctor}}.',
       notPassedToSuper:
-        'The constructor of `{{cls}}` does not pass the next layer to `super(...)` first, so `{{base}}` stores something else as the next layer and every request fails. Pass it through: `super({{param}}, ...)`.',
+        'The {{ctor}} of `{{cls}}` does not pass the next layer to `{{superCall}}` first, so `{{base}}` {{consequence}}. Pass it through: `{{passThrough}}`.',
     },
   },
   check(ctx) {
@@ -26,16 +26,17 @@ export default defineUnitRule({
     const { unit } = linked;
     if (unit.kind !== 'class') return;
     const superCall = unit.constructorInfo?.superCall;
+    const spelling = spellingOf(linked);
     if (unit.base && linked.baseIsMiddleware && superCall && !superCall.passesNext) {
       ctx.report({
         messageId: 'notPassedToSuper',
-        data: { cls: unit.name, base: unit.base.name, param: unit.nextParam?.name ?? 'getResponse' },
+        data: { cls: unit.name, base: unit.base.name, ctor: spelling.constructorName, superCall: spelling.baseConstructorCall,
+          consequence: spelling.baseWithoutNext, passThrough: spelling.passNextToBase.replace('{next}', unit.nextParam?.name ?? 'getResponse') },
         range: superCall.range,
       });
       return;
     }
     if (!linked.chainKnown) return;
-    const spelling = spellingOf(linked);
     const words = { self: spelling.self, ctor: spelling.constructorName, end: spelling.statementEnd };
     const summaries = [linked.handler, ...Object.values(unit.hooks)].filter((s) => s !== undefined);
     let reportedNeverStored = false;

@@ -61,6 +61,8 @@ export interface UnawaitedUse {
   member: string;
   /** The expression text used, e.g. `response` or `this.getResponse(request)`. */
   text: string;
+  /** An item access (`response["X-Frame-Options"]`, Python), not an attribute; recorded where the front-end tells them apart. */
+  item?: boolean;
 }
 
 /** A member call `this.<name>(...)` in a handler: store-next checks these exist. */
@@ -97,6 +99,24 @@ export interface FunctionSummary {
   /** Request attributes read / written before the first next-layer call on some path. */
   requestReadsBeforeNext: RequestAccess[];
   requestWritesBeforeNext: RequestAccess[];
+  /** The declared parameters, where the front-end records them (Python): how a caller must call it. */
+  signature?: Signature;
+}
+
+/** A function's declared parameters, as a caller passing positional arguments meets them. */
+export interface Signature {
+  /** The parameter list (`(...)`), where reports about it go. */
+  range: Range;
+  /** Positional parameters in order (the instance parameter of a method included), with whether each has a default. */
+  positional: Array<{ name: string; hasDefault: boolean }>;
+  /** A `*args` parameter takes any further positional arguments. */
+  restPositional: boolean;
+  /** Keyword-only parameters without a default: a caller passing positional arguments only never fills them. */
+  requiredKeywordOnly: string[];
+  /** How the method binds: `instance` (a plain method: the first positional is the instance), `static`, `class`, or `function`. */
+  binding: 'instance' | 'static' | 'class' | 'function';
+  /** Decorators other than `staticmethod`/`classmethod`: they may change what is called, so the parameters prove nothing. */
+  otherDecorators: boolean;
 }
 
 /**
@@ -114,9 +134,59 @@ export interface Spelling {
   missingMemberError: string;
   /** The method that builds an instance: `__init__`. */
   constructorName: string;
+  /** Blocks are delimited by indentation (Python): a line added to a block must be indented deeper than its header. */
+  indentedBlocks: boolean;
+  /** What an un-awaited async call gives: `promise`, `coroutine`. */
+  awaitable: string;
+  /** How to await the next layer into a local, with `{next}` to fill in: `response = await {next}(request)`. */
+  awaitStatement: string;
+  /** What a hook returns to let the request continue: `null`, `None`. */
+  continueValue: string;
+  /** The call of the base class's constructor: `super(...)`, `super().__init__(...)`. */
+  baseConstructorCall: string;
+  /** What the base class does when that call does not pass the next layer: `stores something else as the next layer and ...`. */
+  baseWithoutNext: string;
+  /** That call passing the next layer on, with `{next}` to fill in: `super({next}, ...)`, `super().__init__({next})`. */
+  passNextToBase: string;
 }
 
-export type HookName = 'processView' | 'processException' | 'processTemplateResponse';
+/**
+ * Hooks a class-form middleware declares. `processRequest` / `processResponse` (Django's `process_request` /
+ * `process_response`) are called only by a mixin base that supplies the handler (Django's `MiddlewareMixin`);
+ * they are recorded on any class so that rules can say when nothing calls them.
+ */
+export type HookName = 'processView' | 'processException' | 'processTemplateResponse' | 'processRequest' | 'processResponse';
+
+/** A capability flag of the unit (Django's `sync_capable` / `async_capable`), where it is set. */
+export interface CapabilityFlag {
+  /** The literal value; null when it is set to something that is not a literal boolean. */
+  value: boolean | null;
+  range: Range;
+}
+
+/**
+ * What the framework reads to choose a layer's sync or async mode (Django: PYTHON.md (b) "Async forms"),
+ * and the hand-made ways of marking a layer async. Absent fields were not written in the unit.
+ */
+export interface Capabilities {
+  /** `sync_capable`: a class attribute, an attribute set on the factory, or set by a decorator. */
+  syncCapable?: CapabilityFlag;
+  /** `async_capable`, likewise. */
+  asyncCapable?: CapabilityFlag;
+  /** A capability decorator on the factory: `sync_only_middleware`, `async_only_middleware`, `sync_and_async_middleware`. */
+  decorator?: { name: string; range: Range };
+  /** Decorators of the class or factory that onionlint does not know: they may set anything. */
+  unknownDecorators: boolean;
+  /** Attributes of the factory set in a way not followed (not a literal): the flags may differ. */
+  flagsUnknown: boolean;
+  /** The instance is marked as a coroutine function (`markcoroutinefunction(self)`), anywhere in the class. */
+  marksCoroutine: boolean;
+  /** Calls of the framework's private async check (`self._async_check()`, removed in Django 5.1). */
+  privateAsyncCheckCalls: Range[];
+  /** Hand-made coroutine markers (`self._is_coroutine = ...`, or the class attribute). */
+  coroutineMarkerAssignments: Range[];
+}
+
 
 /** How a unit was recognised as middleware. `position` alone needs a stack listing it. */
 export type UnitEvidence = 'name' | 'type' | 'base' | 'position';
@@ -144,7 +214,24 @@ export interface Unit {
     range: Range;
     /** `super(...)` call, when there is one, and whether it passes the next layer first. */
     superCall?: { range: Range; passesNext: boolean };
+    /** The constructor's name (`__init__`), where reports about the override go. */
+    nameRange?: Range;
+    /**
+     * Python: the constructor runs a base class's constructor in any form (`super().__init__(...)`,
+     * `super(C, self).__init__(...)`, `Base.__init__(self, ...)`); false when it certainly does not.
+     */
+    callsBaseConstructor?: boolean;
+    /** The constructor can opt the layer out (Django: `raise MiddlewareNotUsed`). */
+    canOptOut?: boolean;
   };
+  /**
+   * The class extends the framework's mixin base directly (Django's `MiddlewareMixin`, imported from
+   * `django.utils.deprecation`): the mixin supplies the constructor and handler and calls `processRequest`
+   * / `processResponse`. Absent when the base is anything else or unknown.
+   */
+  mixinBase?: boolean;
+  /** How the framework picks the layer's sync/async mode (Python units). */
+  capabilities?: Capabilities;
   handler?: FunctionSummary;
   hooks: Partial<Record<HookName, FunctionSummary>>;
   /** Words of the unit's language for messages; absent for JavaScript/TypeScript. */

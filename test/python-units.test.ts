@@ -112,9 +112,12 @@ describe('Python units: facts', () => {
       '    def process_template_response(self, request, response):',
       '        return response',
     ]));
-    expect(u).toMatchObject({ kind: 'class', evidence: 'base', base: { name: 'MiddlewareMixin' }, nextFields: [] });
+    expect(u).toMatchObject({ kind: 'class', evidence: 'base', base: { name: 'MiddlewareMixin' }, nextFields: [], mixinBase: true });
     expect(u.handler).toBeUndefined();
-    expect(Object.keys(u.hooks).sort()).toEqual(['processException', 'processTemplateResponse', 'processView']);
+    expect(Object.keys(u.hooks).sort()).toEqual(['processException', 'processRequest', 'processResponse', 'processTemplateResponse', 'processView']);
+    // process_response's second parameter holds the response; process_request returning None continues.
+    expect(u.hooks.processResponse!.exits).toEqual([expect.objectContaining({ value: ['response'] })]);
+    expect(u.hooks.processRequest!.exits).toEqual([expect.objectContaining({ value: ['nothing'] })]);
     expect(u.hooks.processTemplateResponse!.exits).toEqual([expect.objectContaining({ value: ['response'] })]);
     expect(u.hooks.processView!.exits).toEqual([expect.objectContaining({ value: ['nothing'] })]);
   });
@@ -369,5 +372,220 @@ describe('Python units: the unit rules through lint()', () => {
       "The `__init__` of `M` receives `get_response` but never stores it, while `M.__call__` calls `self.get_response`: every request fails with `AttributeError: 'M' object has no attribute 'get_response'`. Add `self.get_response = get_response` to the `__init__`.",
     );
     for (const m of [callNext!, store!]) expect(m).not.toMatch(/this\.|;`/);
+  });
+});
+
+describe('Python units: Django facts (signatures, __init__, capabilities)', () => {
+  it('records each hook\'s and the handler\'s parameters: self, defaults, *args, keyword-only, static methods', () => {
+    const u = unit(py([
+      'from django.utils.deprecation import MiddlewareMixin',
+      'class M(MiddlewareMixin):',
+      '    def __call__(self, request):',
+      '        return self.get_response(request)',
+      '    def process_view(self, request, view_func, *args, extra=None, mode, **kwargs):',
+      '        return None',
+      '    @staticmethod',
+      '    def process_exception(request, exception=None):',
+      '        return None',
+      '    def process_request(request):',
+      '        return None',
+    ]));
+    expect(u.handler!.signature).toMatchObject({ positional: [{ name: 'self', hasDefault: false }, { name: 'request', hasDefault: false }], restPositional: false, binding: 'instance', otherDecorators: false });
+    expect(u.hooks.processView!.signature).toMatchObject({ positional: [{ name: 'self' }, { name: 'request' }, { name: 'view_func' }], restPositional: true, requiredKeywordOnly: ['mode'] });
+    expect(u.hooks.processException!.signature).toMatchObject({ binding: 'static', positional: [{ name: 'request', hasDefault: false }, { name: 'exception', hasDefault: true }] });
+    // A hook without `self` is read as written: its first parameter is the request, not the instance.
+    expect(u.hooks.processRequest!.requestParam).toBe('request');
+  });
+
+  it('records whether __init__ runs the base constructor, in each form, and whether it can opt out', () => {
+    const init = (lines: string[]) =>
+      unit(py(['from django.utils.deprecation import MiddlewareMixin', 'class M(MiddlewareMixin):', '    def __init__(self, get_response):', ...lines.map((l) => `        ${l}`), '    def process_request(self, request):', '        return None'])).constructorInfo!;
+    expect(init(['super().__init__(get_response)'])).toMatchObject({ callsBaseConstructor: true, canOptOut: false, superCall: { passesNext: true } });
+    expect(init(['super(M, self).__init__(get_response)']).callsBaseConstructor).toBe(true);
+    expect(init(['MiddlewareMixin.__init__(self, get_response)'])).toMatchObject({ callsBaseConstructor: true, superCall: { passesNext: true } });
+    expect(init(['self.get_response = get_response']).callsBaseConstructor).toBe(false);
+    expect(init(['raise MiddlewareNotUsed']).canOptOut).toBe(true);
+  });
+
+  it('knows MiddlewareMixin only when imported from django.utils.deprecation', () => {
+    const cls = (imports: string, base: string) => unit(py([imports, `class M(${base}):`, '    def process_request(self, request):', '        return None']));
+    expect(cls('from django.utils.deprecation import MiddlewareMixin', 'MiddlewareMixin').mixinBase).toBe(true);
+    expect(cls('from django.utils.deprecation import MiddlewareMixin as Mixin', 'Mixin').mixinBase).toBe(true);
+    expect(cls('from django.utils import deprecation', 'deprecation.MiddlewareMixin').mixinBase).toBe(true);
+    expect(cls('import django.utils.deprecation', 'django.utils.deprecation.MiddlewareMixin').mixinBase).toBe(true);
+    expect(cls('from .compat import MiddlewareMixin', 'MiddlewareMixin').mixinBase).toBeUndefined();
+  });
+
+  it('records capability flags, markcoroutinefunction, _async_check and _is_coroutine on a class', () => {
+    const u = unit(py([
+      'class M:',
+      '    async_capable = True',
+      '    sync_capable = settings.SYNC',
+      '    def __init__(self, get_response):',
+      '        self.get_response = get_response',
+      '        markcoroutinefunction(self)',
+      '        self._async_check()',
+      '        self._is_coroutine = asyncio.coroutines._is_coroutine',
+      '    async def __call__(self, request):',
+      '        return await self.get_response(request)',
+    ]));
+    expect(u.capabilities).toMatchObject({ asyncCapable: { value: true }, syncCapable: { value: null }, marksCoroutine: true, unknownDecorators: false });
+    expect(u.capabilities!.privateAsyncCheckCalls).toHaveLength(1);
+    expect(u.capabilities!.coroutineMarkerAssignments).toHaveLength(1);
+  });
+
+  it('records a factory\'s flags from Django\'s decorators and from attributes set after it', () => {
+    const decorated = unit(py(['@async_only_middleware', 'def mw(get_response):', '    async def middleware(request):', '        return await get_response(request)', '    return middleware']));
+    expect(decorated.capabilities).toMatchObject({ decorator: { name: 'async_only_middleware' }, syncCapable: { value: false }, asyncCapable: { value: true } });
+    const attributes = unit(py(['def mw(get_response):', '    def middleware(request):', '        return get_response(request)', '    return middleware', 'mw.async_capable = True', 'mw.sync_capable = compute()']));
+    expect(attributes.capabilities).toMatchObject({ asyncCapable: { value: true }, syncCapable: { value: null }, flagsUnknown: true });
+  });
+});
+
+describe('Python units: process_request / process_response of a MiddlewareMixin subclass', () => {
+  const mixin = (lines: string[]) => py(['from django.utils.deprecation import MiddlewareMixin', '', 'class M(MiddlewareMixin):', ...lines.map((l) => `    ${l}`)]);
+
+  it('return-response: process_response falling off the end, and returning None, name Django\'s failure in the outer layer', () => {
+    const text = mixin(['def process_response(self, request, response):', '    if request.secure:', '        return None', '    response["X"] = "1"']);
+    const [result] = lint([{ path: '/proj/m.py', text }], { config: defaultConfig() });
+    expect(result!.diagnostics.map((d) => `${d.ruleId}: ${text.slice(d.range.start, d.range.end)}`)).toEqual(['onion/return-response: return None', 'onion/return-response: "']);
+    for (const d of result!.diagnostics) {
+      expect(d.message).toContain('`M.process_response`');
+      expect(d.message).toContain('`return response`');
+    }
+    expect(result!.diagnostics[1]!.message).toContain("AttributeError: 'NoneType' object has no attribute ...");
+  });
+
+  it('return-response: silent for process_response returning its response, and on a plain class Django never calls it on', () => {
+    expect(reports(mixin(['def process_response(self, request, response):', '    response["X"] = "1"', '    return response']))).toEqual([]);
+    expect(reports(py(['class P:', '    def __init__(self, get_response):', '        self.get_response = get_response', '    def __call__(self, request):', '        return self.get_response(request)', '    def process_response(self, request, response):', '        response["X"] = "1"']))).toEqual([]);
+  });
+
+  it('hook-return: process_request returning a truthy non-response; None and falsy values continue', () => {
+    expect(reports(mixin(['def process_request(self, request):', '    if request.blocked:', '        return True', '    return None']))).toEqual(['hook-return: return True']);
+    expect(reports(mixin(['def process_request(self, request):', '    if request.blocked:', '        return False', '    return']))).toEqual([]);
+    const [message] = lint([{ path: '/proj/m.py', text: mixin(['def process_request(self, request):', '    return "blocked"']) }], { config: defaultConfig() })[0]!.diagnostics.map((d) => d.message);
+    expect(message).toContain('neither a response nor `None`');
+  });
+});
+
+describe('Python units: messages and fixes speak Python', () => {
+  it('await-next names the coroutine error with the member and the awaited call', () => {
+    const text = py(['class M:', '    def __init__(self, get_response):', '        self.get_response = get_response', '    async def __call__(self, request):', '        response = self.get_response(request)', '        response.headers["X"] = "1"', '        return response']);
+    const messages = lint([{ path: '/proj/m.py', text }], { config: defaultConfig() })[0]!.diagnostics.filter((d) => d.ruleId === 'onion/await-next').map((d) => d.message);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toContain("AttributeError: 'coroutine' object has no attribute 'headers'");
+    expect(messages[0]).toContain('`response = await self.get_response(request)`');
+  });
+
+  it('await-next names Python\'s error for an item set or read on the coroutine (not an attribute error)', () => {
+    const messageFor = (line: string) => {
+      const text = py(['class M:', '    def __init__(self, get_response):', '        self.get_response = get_response', '    async def __call__(self, request):', '        response = self.get_response(request)', `        ${line}`, '        return await response']);
+      return lint([{ path: '/proj/m.py', text }], { config: defaultConfig() })[0]!.diagnostics.filter((d) => d.ruleId === 'onion/await-next').map((d) => d.message);
+    };
+    expect(messageFor('response["X-Frame-Options"] = "DENY"')).toEqual([expect.stringContaining("TypeError: 'coroutine' object does not support item assignment")]);
+    expect(messageFor('print(response["Server"])')).toEqual([expect.stringContaining("TypeError: 'coroutine' object is not subscriptable")]);
+    expect(messageFor('response.status_code = 404')).toEqual([expect.stringContaining("AttributeError: 'coroutine' object has no attribute 'status_code'")]);
+  });
+
+  it('store-next: super().__init__() without the next layer is named in Python', () => {
+    const text = py(['from django.utils.deprecation import MiddlewareMixin', 'class M(MiddlewareMixin):', '    def __init__(self, get_response):', '        super().__init__()', '    def process_request(self, request):', '        return None']);
+    const [d] = lint([{ path: '/proj/m.py', text }], { config: defaultConfig() })[0]!.diagnostics;
+    expect(d?.ruleId).toBe('onion/store-next');
+    expect(d?.message).toContain('`super().__init__(get_response)`');
+    expect(d?.message).toContain('The `__init__` of `M`');
+    // MiddlewareMixin.__init__ takes get_response alone: a missing one fails at start-up, not per request.
+    expect(d?.message).toContain('Django fails when it builds the layer');
+  });
+
+  it('return-response\'s fix is its own line at the block\'s indentation, tabs kept, no semicolon', () => {
+    const text = 'class M:\n\tdef __init__(self, get_response):\n\t\tself.get_response = get_response\n\n\tdef __call__(self, request):\n\t\tresponse = self.get_response(request)\n\t\tresponse["X"] = "1"\n\n\tdef other(self):\n\t\treturn 1\n';
+    const [d] = lint([{ path: '/proj/m.py', text }], { config: defaultConfig() })[0]!.diagnostics;
+    expect(d?.fix).toBeDefined();
+    const fixed = text.slice(0, d!.fix!.range.start) + d!.fix!.text + text.slice(d!.fix!.range.end);
+    expect(fixed).toContain('\t\tresponse["X"] = "1"\n\t\treturn response\n\n\tdef other(self):');
+    expect(lint([{ path: '/proj/m.py', text: fixed }], { config: defaultConfig() })[0]!.diagnostics).toEqual([]);
+  });
+
+  it('return-response\'s fix at the end of a file without a final line break starts a line of its own', () => {
+    const text = 'class M:\n    def __init__(self, get_response):\n        self.get_response = get_response\n    def __call__(self, request):\n        response = self.get_response(request)\n        response["X"] = "1"';
+    const [d] = lint([{ path: '/proj/m.py', text }], { config: defaultConfig() })[0]!.diagnostics;
+    expect(d?.fix).toBeDefined();
+    const fixed = text.slice(0, d!.fix!.range.start) + d!.fix!.text + text.slice(d!.fix!.range.end);
+    expect(fixed.endsWith('        response["X"] = "1"\n        return response')).toBe(true);
+    expect(lint([{ path: '/proj/m.py', text: fixed }], { config: defaultConfig() })[0]!.diagnostics).toEqual([]);
+  });
+
+  it('return-response offers no fix for a body written on the def line (a new line there would leave the method)', () => {
+    const text = 'class M:\n    def __init__(self, get_response): self.get_response = get_response\n    def __call__(self, request): response = self.get_response(request)\n';
+    const diagnostics = lint([{ path: '/proj/m.py', text }], { config: defaultConfig() })[0]!.diagnostics;
+    expect(diagnostics.map((d) => d.ruleId)).toEqual(['onion/return-response']);
+    expect(diagnostics[0]!.fix).toBeUndefined();
+  });
+
+  it('no message on a Python fixture uses JavaScript words (`this.`, `undefined`, `null`, `const`, a `;` ending code)', async () => {
+    const { allFixtureCases } = await import('./fixture-cases.js');
+    const { diskHost } = await import('./helpers.js');
+    const python = allFixtureCases().filter((c) => c.files.every((f) => f.path.endsWith('.py')));
+    expect(python.length).toBeGreaterThan(80);
+    // And one module with a mistake for each message of the rules shared with JavaScript.
+    const shared = py([
+      'from django.utils.deprecation import MiddlewareMixin',
+      'class Unawaited:',
+      '    def __init__(self, get_response):',
+      '        self.get_response = get_response',
+      '    async def __call__(self, request):',
+      '        response = self.get_response(request)',
+      '        response.headers["X"] = "1"',
+      '        return response',
+      '    def process_view(self, request, view_func, view_args, view_kwargs):',
+      '        return True',
+      'class NotPassed(MiddlewareMixin):',
+      '    def __init__(self, get_response):',
+      '        super().__init__()',
+      '    def process_request(self, request):',
+      '        return "no"',
+      '    def process_response(self, request, response):',
+      '        return None',
+      'def bare(get_response):',
+      '    def middleware(request):',
+      '        get_response(request)',
+      '        return',
+      '    return middleware',
+    ]);
+    python.push({ rule: 'inline', kind: 'invalid', name: 'shared-rules.py', files: [{ path: '/proj/app/shared.py', relPath: 'shared.py', text: shared, expected: [] }] });
+    const offending: string[] = [];
+    const ruleIds = new Set<string>();
+    for (const c of python) {
+      for (const result of lint(c.files.map((f) => ({ path: f.path, text: f.text })), { config: defaultConfig(), host: diskHost })) {
+        for (const d of result.diagnostics) {
+          ruleIds.add(String(d.ruleId));
+          if (/\bthis\.|\bundefined\b|`null`|\bconst\b|`[^`]*;`/.test(d.message)) offending.push(`${c.rule}/${c.kind}/${c.name}: ${d.message}`);
+        }
+      }
+    }
+    expect(offending).toEqual([]);
+    for (const id of ['await-next', 'hook-return', 'store-next', 'return-response', 'hook-signature', 'mixin-init', 'hook-calls-next', 'async-capable']) expect(ruleIds).toContain(`onion/${id}`);
+  });
+});
+
+describe('hook-calls-next on a TypeScript class (RULES.md: the Django family, either language)', () => {
+  it('reports processView calling this.getResponse, in JavaScript words', () => {
+    const text = [
+      'export class Preview {',
+      '  constructor(private getResponse: (r: Request) => Response) {}',
+      '  call(request: Request) {',
+      '    return this.getResponse(request);',
+      '  }',
+      '  processView(request: Request) {',
+      '    return this.getResponse(request);',
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    const diagnostics = lint([{ path: '/proj/preview.ts', text }], { config: defaultConfig() })[0]!.diagnostics;
+    expect(diagnostics.map((d) => `${d.ruleId}: ${text.slice(d.range.start, d.range.end)}`)).toEqual(['onion/hook-calls-next: this.getResponse']);
+    expect(diagnostics[0]!.message).toContain('(`this.getResponse`)');
+    expect(diagnostics[0]!.message).toContain('Return `null` to continue');
   });
 });

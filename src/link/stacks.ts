@@ -124,7 +124,9 @@ function describeUnitProblem(binding: Binding): string | undefined {
   if (unit.kind === 'factory') return undefined;
   // A Python base (`MiddlewareMixin`, a project base) may supply `__call__` even where the class has its own `__init__`.
   if (binding.facts.language === 'python' && unit.base) return undefined;
-  if (!unit.handler && Object.keys(unit.hooks).length === 0 && unit.evidence !== 'base') return 'it has no handler (`call`, `__call__` or `handle`)';
+  // process_request / process_response make no handler: only a mixin base (evidence `base`) calls them.
+  const hooks = Object.keys(unit.hooks).filter((h) => h !== 'processRequest' && h !== 'processResponse');
+  if (!unit.handler && hooks.length === 0 && unit.evidence !== 'base') return 'it has no handler (`call`, `__call__` or `handle`)';
   return undefined;
 }
 

@@ -7,6 +7,13 @@ const JAVASCRIPT: Spelling = {
   statementEnd: ';',
   missingMemberError: 'TypeError: this.{member} is not a function',
   constructorName: 'constructor',
+  indentedBlocks: false,
+  awaitable: 'promise',
+  awaitStatement: 'const response = await ...',
+  continueValue: 'null',
+  baseConstructorCall: 'super(...)',
+  passNextToBase: 'super({next}, ...)',
+  baseWithoutNext: 'stores something else as the next layer and every request fails',
 };
 
 /** The words of the unit's language for messages (JavaScript's unless the front-end gave others). */
@@ -37,11 +44,11 @@ export function valueIsOnly(exit: Exit, kinds: ValueKind[]): boolean {
   return exit.value.length > 0 && exit.value.every((k) => kinds.includes(k));
 }
 
-/** What a no-response exit gives back, in words, for messages. */
-export function describeNoResponse(exit: Exit, text: string): string {
+/** What a no-response exit of the unit's handler or hook gives back, in words, for messages. */
+export function describeNoResponse(exit: Exit, text: string, linked: LinkedUnit): string {
   if (exit.kind === 'implicit') return 'nothing (it reaches the end of the function)';
   if (exit.valueDescription) return exit.valueDescription;
-  if (!exit.valueRange) return 'nothing (`return;`)';
+  if (!exit.valueRange) return `nothing (\`return${spellingOf(linked).statementEnd}\`)`;
   // One line in the message, whatever the line breaks of the code.
   const expr = text.slice(exit.valueRange.start, exit.valueRange.end).replace(/\s*\n\s*/g, ' ');
   return expr.length <= 30 ? `\`${expr}\`` : 'a value that is not a response';

@@ -214,8 +214,10 @@ class PythonWalker {
         // Python has no closing brace: the exit is the body's last character, a fix goes on the line after it.
         const last = Math.max(body.startIndex, body.endIndex - 1);
         const fixVar = flow.returnFixVariable(end);
+        // The start of the line after the body; the end of the file when the body ends it without a line break.
         const nextLine = this.text.indexOf('\n', body.endIndex);
-        const fix = fixVar !== undefined && nextLine >= 0 ? { variable: fixVar, offset: nextLine + 1, indent: this.indentOf(items(body)[0] ?? body) } : undefined;
+        const offset = nextLine >= 0 ? nextLine + 1 : this.text.length;
+        const fix = fixVar !== undefined ? { variable: fixVar, offset, indent: this.indentOf(items(body)[0] ?? body) } : undefined;
         flow.fallOffEnd(body, { start: last, end: last + 1 }, end, fix);
       }
     }
@@ -611,7 +613,7 @@ class PythonWalker {
     if (isAttribute && object.type === 'identifier' && object.text === this.selfName) return UNKNOWN;
     const objectValue = this.expr(object, s);
     if (this.flow.member(objectValue, name, s)) {
-      this.flow.unawaitedUse({ range: rangeOf(e), kind: how === 'write' ? 'write' : 'read', member: name!, text: object.text });
+      this.flow.unawaitedUse({ range: rangeOf(e), kind: how === 'write' ? 'write' : 'read', member: name!, text: object.text, ...(isAttribute ? {} : { item: true }) });
     }
     if (object.type === 'identifier' && name !== undefined) this.flow.requestAccess(object.text, name, how === 'write' ? 'write' : 'read', s, e);
     return UNKNOWN;
