@@ -1,6 +1,6 @@
 import type { UnawaitedUse } from '../src/model.js';
 import { defineUnitRule } from '../src/rules/api.js';
-import { nextLabel, spellingOf } from '../src/rules/unit-helpers.js';
+import { nextLabel, spellingOf, valueIsOnly } from '../src/rules/unit-helpers.js';
 
 /** An item written by `del response["X"]`: the statement's keyword right before the target. */
 function isDeletion(use: UnawaitedUse, text: string): boolean {
@@ -29,6 +29,8 @@ export default defineUnitRule({
     messages: {
       notAwaited:
         '`{{name}}` {{verb}} `{{access}}` on `{{value}}`, which is the next layer\'s un-awaited promise, not a response: {{consequence}} (Django: `AttributeError: \'coroutine\' object has no attribute ...`). Await the next layer first: `const response = await ...`.',
+      returnedCoroutine:
+        '`{{name}}` returns the next layer\'s un-awaited coroutine from an `async def`: awaiting the handler gives that coroutine, not a response, so the layer above fails with `AttributeError: \'coroutine\' object has no attribute ...` (and Python warns that it was never awaited). Return `await {{next}}(request)`.',
       notAwaitedCoroutine:
         '`{{name}}` {{verb}} `{{access}}` on `{{value}}`, which is the next layer\'s un-awaited {{awaitable}}, not a response: every request fails with `{{error}}`. Await the next layer first: `{{fix}}`.',
     },
@@ -39,6 +41,13 @@ export default defineUnitRule({
     const spelling = spellingOf(ctx.unit);
     // JavaScript keeps its own message (a promise's missing property reads `undefined`); languages whose await gives a coroutine fail at once.
     const coroutine = spelling.awaitable === 'coroutine';
+    if (coroutine && handler.async) {
+      // An async function hands its caller the coroutine it returns: only JavaScript flattens a returned promise.
+      for (const exit of handler.exits) {
+        if (exit.kind !== 'return' || !valueIsOnly(exit, ['nextPromise'])) continue;
+        ctx.report({ messageId: 'returnedCoroutine', data: { name: handler.name, next: nextLabel(ctx.unit) }, range: exit.range });
+      }
+    }
     for (const use of handler.unawaitedUses) {
       const verb = use.kind === 'write' ? 'sets' : 'reads';
       if (coroutine) {

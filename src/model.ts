@@ -136,7 +136,10 @@ export interface Spelling {
   constructorName: string;
   /** Blocks are delimited by indentation (Python): a line added to a block must be indented deeper than its header. */
   indentedBlocks: boolean;
-  /** What an un-awaited async call gives: `promise`, `coroutine`. */
+  /**
+   * What an un-awaited async call gives: `promise`, `coroutine`. A promise returned from an async
+   * function is flattened by the caller's `await`; a coroutine is not (the caller receives it).
+   */
   awaitable: string;
   /** How to await the next layer into a local, with `{next}` to fill in: `response = await {next}(request)`. */
   awaitStatement: string;
