@@ -48,6 +48,8 @@ export function extractPythonFacts(path: string, text: string, options: Frontend
     facts.declarations = module.declarations;
     facts.units = extractPythonUnits(root, text, options.names);
     const settings = extractPythonStacks(root, text, options);
+    // split_settings include() files are imports too, in source order among the others.
+    if (settings.includes.length) facts.imports = [...facts.imports, ...settings.includes].sort((a, b) => a.range.start - b.range.start);
     facts.stacks = settings.stacks;
     facts.constants = settings.constants;
     facts.directives = collectDirectives(root, text);
