@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../src/config.js';
 import { extractFacts, frontendOptions, lint } from '../src/engine.js';
 import { collectFacts } from '../src/facts/index.js';
-import { ensurePythonParser, extractPythonFacts, isPythonLoaded, isPythonPath } from '../src/frontends/python/index.js';
+import { ensurePythonParser, extractPythonFacts, isPythonLoaded, isPythonPath, mightHoldPythonMiddleware } from '../src/frontends/python/index.js';
 import type { FileFacts, StackEntryFact } from '../src/model.js';
 import { fixturesRoot, repoRoot } from './fixture-cases.js';
 
@@ -796,6 +796,52 @@ describe('the Python parser loads lazily', () => {
     const threaded = (await collectFacts(files, { frontend: options, concurrency: 2 })).facts;
     expect([...threaded]).toEqual([...single]);
     expect(single.get(files[0]!.path)!.stacks.length).toBe(4);
+  });
+});
+
+describe('the Python pre-filter: modules that cannot hold middleware or a stack are only checked for syntax', () => {
+  const model = `from django.db import models\n\n\nclass Item(models.Model):\n    name = models.CharField(max_length=40)\n\n    class Meta:\n        ordering = ["name"]\n\n    def __str__(self):\n        return self.name\n`;
+  const view = `from django.http import JsonResponse\n\n\ndef api(request):\n    return JsonResponse({"items": [], "count": 0})\n`;
+
+  it('models, views and the like are dormant in auto mode, complete in full mode', () => {
+    for (const text of [model, view]) {
+      expect(mightHoldPythonMiddleware(text, options.names)).toBe(false);
+      expect(extractFacts('/proj/app/models.py', text, options, 'auto')).toMatchObject({ dormant: true, declarations: {}, imports: [] });
+      const full = extractFacts('/proj/app/models.py', text, options, 'full');
+      expect(full.dormant).toBeUndefined();
+      expect(full.imports.length).toBe(1);
+    }
+    // lazy mode does not even parse (ESLint's parser checked the syntax).
+    expect(extractFacts('/proj/app/models.py', 'class (:\n', options, 'lazy')).toMatchObject({ dormant: true });
+    expect(extractFacts('/proj/app/models.py', 'class (:\n', options, 'lazy').fatal).toBeUndefined();
+  });
+
+  it('a dormant module with a syntax error is still one fatal message', () => {
+    const facts = extractFacts('/proj/app/models.py', `${model}\nprint "done"\n`, options, 'auto');
+    expect(facts.fatal?.message).toBe("Parsing error: Missing parentheses in call to 'print'. Did you mean print(...)? (Python 2 syntax)");
+  });
+
+  it('every shape of middleware and every settings form passes the text test', () => {
+    const passes = [
+      `MIDDLEWARE = []\n`,
+      `INSTALLED_APPS = []\n`,
+      `MIDDLEWARE_CLASSES = ()\n`,
+      `os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")\n`,
+      `def timing(get_response):\n    return get_response\n`,
+      `def timing(gr: Callable[[HttpRequest], HttpResponse]):\n    return gr\n`,
+      `def timing(gr: GetResponse):\n    return gr\n`,
+      `class A(Base):\n    def __call__(self, request):\n        return None\n`,
+      `class A:\n    def __init__(self, nxt):\n        self.nxt = nxt\n`,
+      `class A(Base):\n    def process_request(self, request):\n        pass\n`,
+      `class A(Base):\n    def process_response(self, request, response):\n        return response\n`,
+      `class A(Base):\n    def process_view(self, request, f, a, k):\n        pass\n`,
+      `class A(Base):\n    def process_exception(self, request, e):\n        pass\n`,
+      `class A(Base):\n    def process_template_response(self, request, response):\n        return response\n`,
+      `class A(MiddlewareMixin):\n    pass\n`,
+      `@sync_and_async_middleware\ndef mw(g):\n    return g\n`,
+    ];
+    for (const text of passes) expect([text, mightHoldPythonMiddleware(text, options.names)]).toEqual([text, true]);
+    expect(mightHoldPythonMiddleware(`x = "MIDDLEWARE_EXTRA"\n`, options.names)).toBe(false);
   });
 });
 
