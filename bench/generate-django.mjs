@@ -11,7 +11,7 @@ function rng(seed) {
 
 const models = (app, r) => {
   const out = [`"""Models of ${app}."""\nfrom django.conf import settings\nfrom django.db import models\nfrom django.utils import timezone\n`];
-  const count = 2 + Math.floor(r() * 3);
+  const count = 4 + Math.floor(r() * 6);
   for (let m = 0; m < count; m++) {
     out.push(`
 class Item${m}(models.Model):
@@ -44,26 +44,33 @@ class Item${m}(models.Model):
   return out.join('');
 };
 
-const views = (app, r) => `"""Views of ${app}."""
+const views = (app, r) => {
+  const groups = 3 + Math.floor(r() * 5);
+  let out = `"""Views of ${app}."""
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
 from .models import Item0
+`;
+  for (let g = 0; g < groups; g++) out += viewGroup(app, g, r);
+  return out;
+};
 
+const viewGroup = (app, g, r) => `
 
-def index(request):
+def index${g}(request):
     items = Item0.objects.filter(active=True).select_related("owner")
     query = request.GET.get("q", "").strip()
     if query:
         items = items.filter(name__icontains=query)
     page = Paginator(items, ${10 + Math.floor(r() * 40)}).get_page(request.GET.get("page"))
-    return render(request, "${app}/index.html", {"page": page, "query": query})
+    return render(request, "${app}/index${g}.html", {"page": page, "query": query})
 
 
 @login_required
-def detail(request, slug):
+def detail${g}(request, slug):
     item = get_object_or_404(Item0, slug=slug)
     if not item.active and item.owner != request.user:
         raise Http404("not found")
@@ -71,10 +78,11 @@ def detail(request, slug):
     return render(request, "${app}/detail.html", {"item": item})
 
 
-def api(request):
+def api${g}(request):
     data = [{"name": i.name, "slug": i.slug, "views": i.views} for i in Item0.objects.all()[:${50 + Math.floor(r() * 50)}]]
     return JsonResponse({"items": data, "count": len(data)})
 `;
+
 
 const forms = (app) => `from django import forms
 
@@ -112,9 +120,9 @@ from . import views
 
 app_name = "${app}"
 urlpatterns = [
-    path("", views.index, name="index"),
-    path("api/", views.api, name="api"),
-    path("<slug:slug>/", views.detail, name="detail"),
+    path("", views.index0, name="index"),
+    path("api/", views.api0, name="api"),
+    path("<slug:slug>/", views.detail0, name="detail0"),
 ]
 `;
 
@@ -135,12 +143,15 @@ class Item0Tests(TestCase):
         response = self.client.get(reverse("${app}:index"))
         self.assertEqual(response.status_code, 200)
 
-    def test_touch(self):
+${Array.from({ length: 3 + Math.floor(r() * 6) }, (_, t) => `
+    def test_touch_${t}(self):
         for _ in range(${1 + Math.floor(r() * 5)}):
             self.item.touch()
         self.item.refresh_from_db()
-        self.assertGreater(self.item.views, 0)
-`;
+        self.assertGreater(self.item.views, ${t})
+        response = self.client.get(reverse("${app}:detail0", args=[self.item.slug]))
+        self.assertContains(response, self.item.name)
+`).join('')}`;
 
 const migration = (app) => `from django.conf import settings
 from django.db import migrations, models
