@@ -233,7 +233,7 @@ class Evaluator {
       case 'decorated_definition': {
         const def = st.type === 'decorated_definition' ? st.childForFieldName('definition') : st;
         const name = def?.childForFieldName('name');
-        if (def?.type === 'class_definition' && !env.outer && !loop) this.classDefinition(def, env);
+        if (def?.type === 'class_definition' && !env.outer && !loop && this.lists) this.classDefinition(def, env);
         if (name && env.outer && this.settingNames.has(name.text) && st.namedChildren.some((d) => d.type === 'decorator' && dotted(items(d)[0] ?? d) === 'property')) {
           // `@property def MIDDLEWARE(self)` in a settings class: computed when Django reads it.
           env.lists.set(name.text, { name: name.text, entries: [this.unknownEntry(def!, undefined)], nameRange: rangeOf(name), range: rangeOf(st) });
