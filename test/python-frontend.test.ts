@@ -660,6 +660,15 @@ describe('Python syntax errors: one fatal message at the first error', () => {
     expect(fatalOf(`X = ur"abc"\n`).message).toMatch(/`ur`/);
     expect(fatalOf(`def f(:\n    pass\n`)).toMatchObject({ message: "Parsing error: invalid syntax: expected ')'", line: 1 });
     expect(fatalOf(`class Timing:\n# nothing yet\n\nX = 1\n`)).toMatchObject({ message: 'Parsing error: expected an indented block', line: 1 });
+    // The empty-block search is skipped where no line can open one: each shape that can is still found.
+    for (const [text, line] of [
+      [`def f():  # later\n    return 1\nclass A:\n`, 3],
+      [`if X:\r\n    pass\r\nelse:\r\n    # nothing\r\n\r\nY = 2\r\n`, 3],
+      [`class A:\n    def f(self):\n    # todo\n    x = 1\n`, 2],
+      [`for x in y:\n\tpass\nwhile True:\n`, 3],
+    ] as const) {
+      expect([text, fatalOf(text)]).toMatchObject([text, { message: 'Parsing error: expected an indented block', line }]);
+    }
     expect(fatalOf(`X = 1 +\n`).message).toBe('Parsing error: invalid syntax: `X = 1 +`');
   });
 
