@@ -776,7 +776,8 @@ describe('the Python parser loads lazily', () => {
   it('a CLI run over TypeScript files never imports web-tree-sitter; one over Python does', () => {
     expect(existsSync(bin)).toBe(true); // built by `npm test` (tsc) before vitest runs
     const register = forbidHook();
-    const tsRun = spawnSync(process.execPath, ['--import', register, bin, '-f', 'json', join(fixturesRoot, 'demo')], { cwd: repoRoot, encoding: 'utf8' });
+    // The demo's TypeScript half (fixtures/demo/django is Python).
+    const tsRun = spawnSync(process.execPath, ['--import', register, bin, '-f', 'json', join(fixturesRoot, 'demo', 'src')], { cwd: repoRoot, encoding: 'utf8' });
     expect(tsRun.stderr).not.toMatch(/FORBIDDEN/);
     const results = JSON.parse(tsRun.stdout) as Array<{ filePath: string; messages: unknown[] }>;
     expect(results.length).toBeGreaterThan(3);
