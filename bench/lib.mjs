@@ -4,14 +4,24 @@ import { cpSync, lstatSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { generateDjangoProject } from './generate-django.mjs';
 import { generateProject } from './generate.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
+/** Generates a project with `generate(root, count, seed)` into a new temporary folder. */
+function makeGenerated(prefix, generate, count, seed) {
+  const root = mkdtempSync(join(tmpdir(), `${prefix}-${count}-`));
+  return { root, ...generate(root, count, seed) };
+}
+
 export function makeProject(count, seed = 42) {
-  const root = mkdtempSync(join(tmpdir(), `onion-bench-${count}-`));
-  const info = generateProject(root, count, seed);
-  return { root, ...info };
+  return makeGenerated('onion-bench', generateProject, count, seed);
+}
+
+/** A generated Django project in Python (bench/generate-django.mjs). */
+export function makeDjangoProject(count, seed = 42) {
+  return makeGenerated('onion-bench-django', generateDjangoProject, count, seed);
 }
 
 /**

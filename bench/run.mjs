@@ -4,11 +4,14 @@ import { rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cliFiles, fmt, makeProject, makeRealProject, repeat, timeNode } from './lib.mjs';
+import { cliFiles, fmt, makeDjangoProject, makeProject, makeRealProject, repeat, timeNode } from './lib.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const cli = join(here, '..', 'dist', 'src', 'cli', 'bin.js');
 const floor = join(here, 'parse-floor.mjs');
+// The floor of a Python project: the bare tree-sitter parse of the same files.
+const pythonFloor = join(here, 'parse-floor-python.mjs');
+const django = Number(process.env.BENCH_DJANGO ?? 3000);
 const sizes = (process.env.BENCH_SIZES ?? '1000,10000').split(',').filter(Boolean).map(Number);
 const reps = Math.max(2, Number(process.env.BENCH_REPS ?? 3));
 const real = process.env.BENCH_REAL !== '0';
@@ -20,7 +23,7 @@ console.log(
 );
 
 /** Measures one project: the floor over the files the CLI walks, the CLI cold, warm (--cache) and on workers. */
-async function bench(label, root, dir, extra) {
+async function bench(label, root, dir, extra, floorScript = floor) {
   const files = await cliFiles(dir);
   const list = join(root, 'files.txt');
   writeFileSync(list, files.join('\n'));
@@ -28,7 +31,7 @@ async function bench(label, root, dir, extra) {
   const cache = join(root, 'onion-cache.json');
   const base = [cli, '--format', 'json'];
   const options = { cwd: dir };
-  const parse = repeat(reps, [floor, list]);
+  const parse = repeat(reps, [floorScript, list]);
   const cold = repeat(reps, [...base, '--concurrency', 'off', '.'], options);
   timeNode([...base, '--concurrency', 'off', '--cache', '--cache-location', cache, '.'], options);
   const warm = repeat(reps, [...base, '--concurrency', 'off', '--cache', '--cache-location', cache, '.'], options);
@@ -42,6 +45,11 @@ const rows = [];
 for (const size of sizes) {
   const project = makeProject(size);
   rows.push({ kind: 'generated', size, ...(await bench(`generated ${size}`, project.root, project.root, `${project.middlewares} middleware`)) });
+  rmSync(project.root, { recursive: true, force: true });
+}
+if (django > 0) {
+  const project = makeDjangoProject(django);
+  rows.push({ kind: 'django', size: django, ...(await bench(`Django ${django}, Python`, project.root, project.root, `${project.middlewares} middleware; floor: tree-sitter`, pythonFloor)) });
   rmSync(project.root, { recursive: true, force: true });
 }
 if (real) {
@@ -84,6 +92,8 @@ for (const r of rows) {
       `  ${r.label}: cold <= 1.5x floor: ${ratio(r.cold.best, r.parse.best)} ${verdict(r.cold.best <= 1.5 * r.parse.best)}; warm <= 15% of cold: ${pct(r.warm.best, r.cold.best)} ${verdict(r.warm.best <= 0.15 * r.cold.best)}; ` +
         `workers >= 1.6x faster: ${ratio(r.cold.best, r.workers.best)} ${verdict(r.cold.best >= 1.6 * r.workers.best)}`,
     );
+  } else if (r.kind === 'django') {
+    console.log(`  ${r.label}: cold <= 1.5x the tree-sitter parse: ${ratio(r.cold.best, r.parse.best)} ${verdict(r.cold.best <= 1.5 * r.parse.best)}`);
   } else {
     const peak = Math.max(r.cold.rssMb, r.warm.rssMb);
     console.log(`  ${r.label}: cold <= 1.3x floor: ${ratio(r.cold.best, r.parse.best)} ${verdict(r.cold.best <= 1.3 * r.parse.best)}; peak RSS <= 500 MiB (1 thread): ${peak.toFixed(0)} MiB ${verdict(peak <= 500)}`);

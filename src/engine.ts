@@ -66,7 +66,7 @@ export function frontendOptions(config: OnionConfig): FrontendOptions {
 /** Runs the front-end that fits the file's language. Facts depend on this file's text only. */
 export function extractFacts(path: string, text: string, options: FrontendOptions, mode: ExtractMode = 'full'): FileFacts {
   // Python needs `await ensurePythonParser()` first (collectFacts and the workers do it).
-  if (isPythonPath(path)) return extractPythonFacts(path, text, options);
+  if (isPythonPath(path)) return extractPythonFacts(path, text, options, mode);
   return extractTypeScriptFacts(path, text, options, mode);
 }
 

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../src/config.js';
 import { extractFacts, frontendOptions, lint } from '../src/engine.js';
 import { collectFacts } from '../src/facts/index.js';
-import { ensurePythonParser, extractPythonFacts, isPythonLoaded, isPythonPath } from '../src/frontends/python/index.js';
+import { ensurePythonParser, extractPythonFacts, isPythonLoaded, isPythonPath, mightHoldPythonMiddleware } from '../src/frontends/python/index.js';
 import type { FileFacts, StackEntryFact } from '../src/model.js';
 import { fixturesRoot, repoRoot } from './fixture-cases.js';
 
@@ -288,12 +288,21 @@ describe('Python settings: what cannot be recovered is partial, never guessed', 
     expect(stack(`MIDDLEWARE = ["a.A", "b.B"]\nfor name in DISABLED:\n    MIDDLEWARE.remove(name)\n`)).toEqual(['string:A~', 'string:B~', 'unknown:MIDDLEWARE.remove(name)~']);
     expect(stack(`MIDDLEWARE = ["b.B", "a.A"]\nMIDDLEWARE.sort()\n`)).toEqual(['string:B~', 'string:A~', 'unknown:MIDDLEWARE.sort()~']);
     expect(stack(`MIDDLEWARE = build_middleware()\n`)).toEqual(['unknown:build_middleware()']);
-    expect(stack(`from .base import *\nMIDDLEWARE = [m for m in MIDDLEWARE if "csrf" not in m]\n`)).toEqual(['unknown:[m for m in MIDDLEWARE if "csrf" not in m]']);
+    // A filter over a list this module does not know: partial (comprehension filters: below).
+    expect(stack(`from .base import *\nMIDDLEWARE = [m for m in MIDDLEWARE if "csrf" not in m]\n`)).toEqual(['unknown:MIDDLEWARE']);
   });
 
   it('an entry with a condition inside another branch becomes unknown (conditions do not nest)', () => {
     const text = `MIDDLEWARE = ["a.A"]\nif X:\n    MIDDLEWARE.append("b.B")\n    if Y:\n        MIDDLEWARE.append("c.C")\n`;
     expect(stack(text)).toEqual(['string:A', 'string:B?a0', 'unknown:c.C?a0~']);
+  });
+
+  it('an if inside an if: the inner alternatives become unknown entries of the outer branch, never one merged list', () => {
+    const text = `MIDDLEWARE = ["a.A", "z.Z"]\nif X:\n    if Y:\n        MIDDLEWARE = ["y.Y"]\n    else:\n        MIDDLEWARE.remove("z.Z")\n`;
+    // Configurations: [Y] (X and Y), [A] (X, not Y), [A, Z] (not X). No entry is certain to be there.
+    expect(stack(text)).toEqual(['unknown:y.Y?a0~', 'unknown:a.A?a0~', 'string:A?a1', 'string:Z?a1']);
+    const inner = `MIDDLEWARE = ["a.A"]\nif X:\n    if Y:\n        MIDDLEWARE.insert(0, "b.B")\n    MIDDLEWARE.append("c.C")\n`;
+    expect(stack(inner)).toEqual(['unknown:b.B?a0~', 'string:A', 'string:C?a0']);
   });
 });
 
@@ -343,8 +352,156 @@ describe('Python settings: a settings package', () => {
     expect(show(facts.stacks[0]!.entries)).toEqual(['string:CorsMiddleware', 'spread:MIDDLEWARE', 'string:TimingMiddleware', 'string:WhiteNoiseMiddleware~', 'string:SentryContextMiddleware?a0']);
   });
 
-  it('ci.py: a comprehension filter is not evaluated yet: one unknown entry', () => {
-    expect(show(read('ci.py').stacks[0]!.entries)).toEqual(['unknown:[m for m in MIDDLEWARE if m != "django.middleware.csrf.CsrfViewMiddleware"]']);
+  it('ci.py: a comprehension filter over base.py\'s list, which this module does not know: partial, one unknown entry', () => {
+    expect(show(read('ci.py').stacks[0]!.entries)).toEqual(['unknown:MIDDLEWARE']);
+  });
+});
+
+describe('Python settings: comprehension filters', () => {
+  const LIST = `MIDDLEWARE = ["a.Alpha", "b.Beta", "c.CsrfView", "d.Debug"]\n`;
+
+  it('==, !=, in and not in a tuple, list or set, startswith/endswith, and/or/not: evaluated on a known list', () => {
+    expect(stack(`${LIST}MIDDLEWARE = [m for m in MIDDLEWARE if m != "c.CsrfView"]\n`)).toEqual(['string:Alpha', 'string:Beta', 'string:Debug']);
+    expect(stack(`${LIST}MIDDLEWARE = [m for m in MIDDLEWARE if m == "b.Beta"]\n`)).toEqual(['string:Beta']);
+    expect(stack(`${LIST}MIDDLEWARE = [m for m in MIDDLEWARE if m not in ("a.Alpha", "d.Debug")]\n`)).toEqual(['string:Beta', 'string:CsrfView']);
+    expect(stack(`${LIST}MIDDLEWARE = [m for m in MIDDLEWARE if m in {"d.Debug", "a.Alpha"}]\n`)).toEqual(['string:Alpha', 'string:Debug']);
+    expect(stack(`${LIST}MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith(("c.", "d."))]\n`)).toEqual(['string:Alpha', 'string:Beta']);
+    expect(stack(`${LIST}MIDDLEWARE = [m for m in MIDDLEWARE if m.endswith("ta") or "Csrf" in m]\n`)).toEqual(['string:Beta', 'string:CsrfView']);
+    expect(stack(`${LIST}MIDDLEWARE = [m for m in MIDDLEWARE if "csrf" not in m.lower()]\n`)).toEqual(['unknown:[m for m in MIDDLEWARE if "csrf" not in m.lower()]']);
+    // Several if clauses all apply; a module constant is the string it holds; list(generator) too.
+    expect(stack(`CSRF = "c.CsrfView"\n${LIST}MIDDLEWARE = list(m for m in MIDDLEWARE if m != CSRF if m != "a.Alpha")\n`)).toEqual(['string:Beta', 'string:Debug']);
+  });
+
+  it('entries keep their ranges and conditions; an entry whose string is not known becomes unknown in its place', () => {
+    const text = `from .base import BASE\nMIDDLEWARE = ["a.Alpha", *BASE, "c.CsrfView"]\nif DEBUG:\n    MIDDLEWARE.append("d.Debug")\nMIDDLEWARE = [m for m in MIDDLEWARE if m != "c.CsrfView"]\n`;
+    expect(stack(text)).toEqual(['string:Alpha', 'unknown:BASE', 'string:Debug?a0']);
+    const entries = factsOf(text).stacks[0]!.entries;
+    expect(text.slice(entries[2]!.range.start, entries[2]!.range.end)).toBe('"d.Debug"');
+  });
+
+  it('partial, never guessed: an unknown source list, a filter of another form, a body that is not the item', () => {
+    expect(stack(`from .base import *\nMIDDLEWARE = [m for m in MIDDLEWARE if m != "c.CsrfView"]\n`)).toEqual(['unknown:MIDDLEWARE']);
+    expect(stack(`${LIST}MIDDLEWARE = [m for m in MIDDLEWARE if enabled(m)]\n`)).toEqual(['unknown:[m for m in MIDDLEWARE if enabled(m)]']);
+    expect(stack(`${LIST}MIDDLEWARE = [m.replace("a", "b") for m in MIDDLEWARE]\n`)).toEqual(['unknown:[m.replace("a", "b") for m in MIDDLEWARE]']);
+    expect(stack(`${LIST}MIDDLEWARE = [m for m in MIDDLEWARE if "a" < m < "c"]\n`)).toEqual(['unknown:[m for m in MIDDLEWARE if "a" < m < "c"]']);
+    expect(stack(`${LIST}MIDDLEWARE = [m for m in MIDDLEWARE for x in OTHER]\n`)).toEqual(['unknown:[m for m in MIDDLEWARE for x in OTHER]']);
+  });
+});
+
+describe('Python settings: values the environment may replace', () => {
+  it('django-environ env.list / env.tuple with a default: its entries, then one unknown entry (partial, order kept)', () => {
+    expect(stack(`MIDDLEWARE = env.list("MIDDLEWARE", default=["a.A", "b.B"])\n`)).toEqual(['string:A', 'string:B', 'unknown:env.list("MIDDLEWARE", default=["a.A", "b.B"])']);
+    expect(stack(`BASE = ["a.A"]\nMIDDLEWARE = env.tuple("MW", default=BASE) + ["z.Z"]\n`)).toEqual(['string:A', 'unknown:env.tuple("MW", default=BASE)', 'string:Z']);
+  });
+
+  it('without a default, or another method, the value is unknown', () => {
+    expect(stack(`MIDDLEWARE = env.list("MIDDLEWARE")\n`)).toEqual(['unknown:env.list("MIDDLEWARE")']);
+    expect(stack(`MIDDLEWARE = env.str("MIDDLEWARE", default=["a.A"])\n`)).toEqual(['unknown:env.str("MIDDLEWARE", default=["a.A"])']);
+  });
+
+  it('django-configurations values.ListValue / BackendsValue: the default first or as default=, then one unknown entry', () => {
+    expect(stack(`from configurations import values\nMIDDLEWARE = values.ListValue(["a.A", "b.B"])\n`)).toEqual(['string:A', 'string:B', 'unknown:values.ListValue(["a.A", "b.B"])']);
+    expect(stack(`from configurations.values import BackendsValue\nMIDDLEWARE = BackendsValue(default=("a.A",), environ_prefix="X")\n`)).toEqual([
+      'string:A',
+      'unknown:BackendsValue(default=("a.A",), environ_prefix="X")',
+    ]);
+  });
+});
+
+describe('Python settings: django-split-settings include()', () => {
+  const splitDir = join(fixturesRoot, 'python-settings', 'split', 'settings');
+  const read = (name: string) => extractPythonFacts(join(splitDir, name), readFileSync(join(splitDir, name), 'utf8'), options);
+
+  it('each argument is a file import, in order: paths as written, globs kept, optional() marked', () => {
+    const facts = read('__init__.py');
+    const text = readFileSync(join(splitDir, '__init__.py'), 'utf8');
+    expect(facts.imports.map((i) => [i.local, i.imported, i.source, text.slice(i.range.start, i.range.end)])).toEqual([
+      ['include', 'include', 'split_settings.tools', 'include'],
+      ['optional', 'optional', 'split_settings.tools', 'optional'],
+      ['*', '*', 'file:components/base.py', '"components/base.py"'],
+      ['*', '*', 'file:components/*.py', '"components/*.py"'],
+      ['*', '*', 'file?:local_settings.py', 'optional("local_settings.py")'],
+    ]);
+    expect(facts.stacks).toEqual([]);
+  });
+
+  it('a component that edits a setting it neither defines nor imports starts from a spread of its name at the edit', () => {
+    const facts = read('components/debug.py');
+    const text = readFileSync(join(splitDir, 'components', 'debug.py'), 'utf8');
+    expect(show(facts.stacks[0]!.entries)).toEqual(['spread:MIDDLEWARE', 'string:DebugToolbarMiddleware?a0', 'string:MessageMiddleware']);
+    const spread = facts.stacks[0]!.entries[0]!;
+    expect(spread.range.start).toBe(text.indexOf('MIDDLEWARE +='));
+    // Fragments too, and an `if` without else keeps the spread in both configurations.
+    expect(stack(`BASE_MIDDLEWARE.append("x.X")\n`, 'BASE_MIDDLEWARE')).toEqual(['spread:BASE_MIDDLEWARE', 'string:X']);
+    expect(stack(`if DEBUG:\n    MIDDLEWARE += ["x.X"]\nelse:\n    MIDDLEWARE.insert(0, "y.Y")\n`)).toEqual(['string:Y?a1', 'spread:MIDDLEWARE', 'string:X?a0']);
+  });
+
+  it('lists defined before an include may be rebound by it; edits after it are on the shared list', () => {
+    const text = `from split_settings.tools import include\nMIDDLEWARE = ["a.A"]\ninclude("components/*.py")\nMIDDLEWARE += ["z.Z"]\n`;
+    expect(stack(text)).toEqual(['spread:MIDDLEWARE?a0', 'string:A?a1', 'string:Z']);
+    const spread = factsOf(text).stacks[0]!.entries[0]!;
+    expect(spread.range.start).toBe(text.indexOf('\nMIDDLEWARE +='));
+    // Through the module, and an argument that is not a literal path: every list is blurred.
+    const dynamic = `import split_settings.tools as tools\nMIDDLEWARE = ["a.A"]\ntools.include("base.py", f"env/{ENV}.py")\n`;
+    expect(factsOf(dynamic).imports.map((i) => i.source)).toEqual(['split_settings.tools', 'file:base.py']);
+    expect(stack(dynamic)).toEqual(['unknown:MIDDLEWARE?a0~', 'string:A?a1~', 'unknown:tools.include("base.py", f"env/{ENV}.py")~']);
+  });
+
+  it('an include() that is not split_settings\' is an ordinary call', () => {
+    const facts = factsOf(`from django.urls import include\nMIDDLEWARE = ["a.A"]\ninclude("x.py")\n`);
+    expect(facts.imports.map((i) => i.source)).toEqual(['django.urls']);
+    expect(show(facts.stacks[0]!.entries)).toEqual(['string:A']);
+  });
+});
+
+describe('Python settings: django-configurations classes', () => {
+  const path = join(fixturesRoot, 'python-settings', 'confproj', 'settings.py');
+  const text = readFileSync(path, 'utf8');
+  const facts = () => extractPythonFacts(path, text, options);
+
+  it('one stack per class that sets MIDDLEWARE, named at the attribute, not exported; bases and mixins through the MRO', () => {
+    const stacks = facts().stacks;
+    expect(stacks.map((s) => [s.setting, s.role, s.exported, text.slice(s.nameRange.start, s.nameRange.end), text.slice(0, s.nameRange.start).split('\n').length])).toEqual([
+      ['MIDDLEWARE', 'setting', false, 'MIDDLEWARE', 6],
+      ['MIDDLEWARE', 'setting', false, 'MIDDLEWARE', 15],
+      ['MIDDLEWARE', 'setting', false, 'MIDDLEWARE', 19],
+      ['MIDDLEWARE', 'setting', false, 'MIDDLEWARE', 23],
+      ['MIDDLEWARE', 'setting', false, 'MIDDLEWARE', 28],
+    ]);
+    expect(show(stacks[0]!.entries)).toEqual(['string:SecurityMiddleware', 'string:SessionMiddleware', 'string:CommonMiddleware', 'string:AuthenticationMiddleware']);
+    expect(show(stacks[2]!.entries)).toEqual([
+      'string:TimingMiddleware',
+      'string:SecurityMiddleware',
+      'string:SessionMiddleware',
+      'string:CommonMiddleware',
+      'string:AuthenticationMiddleware',
+      'string:DebugToolbarMiddleware',
+    ]);
+    // values.ListValue: the default, then what the environment may set instead.
+    expect(show(stacks[3]!.entries).slice(-2)).toEqual(['string:WhiteNoiseMiddleware', `unknown:${text.slice(text.indexOf('values.ListValue'), text.indexOf('values.ListValue') + 80)}`]);
+    // @property: computed when Django reads it: one unknown entry.
+    expect(stacks[4]!.entries.map((e) => e.kind)).toEqual(['unknown']);
+  });
+
+  it('an inherited list is looked up through the MRO: a class that does not set it, a mixin first, a base from another module', () => {
+    const cls = `class A(Configuration):\n    MIDDLEWARE = ["a.A"]\nclass M:\n    MIDDLEWARE = ["m.M"]\nclass Both(M, A):\n    pass\n`;
+    expect(stack(`${cls}class C(Both):\n    MIDDLEWARE = Both.MIDDLEWARE + ["c.C"]\n`).length).toBe(1);
+    const stacks = factsOf(`${cls}class C(Both):\n    MIDDLEWARE = Both.MIDDLEWARE + ["c.C"]\nclass D(A, M):\n    MIDDLEWARE = [*D2.MIDDLEWARE] if 0 else [*A.MIDDLEWARE]\n`).stacks;
+    expect(stacks.map((s) => show(s.entries))).toEqual([['string:A'], ['string:M'], ['string:M', 'string:C'], ['spread:D2.MIDDLEWARE?a0', 'string:A?a1']]);
+    expect(stack(`from . import base\nMIDDLEWARE = [*base.MIDDLEWARE]\n`)).toEqual(['spread:base.MIDDLEWARE']);
+    // Both's MRO reaches a base from elsewhere before any class that sets it: unknown, first.
+    const remote = factsOf(`from .common import Common\nclass M:\n    X = 1\nclass Dev(M, Common):\n    MIDDLEWARE = Dev2.X if 0 else M.MIDDLEWARE + ["d.D"]\n`).stacks;
+    expect(show(remote[0]!.entries)).toEqual(['spread:Dev2.X?a0', 'unknown:M.MIDDLEWARE?a1', 'string:D?a1']);
+    const viaBase = factsOf(`from .common import Common\nclass Dev(Common):\n    pass\nclass Prod(Dev):\n    MIDDLEWARE = Dev.MIDDLEWARE + ["p.P"]\n`).stacks;
+    expect(show(viaBase[0]!.entries)).toEqual(['unknown:Dev.MIDDLEWARE', 'string:P']);
+  });
+
+  it('a class body reads module names; a module-level list stays the module\'s', () => {
+    const stacks = factsOf(`MIDDLEWARE = ["a.A"]\nEXTRA = "x.X"\nclass Dev(Configuration):\n    MIDDLEWARE = MIDDLEWARE + [EXTRA]\n`).stacks;
+    expect(stacks.map((s) => [s.exported, show(s.entries)])).toEqual([
+      [true, ['string:A']],
+      [false, ['string:A', 'string:X']],
+    ]);
   });
 });
 
@@ -503,6 +660,15 @@ describe('Python syntax errors: one fatal message at the first error', () => {
     expect(fatalOf(`X = ur"abc"\n`).message).toMatch(/`ur`/);
     expect(fatalOf(`def f(:\n    pass\n`)).toMatchObject({ message: "Parsing error: invalid syntax: expected ')'", line: 1 });
     expect(fatalOf(`class Timing:\n# nothing yet\n\nX = 1\n`)).toMatchObject({ message: 'Parsing error: expected an indented block', line: 1 });
+    // The empty-block search is skipped where no line can open one: each shape that can is still found.
+    for (const [text, line] of [
+      [`def f():  # later\n    return 1\nclass A:\n`, 3],
+      [`if X:\r\n    pass\r\nelse:\r\n    # nothing\r\n\r\nY = 2\r\n`, 3],
+      [`class A:\n    def f(self):\n    # todo\n    x = 1\n`, 2],
+      [`for x in y:\n\tpass\nwhile True:\n`, 3],
+    ] as const) {
+      expect([text, fatalOf(text)]).toMatchObject([text, { message: 'Parsing error: expected an indented block', line }]);
+    }
     expect(fatalOf(`X = 1 +\n`).message).toBe('Parsing error: invalid syntax: `X = 1 +`');
   });
 
@@ -610,6 +776,7 @@ describe('the Python parser loads lazily', () => {
   it('a CLI run over TypeScript files never imports web-tree-sitter; one over Python does', () => {
     expect(existsSync(bin)).toBe(true); // built by `npm test` (tsc) before vitest runs
     const register = forbidHook();
+    // The demo's TypeScript half (fixtures/demo/django is Python).
     const tsRun = spawnSync(process.execPath, ['--import', register, bin, '-f', 'json', join(fixturesRoot, 'demo', 'src')], { cwd: repoRoot, encoding: 'utf8' });
     expect(tsRun.stderr).not.toMatch(/FORBIDDEN/);
     const results = JSON.parse(tsRun.stdout) as Array<{ filePath: string; messages: unknown[] }>;
@@ -639,6 +806,52 @@ describe('the Python parser loads lazily', () => {
     const threaded = (await collectFacts(files, { frontend: options, concurrency: 2 })).facts;
     expect([...threaded]).toEqual([...single]);
     expect(single.get(files[0]!.path)!.stacks.length).toBe(4);
+  });
+});
+
+describe('the Python pre-filter: modules that cannot hold middleware or a stack are only checked for syntax', () => {
+  const model = `from django.db import models\n\n\nclass Item(models.Model):\n    name = models.CharField(max_length=40)\n\n    class Meta:\n        ordering = ["name"]\n\n    def __str__(self):\n        return self.name\n`;
+  const view = `from django.http import JsonResponse\n\n\ndef api(request):\n    return JsonResponse({"items": [], "count": 0})\n`;
+
+  it('models, views and the like are dormant in auto mode, complete in full mode', () => {
+    for (const text of [model, view]) {
+      expect(mightHoldPythonMiddleware(text, options.names)).toBe(false);
+      expect(extractFacts('/proj/app/models.py', text, options, 'auto')).toMatchObject({ dormant: true, declarations: {}, imports: [] });
+      const full = extractFacts('/proj/app/models.py', text, options, 'full');
+      expect(full.dormant).toBeUndefined();
+      expect(full.imports.length).toBe(1);
+    }
+    // lazy mode does not even parse (ESLint's parser checked the syntax).
+    expect(extractFacts('/proj/app/models.py', 'class (:\n', options, 'lazy')).toMatchObject({ dormant: true });
+    expect(extractFacts('/proj/app/models.py', 'class (:\n', options, 'lazy').fatal).toBeUndefined();
+  });
+
+  it('a dormant module with a syntax error is still one fatal message', () => {
+    const facts = extractFacts('/proj/app/models.py', `${model}\nprint "done"\n`, options, 'auto');
+    expect(facts.fatal?.message).toBe("Parsing error: Missing parentheses in call to 'print'. Did you mean print(...)? (Python 2 syntax)");
+  });
+
+  it('every shape of middleware and every settings form passes the text test', () => {
+    const passes = [
+      `MIDDLEWARE = []\n`,
+      `INSTALLED_APPS = []\n`,
+      `MIDDLEWARE_CLASSES = ()\n`,
+      `os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")\n`,
+      `def timing(get_response):\n    return get_response\n`,
+      `def timing(gr: Callable[[HttpRequest], HttpResponse]):\n    return gr\n`,
+      `def timing(gr: GetResponse):\n    return gr\n`,
+      `class A(Base):\n    def __call__(self, request):\n        return None\n`,
+      `class A:\n    def __init__(self, nxt):\n        self.nxt = nxt\n`,
+      `class A(Base):\n    def process_request(self, request):\n        pass\n`,
+      `class A(Base):\n    def process_response(self, request, response):\n        return response\n`,
+      `class A(Base):\n    def process_view(self, request, f, a, k):\n        pass\n`,
+      `class A(Base):\n    def process_exception(self, request, e):\n        pass\n`,
+      `class A(Base):\n    def process_template_response(self, request, response):\n        return response\n`,
+      `class A(MiddlewareMixin):\n    pass\n`,
+      `@sync_and_async_middleware\ndef mw(g):\n    return g\n`,
+    ];
+    for (const text of passes) expect([text, mightHoldPythonMiddleware(text, options.names)]).toEqual([text, true]);
+    expect(mightHoldPythonMiddleware(`x = "MIDDLEWARE_EXTRA"\n`, options.names)).toBe(false);
   });
 });
 

@@ -12,7 +12,7 @@ const CLOSERS = new Set(Object.values(OPENERS));
 
 /** The first syntax problem of the file, or undefined when Python 3 would compile it. */
 export function syntaxProblem(root: Node, text: string): SyntaxProblem | undefined {
-  const found = [treeError(root, text), python2Construct(root, text), emptyBlock(root)].filter((p): p is SyntaxProblem => p !== undefined);
+  const found = [treeError(root, text), python2Construct(root, text), mayHaveEmptyBlock(text) ? emptyBlock(root) : undefined].filter((p): p is SyntaxProblem => p !== undefined);
   found.sort((a, b) => a.range.start - b.range.start);
   return found[0];
 }
@@ -116,6 +116,23 @@ function python2Construct(root: Node, text: string): SyntaxProblem | undefined {
   }
   found.sort((a, b) => a.range.start - b.range.start);
   return found[0];
+}
+
+/**
+ * Whether the text may hold an empty block, which needs a line ending in `:` (before any comment)
+ * whose next line with code is not indented deeper, or is missing. Cheap, and conservative: a colon
+ * inside a string or a bracket only costs the tree search below.
+ */
+function mayHaveEmptyBlock(text: string): boolean {
+  const lines = text.split(/\r\n|\r|\n/);
+  const indent = (line: string) => line.length - line.trimStart().length;
+  for (let i = 0; i < lines.length; i++) {
+    if (!/:\s*(?:#.*)?$/.test(lines[i]!)) continue;
+    let next = i + 1;
+    while (next < lines.length && /^\s*(?:#.*)?$/.test(lines[next]!)) next++;
+    if (next === lines.length || indent(lines[next]!) <= indent(lines[i]!)) return true;
+  }
+  return false;
 }
 
 /** A block with no statement (`class A:` followed by nothing indented, or only a comment). */

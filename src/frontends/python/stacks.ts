@@ -9,7 +9,27 @@
  * - a list this module does not define (`from .base import *` or `from .base import MIDDLEWARE`,
  *   then edited) starts as one `spread` entry of its own name: the name as bound at that point,
  *   i.e. by the last import before the entry's offset that binds it (by name, or by a star import
- *   whose module defines it), which the link step resolves;
+ *   whose module defines it), which the link step resolves. So does a setting or fragment list
+ *   edited in place (`MIDDLEWARE += [...]`, `.append(...)`) that the module neither defines nor
+ *   imports — a django-split-settings component runs in the including module's namespace — with
+ *   the spread at the edit; a branch that does not edit it shares that one spread;
+ * - django-split-settings `include("a.py", "components/*.py", optional("local.py"))` (with
+ *   `include`/`optional` imported from `split_settings.tools`): one ImportFact per argument, in
+ *   order, `{ local: '*', imported: '*', source: 'file:a.py' }` (`file?:` for `optional()`), paths
+ *   as written, globs kept, for the link step; then each list may be rebound as by a star import,
+ *   the spread placed at the end of the call. A path that is not a literal blurs every list;
+ * - comprehension filters `[m for m in A if ...]` (and `list(m for m in A if ...)`) with `==`,
+ *   `!=`, `in`, `not in`, `startswith`/`endswith` on string literals, `and`/`or`/`not`: evaluated
+ *   entry by entry when A's entries are known; an entry of unknown string (a spread) becomes an
+ *   `unknown` entry in its place; another filter form is one `unknown` value;
+ * - django-environ `env.list("NAME", default=[...])` (`.tuple`) and django-configurations
+ *   `values.ListValue([...])` / `TupleValue` / `BackendsValue`: the default's entries, then one
+ *   `unknown` entry for what the environment may set (partial; the known entries keep their order);
+ * - classes (django-configurations): each class body runs with the module's names readable; every
+ *   setting list it sets (a `@property` of that name: one `unknown` entry) is a StackFact of its
+ *   own after the module's, `exported: false`, nameRange at the attribute. `Base.MIDDLEWARE` is
+ *   looked up through Base's MRO among this module's classes; a base from another module reached
+ *   first gives one `unknown` entry;
  * - `if`/`elif`/`else`, `try`/`except`/`else`/`finally` and `match` branches are alternative
  *   configurations: each branch runs on its own copy, and where the results differ the differing
  *   middle parts become entries with `condition: { id, branch }` (never merged into one list);
@@ -25,7 +45,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { FrontendOptions } from '../../config.js';
-import type { Range, StackEntryFact, StackFact } from '../../model.js';
+import type { ImportFact, Range, StackEntryFact, StackFact } from '../../model.js';
 import { assignmentParts, importsOf, targetNames } from './module.js';
 import { dotted, items, literalValue, MAX_DEPTH, numberValue, rangeOf, stringValue, unwrap, type Literal } from './syntax.js';
 import { FRAGMENT_NAME, OTHER_SETTINGS } from '../settings-names.js';
@@ -46,16 +66,30 @@ interface ListState {
   range: Range;
 }
 
-/** What the module has bound so far: its tracked lists, and its names with a known literal value. */
+/** A class defined in the module, for `Class.NAME` lookups through its MRO (django-configurations). */
+interface ClassInfo {
+  name: string;
+  /** The bases in order: a class of this module, or the text of one defined elsewhere (unknown). */
+  bases: Array<ClassInfo | string>;
+  /** The setting lists its body sets (a `@property` of that name: one unknown entry). */
+  attributes: Map<string, ListState>;
+}
+
+/** What the module has bound so far: its tracked lists, its names with a known literal value, its classes. */
 interface Env {
   lists: Map<string, ListState>;
   values: Map<string, Scalar>;
+  classes: Map<string, ClassInfo>;
+  /** In a class body: the module's bindings, which the body reads but does not change. */
+  outer?: Env;
 }
 
 export interface PythonSettingsFacts {
   stacks: StackFact[];
   /** Top-level UPPER_CASE names whose literal value is certain at the end of the module. */
   constants: Record<string, Scalar>;
+  /** One `file:` (or `file?:` for `optional()`) import per file a split_settings `include()` runs, in order. */
+  includes: ImportFact[];
 }
 
 /** Evaluates the module's settings lists and constants (see the module comment). */
@@ -64,7 +98,7 @@ export function extractPythonStacks(root: Node, text: string, options: FrontendO
   // A module whose text names no setting and no middleware or apps list declares no stack: only its constants are read.
   const lists = [...settingNames].some((n) => text.includes(n)) || /middleware|_APPS/i.test(text);
   const evaluator = new Evaluator(settingNames, lists);
-  const env: Env = { lists: new Map(), values: new Map() };
+  const env: Env = { lists: new Map(), values: new Map(), classes: new Map() };
   evaluator.run(items(root), env, false);
   // Lists of other names were followed only to be inlined where the stacks use them.
   const stacks: StackFact[] = [...env.lists.values()].filter((list) => evaluator.isCandidate(list.name)).map((list) => ({
@@ -76,9 +110,11 @@ export function extractPythonStacks(root: Node, text: string, options: FrontendO
     exported: true,
     entries: list.entries,
   }));
+  // Settings classes after the module's own lists; a class attribute is not a module name.
+  for (const list of evaluator.classStacks) stacks.push({ setting: list.name, role: 'setting', nameRange: list.nameRange, range: list.range, exported: false, entries: list.entries });
   const constants: Record<string, Scalar> = {};
   for (const [name, value] of env.values) if (/^[A-Z][A-Z0-9_]*$/.test(name)) constants[name] = value;
-  return { stacks, constants };
+  return { stacks, constants, includes: evaluator.includes };
 }
 
 function isConcrete(e: StackEntryFact): boolean {
@@ -112,6 +148,16 @@ class Evaluator {
   private starImports = 0;
   /** Lists a star import may have rebound: the entries it produced and the entries before. */
   private readonly rebinds: Array<{ result: StackEntryFact[]; prior: StackEntryFact[] }> = [];
+  /** Lists edited in place without being defined or imported here: a shared namespace's (split_settings). */
+  private readonly external = new Set<string>();
+  /** The spreads target() starts such lists with (one per edit site). */
+  private readonly selfSpreads = new WeakSet<StackEntryFact>();
+  /** The names `include` and `optional` of django-split-settings are bound to here. */
+  private readonly includeNames = new Set<string>();
+  private readonly optionalNames = new Set<string>();
+  readonly includes: ImportFact[] = [];
+  /** The setting lists set by class bodies, one per class and name. */
+  readonly classStacks: ListState[] = [];
 
   constructor(
     readonly settingNames: Set<string>,
@@ -133,7 +179,7 @@ class Evaluator {
         for (const expr of st.namedChildren) {
           if (expr.type === 'assignment') this.assign(st, expr, env, loop);
           else if (expr.type === 'augmented_assignment') this.augmentedAssign(st, expr, env, loop);
-          else if (unwrap(expr).type === 'call') this.callEdit(st, unwrap(expr), env, loop);
+          else if (unwrap(expr).type === 'call' && !this.include(st, unwrap(expr), env)) this.callEdit(st, unwrap(expr), env, loop);
         }
         return;
       case 'delete_statement':
@@ -187,12 +233,57 @@ class Evaluator {
       case 'decorated_definition': {
         const def = st.type === 'decorated_definition' ? st.childForFieldName('definition') : st;
         const name = def?.childForFieldName('name');
+        if (def?.type === 'class_definition' && !env.outer && !loop && this.lists) this.classDefinition(def, env);
+        if (name && env.outer && this.settingNames.has(name.text) && st.namedChildren.some((d) => d.type === 'decorator' && dotted(items(d)[0] ?? d) === 'property')) {
+          // `@property def MIDDLEWARE(self)` in a settings class: computed when Django reads it.
+          env.lists.set(name.text, { name: name.text, entries: [this.unknownEntry(def!, undefined)], nameRange: rangeOf(name), range: rangeOf(st) });
+          return;
+        }
         if (name) this.unbind(name.text, name, env);
         return;
       }
       default:
         return;
     }
+  }
+
+  /**
+   * A class of the module (django-configurations settings): its body runs with the module's names
+   * readable, and every setting list it sets is a stack of its own. `Base.MIDDLEWARE` is looked up
+   * through the MRO (classAttribute).
+   */
+  private classDefinition(def: Node, env: Env): void {
+    const name = def.childForFieldName('name')!.text;
+    const bases: ClassInfo['bases'] = [];
+    const superclasses = def.childForFieldName('superclasses');
+    for (const base of superclasses ? items(superclasses) : []) {
+      if (base.type === 'keyword_argument' || base.type === 'dictionary_splat') continue; // metaclass=...
+      const baseName = dotted(base);
+      if (baseName === 'object') continue;
+      bases.push((baseName !== undefined && env.classes.get(baseName)) || base.text);
+    }
+    const classEnv: Env = { lists: new Map(), values: new Map(env.values), classes: env.classes, outer: env };
+    const body = def.childForFieldName('body');
+    if (body) this.run(items(body), classEnv, false);
+    for (const list of classEnv.lists.values()) if (this.settingNames.has(list.name)) this.classStacks.push(list);
+    env.classes.set(name, { name, bases, attributes: classEnv.lists });
+  }
+
+  /**
+   * `Class.NAME` for a class of this module: the first class in its MRO that sets NAME gives the
+   * entries; a base from elsewhere reached first, or no class setting it, gives one unknown entry.
+   * Undefined when the name is not an attribute of a known class.
+   */
+  private classAttribute(name: string, node: Node, env: Env): StackEntryFact[] | undefined {
+    const parts = name.split('.');
+    const cls = parts.length === 2 ? env.classes.get(parts[0]!) : undefined;
+    if (!cls) return undefined;
+    for (const c of linearize(cls) ?? ['?']) {
+      if (typeof c === 'string') break;
+      const list = c.attributes.get(parts[1]!);
+      if (list) return list.entries;
+    }
+    return [this.unknownEntry(node, undefined)];
   }
 
   /** A name rebound to something that is not a list this module can follow. */
@@ -247,7 +338,10 @@ class Evaluator {
       }
       case 'attribute': {
         const name = dotted(e);
-        return [name === undefined ? base('unknown', e.text.slice(0, 80)) : base('reference', name)];
+        if (name !== undefined) return [base('reference', name)];
+        // The grammar reads `[*a.b]` (one element, no comma) as the attribute `b` of `*a`.
+        const splat = splatAttribute(e);
+        return (splat !== undefined ? this.named(splat, e, condition, env) : undefined) ?? [base('unknown', e.text.slice(0, 80))];
       }
       case 'call': {
         const fn = e.childForFieldName('function');
@@ -275,10 +369,7 @@ class Evaluator {
       case 'identifier':
       case 'attribute': {
         const name = dotted(e);
-        if (name === undefined || env.values.has(name)) return undefined;
-        const local = env.lists.get(name);
-        if (local) return local.entries.map((x) => conditioned(x, condition));
-        return [{ kind: 'spread', value: name, range: rangeOf(e), ...(condition ? { condition } : {}) }];
+        return name === undefined ? undefined : this.named(name, e, condition, env);
       }
       case 'binary_operator': {
         // A + B + C is ((A + B) + C): walk down the left spine without recursion.
@@ -295,14 +386,15 @@ class Evaluator {
         return parts.flatMap((p, i) => p ?? [this.unknownEntry(operands[i]!, condition)]);
       }
       case 'call': {
-        // list(A), tuple(A): a copy.
+        // list(A), tuple(A): a copy; list(m for m in A if ...) a filter.
         const fn = e.childForFieldName('function');
-        const args = items(e.childForFieldName('arguments') ?? e);
+        const argsNode = e.childForFieldName('arguments');
+        const args = argsNode?.type === 'generator_expression' ? [argsNode] : items(argsNode ?? e);
         const callee = fn ? dotted(fn) : undefined;
         if ((callee === 'list' || callee === 'tuple') && args.length === 1 && args[0]!.type !== 'keyword_argument') {
           return this.listOf(args[0]!, condition, depth + 1, env);
         }
-        return undefined;
+        return callee === undefined ? undefined : this.overridable(e, callee, condition, depth, env);
       }
       case 'conditional_expression': {
         const [body, , alternative] = items(e);
@@ -312,6 +404,9 @@ class Evaluator {
         const entries = [...either(body, 0), ...either(alternative, 1)];
         return condition ? entries.map((x) => conditioned(x, condition)) : entries;
       }
+      case 'list_comprehension':
+      case 'generator_expression':
+        return this.comprehension(e, condition, depth, env);
       case 'subscript': {
         const list = this.trackedList(e.childForFieldName('value'), env);
         const subscripts = e.childrenForFieldName('subscript');
@@ -322,6 +417,124 @@ class Evaluator {
       default:
         return undefined;
     }
+  }
+
+  /**
+   * A list with a default that the environment may replace: django-environ's
+   * `env.list("NAME", default=[...])` (also `.tuple`) and django-configurations'
+   * `values.ListValue([...])` / `TupleValue` / `BackendsValue` (default first or as `default=`).
+   * The default's entries, then one unknown entry for what the environment may bring: the stack is
+   * partial, the order of the known entries still counts. Undefined for other calls.
+   */
+  private overridable(call: Node, callee: string, condition: Condition, depth: number, env: Env): StackEntryFact[] | undefined {
+    const argsNode = call.childForFieldName('arguments');
+    const args = argsNode?.type === 'argument_list' ? items(argsNode) : [];
+    const keyword = (name: string) => args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === name)?.childForFieldName('value') ?? undefined;
+    const positional = args.filter((a) => a.type !== 'keyword_argument');
+    let fallback: Node | undefined;
+    if (/(?:^|\.)(?:ListValue|TupleValue|BackendsValue)$/.test(callee)) fallback = positional[0] ?? keyword('default');
+    else if (/\.(?:list|tuple)$/.test(callee) && positional.length === 1 && stringValue(positional[0]!) !== undefined) fallback = keyword('default');
+    if (!fallback) return undefined;
+    const entries = this.listOf(fallback, condition, depth + 1, env) ?? [this.unknownEntry(fallback, condition)];
+    return [...entries, this.unknownEntry(call, condition)];
+  }
+
+  /**
+   * `[m for m in A if <filter>]` (or a generator in `list()`): the entries of A that the filter
+   * keeps, when A is a list this module knows and the filter compares the item with string literals
+   * (`==`, `!=`, `in`, `not in`, `startswith`/`endswith`, `and`/`or`/`not`). An entry whose string is
+   * not known (a spread, a reference) becomes an unknown one in its place. Else undefined.
+   */
+  private comprehension(e: Node, condition: Condition, depth: number, env: Env): StackEntryFact[] | undefined {
+    const body = e.childForFieldName('body');
+    const clauses = items(e).filter((c) => c.id !== body?.id);
+    const loop = clauses[0];
+    if (!body || loop?.type !== 'for_in_clause' || loop.children.some((c) => c.type === 'async')) return undefined;
+    const variable = unwrap(loop.childForFieldName('left')!);
+    const sources = loop.childrenForFieldName('right');
+    if (variable.type !== 'identifier' || unwrap(body).type !== 'identifier' || unwrap(body).text !== variable.text || sources.length !== 1) return undefined;
+    const tests: Array<(value: string) => boolean> = [];
+    for (const clause of clauses.slice(1)) {
+      const test = clause.type === 'if_clause' && items(clause).length === 1 ? this.filter(items(clause)[0]!, variable.text, env, depth + 1) : undefined;
+      if (!test) return undefined;
+      tests.push(test);
+    }
+    const source = this.listOf(sources[0]!, condition, depth + 1, env);
+    if (!source) return undefined;
+    const out: StackEntryFact[] = [];
+    for (const entry of source) {
+      if (entry.kind === 'string') {
+        if (tests.every((t) => t(entry.value))) out.push(entry);
+      } else out.push(tests.length ? { ...entry, kind: 'unknown' } : entry);
+    }
+    return out;
+  }
+
+  /** A comprehension filter on the item `variable` as a predicate on its string, or undefined when not of a known form. */
+  private filter(expr: Node, variable: string, env: Env, depth: number): ((value: string) => boolean) | undefined {
+    if (depth > MAX_DEPTH) return undefined;
+    const e = unwrap(expr);
+    const isItem = (n: Node) => unwrap(n).type === 'identifier' && unwrap(n).text === variable;
+    const literal = (n: Node) => (isItem(n) ? undefined : this.stringOf(n, env));
+    const literals = (n: Node): string[] | undefined => {
+      const c = unwrap(n);
+      if (!['tuple', 'list', 'set'].includes(c.type)) return undefined;
+      const out = items(c).map(literal);
+      return out.every((x) => x !== undefined) ? (out as string[]) : undefined;
+    };
+    switch (e.type) {
+      case 'not_operator': {
+        const inner = this.filter(e.childForFieldName('argument')!, variable, env, depth + 1);
+        return inner && ((v) => !inner(v));
+      }
+      case 'boolean_operator': {
+        const left = this.filter(e.childForFieldName('left')!, variable, env, depth + 1);
+        const right = this.filter(e.childForFieldName('right')!, variable, env, depth + 1);
+        if (!left || !right) return undefined;
+        return e.childForFieldName('operator')?.type === 'and' ? (v) => left(v) && right(v) : (v) => left(v) || right(v);
+      }
+      case 'comparison_operator': {
+        const operands = items(e);
+        const operators = e.children.filter((c) => !c.isNamed);
+        if (operands.length !== 2 || operators.length !== 1) return undefined;
+        const op = operators[0]!.type;
+        const [a, b] = operands as [Node, Node];
+        if (op === '==' || op === '!=') {
+          const value = isItem(a) ? literal(b) : isItem(b) ? literal(a) : undefined;
+          if (value === undefined) return undefined;
+          return op === '==' ? (v) => v === value : (v) => v !== value;
+        }
+        if (op !== 'in' && op !== 'not in') return undefined;
+        let test: ((v: string) => boolean) | undefined;
+        const within = isItem(a) ? literals(b) : undefined;
+        const part = isItem(b) ? literal(a) : undefined;
+        if (within) test = (v) => within.includes(v);
+        else if (part !== undefined) test = (v) => v.includes(part);
+        return test && (op === 'in' ? test : (v) => !test(v));
+      }
+      case 'call': {
+        const fn = e.childForFieldName('function');
+        const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+        const args = items(e.childForFieldName('arguments') ?? e);
+        if (!fn || (method !== 'startswith' && method !== 'endswith') || !isItem(fn.childForFieldName('object')!) || args.length !== 1) return undefined;
+        const single = literal(args[0]!);
+        const options = single !== undefined ? [single] : unwrap(args[0]!).type === 'tuple' ? literals(args[0]!) : undefined;
+        if (!options) return undefined;
+        return method === 'startswith' ? (v) => options.some((o) => v.startsWith(o)) : (v) => options.some((o) => v.endsWith(o));
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /** The entries a list name stands for: a class attribute, a list of this module, or a spread of another module's. */
+  private named(name: string, node: Node, condition: Condition, env: Env): StackEntryFact[] | undefined {
+    if (env.values.has(name)) return undefined;
+    const attribute = this.classAttribute(name, node, env);
+    if (attribute) return attribute.map((x) => conditioned(x, condition));
+    const local = env.lists.get(name) ?? env.outer?.lists.get(name);
+    if (local) return local.entries.map((x) => conditioned(x, condition));
+    return [{ kind: 'spread', value: name, range: rangeOf(node), ...(condition ? { condition } : {}) }];
   }
 
   private trackedList(node: Node | null, env: Env): ListState | undefined {
@@ -411,8 +624,12 @@ class Evaluator {
   private target(name: string, nameNode: Node, statement: Node, env: Env): ListState | undefined {
     const known = env.lists.get(name);
     if (known) return known;
-    if (!this.isCandidate(name) || (!this.settingNames.has(name) && !this.imported.has(name) && this.starImports === 0)) return undefined;
-    const created: ListState = { name, entries: [{ kind: 'spread', value: name, range: rangeOf(nameNode) }], nameRange: rangeOf(nameNode), range: rangeOf(statement) };
+    // In a class body an edit of a name the body did not set is an edit of the module's list: not followed.
+    if (!this.isCandidate(name) || env.outer) return undefined;
+    if (!this.imported.has(name) && this.starImports === 0) this.external.add(name);
+    const spread: StackEntryFact = { kind: 'spread', value: name, range: rangeOf(nameNode) };
+    this.selfSpreads.add(spread);
+    const created: ListState = { name, entries: [spread], nameRange: rangeOf(nameNode), range: rangeOf(statement) };
     env.lists.set(name, created);
     return created;
   }
@@ -585,20 +802,10 @@ class Evaluator {
   private importStatement(statement: Node, env: Env): void {
     for (const imp of importsOf(statement)) {
       if (imp.local === '*') {
-        this.starImports++;
-        // Any name may be rebound: no value stays certain, and each list may be the star module's.
-        env.values.clear();
-        for (const [name, list] of env.lists) {
-          const id = ++this.conditionIds;
-          const result: StackEntryFact[] = [
-            { kind: 'spread', value: name, range: rangeOf(statement), condition: { id, branch: 0 } },
-            ...list.entries.map((e) => conditioned(e, { id, branch: 1 })),
-          ];
-          this.rebinds.push({ result: [...result], prior: [...list.entries] });
-          env.lists.set(name, { ...list, entries: result });
-        }
+        this.rebindAll(rangeOf(statement), env);
         continue;
       }
+      this.splitSettingsImport(imp);
       const name = imp.imported === '*' && imp.local === imp.source ? imp.local.split('.')[0]! : imp.local;
       this.imported.add(name);
       env.values.delete(name);
@@ -607,10 +814,70 @@ class Evaluator {
     }
   }
 
+  /** Binds `include` / `optional` of django-split-settings: imported by name, or through the module (`tools.include`). */
+  private splitSettingsImport(imp: ImportFact): void {
+    const tools =
+      imp.source === 'split_settings.tools' && imp.imported === '*'
+        ? imp.local
+        : imp.source === 'split_settings' && imp.imported === 'tools'
+          ? imp.local
+          : imp.source === 'split_settings' && imp.imported === '*'
+            ? `${imp.local}.tools`
+            : undefined;
+    if (tools !== undefined) {
+      this.includeNames.add(`${tools}.include`);
+      this.optionalNames.add(`${tools}.optional`);
+    } else if (imp.source === 'split_settings.tools') {
+      if (imp.imported === 'include') this.includeNames.add(imp.local);
+      if (imp.imported === 'optional') this.optionalNames.add(imp.local);
+    }
+  }
+
+  /**
+   * A star import or a split_settings `include()`: any name may be rebound, no value stays certain,
+   * and each list may be the other module's (a spread of its name at `at`) or stay as it was.
+   */
+  private rebindAll(at: Range, env: Env): void {
+    this.starImports++;
+    env.values.clear();
+    for (const [name, list] of env.lists) {
+      const id = ++this.conditionIds;
+      const result: StackEntryFact[] = [{ kind: 'spread', value: name, range: at, condition: { id, branch: 0 } }, ...list.entries.map((e) => conditioned(e, { id, branch: 1 }))];
+      this.rebinds.push({ result: [...result], prior: [...list.entries] });
+      env.lists.set(name, { ...list, entries: result });
+    }
+  }
+
+  /**
+   * `include("a.py", "components/*.py", optional("local.py"), scope=globals())` of
+   * django-split-settings: the files run in this module's namespace, in argument order. Each becomes
+   * a `file:` import (paths as written, globs kept; `file?:` when optional) for the link step, and
+   * the lists may be rebound as by a star import, at the end of the call. An argument that is not a
+   * literal path may bind anything: every list is blurred. Returns false when the call is not an include.
+   */
+  private include(statement: Node, call: Node, env: Env): boolean {
+    const callee = dotted(call.childForFieldName('function')!);
+    if (callee === undefined || !this.includeNames.has(callee) || env.outer) return false;
+    const args = call.childForFieldName('arguments');
+    let unknown = false;
+    for (const arg of args ? items(args) : []) {
+      if (arg.type === 'keyword_argument') continue;
+      const e = unwrap(arg);
+      const fn = e.type === 'call' ? e.childForFieldName('function') : null;
+      const inner = fn && this.optionalNames.has(dotted(fn) ?? '') ? items(e.childForFieldName('arguments') ?? e) : undefined;
+      const path = inner ? (inner.length === 1 ? stringValue(inner[0]!) : undefined) : stringValue(e);
+      if (path === undefined) unknown = true;
+      else this.includes.push({ local: '*', imported: '*', source: `${inner ? 'file?:' : 'file:'}${path}`, range: rangeOf(arg) });
+    }
+    this.rebindAll({ start: statement.endIndex, end: statement.endIndex }, env);
+    if (unknown) for (const list of env.lists.values()) this.blur(list, statement);
+    return true;
+  }
+
   // ----- branches -----
 
   private copy(env: Env): Env {
-    return { lists: new Map([...env.lists].map(([k, s]) => [k, { ...s, entries: [...s.entries] }])), values: new Map(env.values) };
+    return { ...env, lists: new Map([...env.lists].map(([k, s]) => [k, { ...s, entries: [...s.entries] }])), values: new Map(env.values), classes: new Map(env.classes) };
   }
 
   /** Runs each body (null: the branch that runs nothing) on its own copy, then joins the results into env. */
@@ -649,6 +916,7 @@ class Evaluator {
     else {
       env.lists = completed.lists;
       env.values = completed.values;
+      env.classes = completed.classes;
     }
     if (finallyBody) this.run(items(finallyBody), env, loop);
   }
@@ -661,15 +929,28 @@ class Evaluator {
       const before = env.lists.get(name);
       const first = before ?? results.map((r) => r.lists.get(name)).find((s) => s !== undefined)!;
       // A branch without the list leaves it as the module had it: Django's default, or imported.
-      const absent: StackEntryFact[] =
-        this.settingNames.has(name) && (this.imported.has(name) || this.starImports > 0) ? [{ kind: 'spread', value: name, range: { start: statement.startIndex, end: statement.startIndex } }] : [];
-      const entries = this.joinEntries(results.map((r) => r.lists.get(name)?.entries ?? absent));
+      const outside = this.imported.has(name) || this.starImports > 0 || this.external.has(name);
+      let branches = results.map((r) => r.lists.get(name)?.entries);
+      // Branches that started the list with its own name's spread (an edit of a list from outside)
+      // start from the same list, as does a branch without it: one spread they all share.
+      const own = before ? undefined : branches.flatMap((b) => b ?? []).find((e) => this.selfSpreads.has(e));
+      if (own) branches = branches.map((b) => b?.map((e) => (this.selfSpreads.has(e) ? own : e)));
+      const absent: StackEntryFact[] = own
+        ? [own]
+        : (this.settingNames.has(name) || this.external.has(name)) && outside
+          ? [{ kind: 'spread', value: name, range: { start: statement.startIndex, end: statement.startIndex } }]
+          : [];
+      const entries = this.joinEntries(branches.map((b) => b ?? absent));
       lists.set(name, { ...first, entries });
     }
     const values = new Map<string, Scalar>();
     for (const [name, value] of results[0]!.values) if (results.every((r) => r.values.get(name) === value)) values.set(name, value);
+    // A class is known after the statement when every branch has the same one.
+    const classes = new Map<string, ClassInfo>();
+    for (const [name, info] of results[0]!.classes) if (results.every((r) => r.classes.get(name) === info)) classes.set(name, info);
     env.lists = lists;
     env.values = values;
+    env.classes = classes;
   }
 
   private joinEntries(branches: StackEntryFact[][]): StackEntryFact[] {
@@ -694,6 +975,38 @@ class Evaluator {
     emitUpTo(undefined);
     return out;
   }
+}
+
+/** `a.b.c` for an attribute chain whose root is the splat `*a` (see element()), else undefined. */
+function splatAttribute(node: Node): string | undefined {
+  const attributes: string[] = [];
+  let cur = node;
+  while (cur.type === 'attribute') {
+    attributes.unshift(cur.childForFieldName('attribute')?.text ?? '');
+    cur = cur.childForFieldName('object')!;
+  }
+  const inner = cur.type === 'list_splat' ? items(cur)[0] : undefined;
+  const root = inner && dotted(inner);
+  return root === undefined ? undefined : [root, ...attributes].join('.');
+}
+
+/** The C3 linearization (Python's MRO) of a class; a base from elsewhere is one opaque step. Undefined when Python would reject the bases. */
+function linearize(cls: ClassInfo): Array<ClassInfo | string> | undefined {
+  const sequences: Array<Array<ClassInfo | string>> = [];
+  for (const base of cls.bases) {
+    const order = typeof base === 'string' ? [base] : linearize(base);
+    if (!order) return undefined;
+    sequences.push([...order]);
+  }
+  sequences.push([...cls.bases]);
+  const out: Array<ClassInfo | string> = [cls];
+  while (sequences.some((s) => s.length)) {
+    const head = sequences.find((s) => s.length && !sequences.some((o) => o.indexOf(s[0]!) > 0))?.[0];
+    if (head === undefined) return undefined;
+    out.push(head);
+    for (const s of sequences) if (s[0] === head) s.shift();
+  }
+  return out;
 }
 
 /** Above this many comparisons, common entries are only the shared head and tail (no full alignment). */
