@@ -227,15 +227,16 @@ describe('Python dotted paths', () => {
   });
 });
 
-describe('django-split-settings includes (ImportFacts `file:` / `file?:`, as the front-end emits them)', () => {
+describe('django-split-settings includes (`include()` read by the front-end, linked)', () => {
   const options = { names: defaultConfig().names };
-  /** The project's files as facts; the includer's `include(...)` arguments added by hand, in order. */
+  /** The project's files as facts; the includer calls `include(...)` with these arguments (`file?:x` is `optional("x")`). */
   function split(includes: string[], extra: Record<string, string> = {}) {
+    const args = includes.map((source) => (source.startsWith('file?:') ? `    optional("${source.slice(6)}"),` : `    "${source.slice(5)}",`));
     const root = project({
       'manage.py': '',
       'proj/__init__.py': '',
       'proj/middleware.py': TIMING,
-      'proj/settings/__init__.py': 'from split_settings.tools import include, optional\n\ninclude(\n    "components/base.py",\n    "components/*.py",\n    optional("local.py"),\n)\n',
+      'proj/settings/__init__.py': `from split_settings.tools import include, optional\n\ninclude(\n${args.join('\n')}\n)\n`,
       'proj/settings/components/base.py': BASE,
       'proj/settings/components/timing.py': 'MIDDLEWARE += ["proj.middleware.TimingMiddleware"]\n',
       ...extra,
@@ -245,9 +246,7 @@ describe('django-split-settings includes (ImportFacts `file:` / `file?:`, as the
     const lookup = (p: string): FileFacts | undefined => {
       if (!facts.has(p)) {
         if (!existsSync(p)) return undefined;
-        const f = extractFacts(p, readFileSync(p, 'utf8'), options);
-        if (p === includer) f.imports.push(...includes.map((source, i) => ({ local: '*', imported: '*', source, range: { start: 100 + i, end: 101 + i } })));
-        facts.set(p, f);
+        facts.set(p, extractFacts(p, readFileSync(p, 'utf8'), options));
       }
       return facts.get(p);
     };

@@ -471,7 +471,7 @@ describe('Python units: process_request / process_response of a MiddlewareMixin 
 
 describe('Python units: messages and fixes speak Python', () => {
   it('await-next names the coroutine error with the member and the awaited call', () => {
-    const text = py(['class M:', '    def __init__(self, get_response):', '        self.get_response = get_response', '    async def __call__(self, request):', '        response = self.get_response(request)', '        response.headers["X"] = "1"', '        return response']);
+    const text = py(['class M:', '    def __init__(self, get_response):', '        self.get_response = get_response', '    async def __call__(self, request):', '        response = self.get_response(request)', '        response.headers["X"] = "1"', '        return await response']);
     const messages = lint([{ path: '/proj/m.py', text }], { config: defaultConfig() })[0]!.diagnostics.filter((d) => d.ruleId === 'onion/await-next').map((d) => d.message);
     expect(messages).toHaveLength(1);
     expect(messages[0]).toContain("AttributeError: 'coroutine' object has no attribute 'headers'");
