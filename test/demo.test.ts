@@ -120,3 +120,77 @@ describe('fixtures/demo', () => {
     expect(fromCli.sort()).toEqual([...reports].sort());
   });
 });
+
+describe('fixtures/demo/django (the Django project the quick start lints too)', () => {
+  const djangoRoot = join(demoRoot, 'django');
+  const inputs = sourceFiles(djangoRoot).map((path) => ({ path, text: readFileSync(path, 'utf8') }));
+  const results = lint(inputs, {
+    config: defaultConfig(),
+    host: { readFile: (path) => { try { return readFileSync(path, 'utf8'); } catch { return undefined; } } },
+  });
+  const reports = results.flatMap((r) => {
+    const lines = new LineIndex(r.text);
+    const file = relative(djangoRoot, r.filePath).split('\\').join('/');
+    return r.diagnostics.map((d) => `${d.ruleId?.replace(/^onion\//, '') ?? 'fatal'}@${file}:${lines.position(d.range.start).line}`);
+  });
+
+  it('reports exactly the lesson\'s three mistakes and the others it holds, and nothing on correct middleware', () => {
+    expect(inputs.every((i) => i.path.endsWith('.py'))).toBe(true);
+    expect(reports.sort()).toEqual(
+      [
+        // The lesson's three: no `return response`, a `get_response` never called, Authentication above Session.
+        'return-response@bookshop/middleware/audit.py:15',
+        'call-next@bookshop/middleware/maintenance.py:11',
+        'middleware-order@bookshop/settings.py:20',
+        'hook-return@bookshop/middleware/banner.py:10',
+        'mixin-init@bookshop/middleware/banner.py:16',
+        'await-next@bookshop/middleware/cache_headers.py:16',
+        'hook-signature@bookshop/middleware/staff_only.py:13',
+        'resolvable-middleware@bookshop/settings.py:23',
+      ].sort(),
+    );
+    for (const correct of ['request_id.py', 'timing.py']) expect(reports.some((r) => r.includes(`/${correct}:`)), correct).toBe(false);
+  });
+
+  it('messages speak Python: `return response`, `self.get_response`, Django\'s own errors', () => {
+    const messages = results.flatMap((r) => r.diagnostics.map((d) => d.message)).join('\n');
+    expect(messages).toContain('(`return response`)');
+    expect(messages).toContain('`self.get_response`');
+    expect(messages).toContain("TypeError: 'coroutine' object does not support item assignment");
+    expect(messages).not.toMatch(/\bthis\.|\bundefined\b|`null`|return response;/);
+  });
+
+  it('`onionlint stack` draws the Python onion with the project layers resolved by dotted path', async () => {
+    const result = await run(['stack', 'fixtures/demo/django/bookshop/settings.py', '--format', 'json'], repoRoot);
+    expect(result.code).toBe(1);
+    const picture = JSON.parse(result.stdout) as { layers: Array<{ index: number; label: string; origin: { kind: string }; problems: Array<{ ruleId: string }> }> };
+    expect(picture.layers.map((l) => `${l.index} ${l.label} ${l.origin.kind}${l.problems.map((p) => ` ✖${p.ruleId.replace('onion/', '')}`).join('')}`)).toEqual([
+      '1 SecurityMiddleware built-in',
+      '2 RequestIdMiddleware project',
+      '3 AuthenticationMiddleware built-in ✖middleware-order',
+      '4 SessionMiddleware built-in',
+      '5 CommonMiddleware built-in',
+      '6 CsrfViewMiddlware unresolved ✖resolvable-middleware',
+      '7 MessageMiddleware built-in',
+      '8 XFrameOptionsMiddleware built-in',
+      '9 server_timing project',
+      '10 AuditLogMiddleware project',
+      '11 CacheHeadersMiddleware project',
+      '12 PromoBannerMiddleware project',
+      '13 LegacyHeadersMiddleware project',
+      '14 StaffOnlyMiddleware project',
+      '15 MaintenanceMiddleware project',
+    ]);
+    const text = await run(['stack', 'fixtures/demo/django/bookshop/settings.py'], repoRoot);
+    await expect(text.stdout).toMatchFileSnapshot('__snapshots__/demo-django-stack.txt');
+  });
+
+  it('the quick start (`onionlint fixtures/demo`) prints the Django reports too', async () => {
+    const result = await run(['fixtures/demo', '--format', 'json'], repoRoot);
+    const files = JSON.parse(result.stdout) as Array<{ filePath: string; messages: Array<{ ruleId: string | null; line: number }> }>;
+    const fromCli = files
+      .filter((f) => f.filePath.startsWith(djangoRoot))
+      .flatMap((f) => f.messages.map((m) => `${m.ruleId?.replace(/^onion\//, '') ?? 'fatal'}@${relative(djangoRoot, f.filePath).split('\\').join('/')}:${m.line}`));
+    expect(fromCli.sort()).toEqual([...reports].sort());
+  });
+});

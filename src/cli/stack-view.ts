@@ -30,7 +30,13 @@ export interface OnionPicture {
   processTemplateResponse: string[];
 }
 
-const HOOK_NAMES = { processView: 'process_view', processException: 'process_exception', processTemplateResponse: 'process_template_response' } as const;
+const HOOK_NAMES = {
+  processView: 'process_view',
+  processException: 'process_exception',
+  processTemplateResponse: 'process_template_response',
+  processRequest: 'process_request',
+  processResponse: 'process_response',
+} as const;
 
 function hooksOf(entry: StackEntry): string[] {
   const r = entry.resolution;
