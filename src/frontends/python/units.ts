@@ -16,7 +16,7 @@ import type { Node } from 'web-tree-sitter';
 import type { NameSettings } from '../../config.js';
 import type { Capabilities, CapabilityFlag, FunctionSummary, HookName, Range, Signature, Spelling, Unit, UnitEvidence } from '../../model.js';
 import { isAsyncDef, NESTED_SCOPES, parameterName, parametersOf, summarizePython, type PythonNextAccess } from './flow.js';
-import { importsOf, moduleStatements } from './module.js';
+import { blocksOf, importsOf, moduleStatements } from './module.js';
 import { dotted, items, rangeOf, unwrap } from './syntax.js';
 
 /** Python's words in messages. */
@@ -101,8 +101,10 @@ export function extractPythonUnits(root: Node, text: string, names: NameSettings
   const units: Unit[] = [];
   const mixins = mixinNames(root);
   for (const node of root.descendantsOfType(['class_definition', 'function_definition'])) {
-    const unit = node.type === 'class_definition' ? classUnit(node, text, names, mixins) : factoryUnit(node, text, names);
-    if (unit) units.push(unit);
+    if (node.type === 'class_definition') {
+      const unit = classUnit(node, text, names, mixins);
+      if (unit) units.push(unit);
+    } else units.push(...factoryUnits(node, text, names));
   }
   return units;
 }
@@ -393,19 +395,38 @@ function provablyNotNext(arg: Node | undefined, params: Node[]): boolean {
   return false;
 }
 
-/** `def mw(get_response): ... def middleware(request): ... return middleware`. */
-function factoryUnit(fn: Node, text: string, names: NameSettings): Unit | undefined {
+/**
+ * `def mw(get_response): ... def middleware(request): ... return middleware`: one unit per inner
+ * function the factory may return. Django's hybrid factory defines `async def middleware` when
+ * `iscoroutinefunction(get_response)` and a plain `def middleware` otherwise: both are checked, as
+ * two units of the same name (the first is the one a stack's path finds).
+ */
+function factoryUnits(fn: Node, text: string, names: NameSettings): Unit[] {
   // Methods are not factories.
   let parent = fn.parent;
   if (parent?.type === 'decorated_definition') parent = parent.parent;
-  if (parent?.type === 'block' && parent.parent?.type === 'class_definition') return undefined;
+  if (parent?.type === 'block' && parent.parent?.type === 'class_definition') return [];
   const first = parametersOf(fn)[0];
   const nextName = first && parameterName(first);
   const evidence = nextEvidence(first, names);
   const nameNode = fn.childForFieldName('name');
-  if (nextName === undefined || !evidence || !nameNode) return undefined;
-  const inner = returnedFunction(fn);
-  if (!inner) return undefined;
+  if (nextName === undefined || !evidence || !nameNode) return [];
+  const inners = returnedFunctions(fn);
+  return inners.map((inner) => {
+    const capabilities = factoryCapabilities(fn, nameNode.text);
+    // Which of several inner functions runs depends on how Django calls the factory (its flags and
+    // the layer below): an async alternative is no proof that the flags are wrong.
+    if (inners.length > 1 && isAsyncDef(inner)) capabilities.flagsUnknown = true;
+    return factoryUnit(fn, inner, text, { nameNode, nextName, evidence, first: first!, capabilities });
+  });
+}
+
+function factoryUnit(
+  fn: Node,
+  inner: Node,
+  text: string,
+  { nameNode, nextName, evidence, first, capabilities }: { nameNode: Node; nextName: string; evidence: UnitEvidence; first: Node; capabilities: Capabilities },
+): Unit {
   const summary = summarizePython(inner, text, {
     name: nameNode.text,
     nameRange: rangeOf(nameNode),
@@ -419,13 +440,13 @@ function factoryUnit(fn: Node, text: string, names: NameSettings): Unit | undefi
     range: rangeOf(fn),
     nameRange: rangeOf(nameNode),
     evidence,
-    nextParam: { name: nextName, range: rangeOf(first!) },
+    nextParam: { name: nextName, range: rangeOf(first) },
     nextIsAsync: null,
     nextFields: [],
     members: [],
     handler: signature ? { ...summary, signature } : summary,
     hooks: {},
-    capabilities: factoryCapabilities(fn, nameNode.text),
+    capabilities,
     spelling: PYTHON,
   };
 }
@@ -469,19 +490,26 @@ function flagsSetAfter(definition: Node, name: string, capabilities: Capabilitie
   }
 }
 
-/** The local `def` (or `lambda`-free name) a factory returns: `return middleware`. */
-function returnedFunction(fn: Node): Node | undefined {
+/**
+ * The local `def`s a factory returns: `return middleware`, with every definition of that name in
+ * the factory's own statements, those inside `if`/`try`/`with` blocks included, in source order.
+ */
+function returnedFunctions(fn: Node): Node[] {
   const body = fn.childForFieldName('body');
-  if (!body) return undefined;
-  const locals = new Map<string, Node>();
-  for (const st of items(body)) {
-    const def = definitionOf(st);
-    const name = def?.type === 'function_definition' ? def.childForFieldName('name')?.text : undefined;
-    if (def && name !== undefined) locals.set(name, def);
-  }
-  let found: Node | undefined;
+  if (!body) return [];
+  const locals = new Map<string, Node[]>();
+  const collect = (statements: Node[]): void => {
+    for (const st of statements) {
+      const def = definitionOf(st);
+      const name = def?.type === 'function_definition' ? def.childForFieldName('name')?.text : undefined;
+      if (def && name !== undefined) locals.set(name, [...(locals.get(name) ?? []), def]);
+      for (const block of blocksOf(st)) collect(items(block));
+    }
+  };
+  collect(items(body));
+  let found: Node[] = [];
   walkScope(body, (n) => {
-    if (found || n.type !== 'return_statement') return;
+    if (found.length || n.type !== 'return_statement') return;
     const value = items(n)[0];
     let v = value && unwrap(value);
     // `return markcoroutinefunction(middleware)`: the async inner function, marked for Django.
@@ -489,7 +517,7 @@ function returnedFunction(fn: Node): Node | undefined {
       const arg = items(v.childForFieldName('arguments') ?? v)[0];
       v = arg && unwrap(arg);
     }
-    if (v?.type === 'identifier') found = locals.get(v.text);
+    if (v?.type === 'identifier') found = locals.get(v.text) ?? [];
   });
   return found;
 }
