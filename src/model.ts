@@ -288,6 +288,13 @@ export interface StackEntryFact {
   arrayRange?: Range;
   /** Position unknown (e.g. a splice at a computed index): left out of ordering checks. */
   positionUnknown?: boolean;
+  /**
+   * With `positionUnknown`: where the entry goes once the spreads before it are expanded (the
+   * link step places it then). Python's `A.insert(1, x)` or `A.insert(A.index("p") + 1, x)` on a list
+   * imported from another module: `index` into the list as it stood before this entry (negative:
+   * from its end), or `offset` places after the first entry equal to `anchor`.
+   */
+  placement?: { index: number } | { anchor: string; offset: number };
 }
 
 export interface StackFact {

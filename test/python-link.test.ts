@@ -165,6 +165,32 @@ MIDDLEWARE = OTHER + MIDDLEWARE
     expect(stackOf(root, ['proj/settings/dev.py']).shown).toEqual([...BASE_LAYERS.map((l) => `builtin:${l}`), 'project:TimingMiddleware']);
   });
 
+  it('inserts into an imported list land where Python puts them: an index, `A.index("x") ± k`, a negative index', () => {
+    const dev = (edits: string[]) => project({ ...files, 'proj/settings/dev.py': ['from .base import *  # noqa: F403', '', ...edits, ''].join('\n') });
+    const layers = BASE_LAYERS.map((l) => `builtin:${l}`);
+    expect(stackOf(dev(['MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")']), ['proj/settings/dev.py']).shown).toEqual([layers[0], 'builtin:WhiteNoiseMiddleware', ...layers.slice(1)]);
+    expect(
+      stackOf(dev(['MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.common.CommonMiddleware") + 1, "proj.middleware.TimingMiddleware")']), ['proj/settings/dev.py']).shown,
+    ).toEqual([...layers.slice(0, 3), 'project:TimingMiddleware', ...layers.slice(3)]);
+    // In the order the statements run: the second insert counts the first one's entry.
+    expect(
+      stackOf(dev(['MIDDLEWARE += ["proj.middleware.TimingMiddleware"]', 'MIDDLEWARE.insert(-1, "django.middleware.gzip.GZipMiddleware")', 'MIDDLEWARE.insert(99, "django.middleware.locale.LocaleMiddleware")']), ['proj/settings/dev.py']).shown,
+    ).toEqual([...layers, 'builtin:GZipMiddleware', 'project:TimingMiddleware', 'builtin:LocaleMiddleware']);
+  });
+
+  it('an insert placed into an imported list is ordered like any entry; one that cannot be placed stays silent', () => {
+    const misplaced = project({ ...files, 'proj/settings/dev.py': 'from .base import *  # noqa: F403\n\nMIDDLEWARE.insert(1, "django_otp.middleware.OTPMiddleware")\n' });
+    expect(reportsOf(misplaced, ['proj/settings/dev.py'])).toEqual(['proj/settings/dev.py:middleware-order@3']);
+    // A missing anchor (Python raises ValueError) or a conditional entry before the index: no place, no report.
+    const unknown = project({
+      ...files,
+      'proj/settings/base.py': BASE.replace(']\n', ']\nif DEBUG:\n    MIDDLEWARE.insert(0, "debug_toolbar.middleware.DebugToolbarMiddleware")\n'),
+      'proj/settings/dev.py': 'from .base import *  # noqa: F403\n\nMIDDLEWARE.insert(1, "django_otp.middleware.OTPMiddleware")\nMIDDLEWARE.insert(MIDDLEWARE.index("nowhere.Middleware"), "django_browser_reload.middleware.BrowserReloadMiddleware")\n',
+    });
+    expect(reportsOf(unknown, ['proj/settings/dev.py'])).toEqual([]);
+    expect(stackOf(unknown, ['proj/settings/dev.py']).stack.entries.filter((e) => e.fact.placement).map((e) => `${e.label}${e.fact.positionUnknown ? '?' : ''}`)).toEqual(['OTPMiddleware?', 'BrowserReloadMiddleware?']);
+  });
+
   it('base.py is not final when a sibling module spreads it', () => {
     const root = project(files);
     const { model } = lintFiles(root, ['proj/settings/base.py', 'proj/settings/dev.py']);

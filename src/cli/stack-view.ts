@@ -59,7 +59,10 @@ export function buildPicture(stack: Stack, diagnostics: Diagnostic[], textOf: (p
     const r = entry.resolution;
     const origin: Layer['origin'] =
       r.kind === 'builtin'
-        ? { kind: 'built-in' }
+        ? // The knowledge base also describes packages (django-cors-headers, WhiteNoise): they are not Django's own.
+          r.known.path.startsWith('django.')
+          ? { kind: 'built-in' }
+          : { kind: 'external', source: r.known.path.split('.')[0]! }
         : r.kind === 'project'
           ? { kind: 'project', file: displayPath(r.filePath, cwd), line: lineIn(r.filePath, r.unit.nameRange.start) }
           : r.kind === 'external'

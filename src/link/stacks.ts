@@ -434,13 +434,60 @@ function expand(facts: FileFacts, stack: StackFact, r: Resolver, seen: Set<strin
       } else out.push(x);
     }
   }
-  if (dropped.length === 0) return out;
-  return out.map((x) => {
-    const c = x.fact.condition;
-    if (!c || !ownConditions.has(x) || !dropped.includes(c.id)) return x;
-    const { condition: _, ...fact } = x.fact;
-    return { ...x, fact };
-  });
+  if (dropped.length === 0) return placeInserted(out);
+  return placeInserted(
+    out.map((x) => {
+      const c = x.fact.condition;
+      if (!c || !ownConditions.has(x) || !dropped.includes(c.id)) return x;
+      const { condition: _, ...fact } = x.fact;
+      return { ...x, fact };
+    }),
+  );
+}
+
+/** An entry whose place in the list is certain (not partial, not conditional). */
+function isCertain(x: Expanded): boolean {
+  return x.fact.kind !== 'unknown' && x.fact.kind !== 'spread' && !x.fact.condition && !x.fact.positionUnknown;
+}
+
+/**
+ * Places the entries a module inserted into a list it imported (`MIDDLEWARE.insert(1, x)` after
+ * `from .base import *`), now that the list is expanded: an entry's `placement` counts in the list
+ * as it stood before it, which is every entry before it here (the front-end adds such inserts last,
+ * in order). Only where every entry counted is certain; otherwise the place stays unknown.
+ */
+function placeInserted(entries: Expanded[]): Expanded[] {
+  if (!entries.some((x) => x.fact.placement)) return entries;
+  const out: Expanded[] = [];
+  for (const x of entries) {
+    const at = x.fact.placement ? insertionPoint(out, x.fact.placement) : undefined;
+    if (at === undefined) {
+      out.push(x);
+      continue;
+    }
+    const { placement: _placement, positionUnknown: _unknown, ...fact } = x.fact;
+    out.splice(at, 0, { ...x, fact });
+  }
+  return out;
+}
+
+/** Where Python's `list.insert` puts an entry into `before`, when every entry that decides it is certain. */
+function insertionPoint(before: Expanded[], placement: NonNullable<StackEntryFact['placement']>): number | undefined {
+  let at: number;
+  let counted: Expanded[];
+  if ('index' in placement) {
+    at = placement.index >= 0 ? Math.min(placement.index, before.length) : Math.max(0, before.length + placement.index);
+    // Past the end, or from the end: the whole length counts.
+    counted = placement.index >= 0 && placement.index < before.length ? before.slice(0, at) : before;
+  } else {
+    const found = before.findIndex((x) => x.fact.kind === 'string' && x.fact.value === placement.anchor);
+    // Not there (Python raises ValueError at import), or an unknown entry may hold it first.
+    if (found < 0) return undefined;
+    at = found + placement.offset;
+    if (at < 0 || at > before.length) return undefined;
+    counted = before.slice(0, Math.max(found + 1, at));
+  }
+  return counted.every(isCertain) ? at : undefined;
 }
 
 /** The list a spread names: a list of this module, or one imported (through re-exports). */

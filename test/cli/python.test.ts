@@ -42,6 +42,21 @@ describe('onionlint stack on a Python settings module', () => {
     expect(text.stdout).toContain('Timing');
     expect(text.stdout).toContain('SecurityMiddleware');
   });
+
+  it('a package the knowledge base describes is external (its package named), not a Django built-in', async () => {
+    const root = project({
+      ...DJANGO_PROJECT,
+      'proj/settings/dev.py': 'from .base import *  # noqa: F403\n\nMIDDLEWARE = ["corsheaders.middleware.CorsMiddleware"] + MIDDLEWARE\n',
+    });
+    const result = await run(['stack', 'proj/settings/dev.py', '--format', 'json'], root);
+    const picture = JSON.parse(result.stdout) as { layers: Array<{ label: string; origin: { kind: string; source?: string } }> };
+    expect(picture.layers.slice(0, 2).map((l) => `${l.label} ${l.origin.kind}${l.origin.source ? ` (${l.origin.source})` : ''}`)).toEqual([
+      'CorsMiddleware external (corsheaders)',
+      `${BASE_LAYERS[0]} built-in`,
+    ]);
+    const text = await run(['stack', 'proj/settings/dev.py', '--no-color'], root);
+    expect(text.stdout).toMatch(/CorsMiddleware +external \(corsheaders\)/);
+  });
 });
 
 describe('linting Python files from the CLI', () => {

@@ -42,6 +42,10 @@
  *   `unknown` entry for the edit; an unknown value is one `unknown` entry. An entry that already
  *   had a condition and falls in a differing part of an outer branch becomes `unknown` (conditions
  *   do not nest in the model).
+ * - an `insert` whose index this module cannot count (`MIDDLEWARE.insert(1, x)` or
+ *   `insert(MIDDLEWARE.index("p") + 1, x)` after `from .base import *`) adds its entry last, with
+ *   `positionUnknown` and a `placement` (the index, or the anchor and offset): the link step places it
+ *   once the imported list is expanded, where every entry that decides the place is certain.
  */
 import type { Node } from 'web-tree-sitter';
 import type { FrontendOptions } from '../../config.js';
@@ -582,6 +586,31 @@ class Evaluator {
     return undefined;
   }
 
+  /**
+   * An insert position the link step can compute: an integer literal, or `A.index("lit") ± k` on the
+   * list itself; undefined for anything else.
+   */
+  private placement(e: Node, list: ListState, env: Env): StackEntryFact['placement'] {
+    e = unwrap(e);
+    const n = numberValue(e);
+    if (n !== undefined) return Number.isInteger(n) ? { index: n } : undefined;
+    let offset = 0;
+    if (e.type === 'binary_operator') {
+      const op = e.childForFieldName('operator')?.type;
+      const k = numberValue(e.childForFieldName('right')!);
+      if ((op !== '+' && op !== '-') || k === undefined || !Number.isInteger(k)) return undefined;
+      offset = op === '+' ? k : -k;
+      e = unwrap(e.childForFieldName('left')!);
+    }
+    if (e.type !== 'call') return undefined;
+    const fn = e.childForFieldName('function');
+    const args = items(e.childForFieldName('arguments') ?? e);
+    if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'index' || args.length !== 1) return undefined;
+    if (dotted(fn.childForFieldName('object')!) !== list.name) return undefined;
+    const anchor = this.stringOf(args[0]!, env);
+    return anchor === undefined ? undefined : { anchor, offset };
+  }
+
   /** The position of an existing, concrete item (`A[i]`, `del A[i]`, `A.pop(i)`). */
   private item(expr: Node, list: ListState, env: Env): number | undefined {
     const p = this.position(expr, list, env);
@@ -725,9 +754,11 @@ class Evaluator {
         if (args.length !== 2) return this.blur(list, statement);
         const added = this.element(args[1]!, undefined, undefined, 0, env);
         const at = this.position(args[0]!, list, env);
-        // Where it lands is unknown: the entry is there, in no known place.
-        if (at === undefined) list.entries = [...entries, ...added.map((x) => ({ ...x, positionUnknown: true }))];
-        else splice(list, at, at, added);
+        if (at !== undefined) return splice(list, at, at, added);
+        // Where it lands is unknown here: the entry is there, in no known place, unless the link step
+        // can place it once the list this module imported is expanded (one entry, inserted last).
+        const placement = added.length === 1 && !added[0]!.condition ? this.placement(args[0]!, list, env) : undefined;
+        list.entries = [...entries, ...added.map((x) => ({ ...x, positionUnknown: true as const, ...(placement ? { placement } : {}) }))];
         return;
       }
       case 'remove': {
