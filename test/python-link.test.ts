@@ -564,3 +564,29 @@ MIDDLEWARE = [TIMED, SILK, TimingMiddleware, "TimingMiddleware"]
     ]);
   });
 });
+
+describe('modules that re-export each other', () => {
+  it('Python star imports in a cycle (as in the standard library) end, and the names they do define still resolve', () => {
+    const root = project({
+      'manage.py': '',
+      'proj/__init__.py': '',
+      'proj/a.py': 'from .b import *  # noqa: F403\n',
+      'proj/b.py': 'from .a import *  # noqa: F403\nfrom .middleware import TimingMiddleware  # noqa: F401\n',
+      'proj/middleware.py': TIMING,
+      'proj/settings.py': 'MIDDLEWARE = [\n    "django.middleware.security.SecurityMiddleware",\n    "proj.a.TimingMiddleware",\n    "proj.a.Missing",\n]\n',
+    });
+    // Every module of the cycle is the project's own: a name none of them defines is missing (ImportError at start-up).
+    expect(stackOf(root, ['proj/settings.py']).shown).toEqual(['builtin:SecurityMiddleware', 'project:TimingMiddleware', 'unresolved(missingExport):Missing']);
+    expect(reportsOf(root, ['proj/settings.py', 'proj/a.py', 'proj/b.py'])).toEqual(['proj/settings.py:resolvable-middleware@4']);
+  });
+
+  it('TypeScript `export *` both ways ends too', () => {
+    const root = project({
+      'package.json': '{"type":"module"}',
+      'src/a.ts': "export * from './b.js';\n",
+      'src/b.ts': "export * from './a.js';\n",
+      'src/settings.ts': "import { Nothing } from './a.js';\n\nexport const MIDDLEWARE = ['django.middleware.security.SecurityMiddleware', Nothing];\n",
+    });
+    expect(() => lintFiles(root, ['src/settings.ts'])).not.toThrow();
+  });
+});

@@ -36,6 +36,10 @@ export function resolveBinding(facts: FileFacts, name: string, lookup: FactsLook
 
 /** Finds what a module exports under `name`, following `export {x} from` and `export *`. */
 export function resolveExport(facts: FileFacts, name: string, lookup: FactsLookup, seen = new Set<string>()): Binding {
+  // Modules that re-export each other (`export *` both ways, Python star imports in a cycle): once round is enough.
+  const key = `${facts.path}#export:${name}`;
+  if (seen.has(key)) return { kind: 'unknown' };
+  seen.add(key);
   const [head, ...rest] = name.split('.');
   for (const exp of facts.exports) {
     if (exp.exported !== head) continue;
