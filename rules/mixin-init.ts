@@ -22,11 +22,12 @@ export default defineUnitRule({
     const linked = ctx.unit;
     const { unit } = linked;
     const init = unit.constructorInfo;
-    // Only a direct subclass of Django's mixin is known to get the mixin's `__call__`; a constructor that
-    // runs any base constructor, or can drop the layer (MiddlewareNotUsed), is not this mistake.
-    if (!unit.mixinBase || !init || init.callsBaseConstructor !== false || init.canOptOut) return;
-    // An own `__call__` replaces the mixin's, which is what reads `async_mode`; so does setting it by hand.
-    if (unit.handler || unit.members.includes('async_mode')) return;
+    // Django's mixin must be up the chain (directly, or through project classes the link step read); a
+    // constructor that runs any base constructor, or can drop the layer (MiddlewareNotUsed), is not this mistake.
+    if (!linked.mixinChain || !init || init.callsBaseConstructor !== false || init.canOptOut) return;
+    // A `__call__` of the class or of a project base replaces the mixin's, which is what reads
+    // `async_mode`; so does setting it by hand.
+    if (unit.handler || linked.members.includes('__call__') || linked.members.includes('async_mode')) return;
     const param = unit.nextParam?.name ?? 'get_response';
     ctx.report({
       messageId: unit.nextFields.length > 0 ? 'noBaseInit' : 'noBaseInitNoStore',

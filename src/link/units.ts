@@ -74,6 +74,8 @@ function isReturnedOnly(facts: FileFacts, unit: Unit): boolean {
 interface ChainInfo {
   known: boolean;
   isMiddleware: boolean;
+  /** Django's `MiddlewareMixin` (from `django.utils.deprecation`) is up the chain. */
+  mixin?: boolean;
   nextFields: string[];
   members: string[];
   handlerFrom?: Unit;
@@ -90,6 +92,7 @@ function chainOf(facts: FileFacts, unit: Pick<Unit, 'base'>, lookup: FactsLookup
     return {
       known: further.known,
       isMiddleware: ownNext || further.isMiddleware,
+      mixin: base.mixinBase === true || further.mixin === true,
       nextFields: [...base.nextFields, ...further.nextFields],
       members: [...base.members, ...further.members],
       handlerFrom: base.handler ? base : further.handlerFrom,
@@ -104,7 +107,8 @@ const UNKNOWN_CHAIN: ChainInfo = { known: false, isMiddleware: false, nextFields
 function externalBase(name: string, binding: Binding, config: OnionConfig): ChainInfo | undefined {
   const simpleName = name.split('.').pop()!;
   if (config.names.bases.includes(simpleName) || (binding.kind === 'external' && config.names.bases.includes(binding.name))) {
-    return { known: false, isMiddleware: true, nextFields: [], members: [] };
+    const mixin = binding.kind === 'external' && binding.source === 'django.utils.deprecation' && binding.name === 'MiddlewareMixin';
+    return { known: false, isMiddleware: true, mixin, nextFields: [], members: [] };
   }
   return undefined;
 }
@@ -149,6 +153,7 @@ export function linkUnits(
         confirmed,
         chainKnown: chain?.known ?? true,
         baseIsMiddleware: chain?.isMiddleware ?? false,
+        mixinChain: unit.mixinBase === true || chain?.mixin === true,
         nextFields: [...new Set([...unit.nextFields, ...(chain?.nextFields ?? [])])],
         members: [...new Set([...unit.members, ...(chain?.members ?? [])])],
         ...(unit.handler ? { handler: unit.handler } : {}),

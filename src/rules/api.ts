@@ -10,6 +10,8 @@ export interface LinkedUnit {
   chainKnown: boolean;
   /** The base class is middleware (its constructor takes the next layer). */
   baseIsMiddleware: boolean;
+  /** Python: Django's `MiddlewareMixin` is a base, directly or through project classes. */
+  mixinChain: boolean;
   /** Fields holding the next layer, own and inherited. */
   nextFields: string[];
   /** Members declared or assigned, own and inherited (for an unknown chain: own only). */
