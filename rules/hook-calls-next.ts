@@ -1,5 +1,5 @@
 import { defineUnitRule } from '../src/rules/api.js';
-import { spellingOf } from '../src/rules/unit-helpers.js';
+import { mixinRunsHooks, spellingOf } from '../src/rules/unit-helpers.js';
 
 /**
  * `process_request` and `process_view` run before the next layer is reached; calling it from
@@ -25,12 +25,12 @@ export default defineUnitRule({
     if (unit.kind !== 'class') return;
     // The fields known to hold the next layer: stored by this class or its bases, or the mixin's own.
     const spelling = spellingOf(linked);
-    const fields = new Set([...linked.nextFields, ...(unit.mixinBase ? ['get_response'] : [])]);
+    const fields = new Set([...linked.nextFields, ...(linked.mixinChain ? ['get_response'] : [])]);
     for (const hook of ['processRequest', 'processView'] as const) {
       const summary = unit.hooks[hook];
       if (!summary) continue;
       // Django calls process_request only through MiddlewareMixin.
-      if (hook === 'processRequest' && !unit.mixinBase) continue;
+      if (hook === 'processRequest' && !mixinRunsHooks(linked)) continue;
       // A class whose own handler calls the hook decides what the hook is for.
       const method = summary.name.slice(summary.name.lastIndexOf('.') + 1);
       if (linked.handler?.thisCalls.some((c) => c.name === method)) continue;

@@ -1,6 +1,6 @@
 import type { HookName } from '../src/model.js';
 import { defineUnitRule } from '../src/rules/api.js';
-import { describeNoResponse, returnsNoResponse, spellingOf, valueIsOnly } from '../src/rules/unit-helpers.js';
+import { describeNoResponse, mixinRunsHooks, returnsNoResponse, spellingOf, valueIsOnly } from '../src/rules/unit-helpers.js';
 
 /** What Django does with a non-response from these hooks: it tests the result for truthiness. */
 const CONSEQUENCES: Record<'processView' | 'processException' | 'processRequest', string> = {
@@ -39,7 +39,7 @@ export default defineUnitRule({
     const { continueValue } = spellingOf(ctx.unit);
     for (const [hook, summary] of Object.entries(unit.hooks) as Array<[HookName, NonNullable<(typeof unit.hooks)[HookName]>]>) {
       // process_response is return-response's; process_request is called only by the mixin.
-      if (hook === 'processResponse' || (hook === 'processRequest' && !unit.mixinBase)) continue;
+      if (hook === 'processResponse' || (hook === 'processRequest' && !mixinRunsHooks(ctx.unit))) continue;
       for (const exit of summary.exits) {
         if (hook === 'processTemplateResponse') {
           if (!returnsNoResponse(exit)) continue;

@@ -1,5 +1,6 @@
 import type { FunctionSummary, HookName, Signature } from '../src/model.js';
 import { defineUnitRule } from '../src/rules/api.js';
+import { mixinRunsHooks } from '../src/rules/unit-helpers.js';
 
 /** How many positional arguments Django passes (after the instance), by hook. */
 const ARGUMENTS: Record<HookName, { count: number; expected: string }> = {
@@ -76,7 +77,7 @@ export default defineUnitRule({
     const checks: Array<[FunctionSummary | undefined, { count: number; expected: string }]> = [[unit.handler, HANDLER]];
     for (const [hook, summary] of Object.entries(unit.hooks) as Array<[HookName, FunctionSummary]>) {
       // Django calls process_request / process_response only through MiddlewareMixin.
-      if ((hook === 'processRequest' || hook === 'processResponse') && !unit.mixinBase) continue;
+      if ((hook === 'processRequest' || hook === 'processResponse') && !mixinRunsHooks(ctx.unit)) continue;
       checks.push([summary, ARGUMENTS[hook]]);
     }
     for (const [summary, { count, expected }] of checks) {

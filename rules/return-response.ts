@@ -1,5 +1,5 @@
 import { defineUnitRule } from '../src/rules/api.js';
-import { describeNoResponse, nextLabel, returnsNoResponse, spellingOf } from '../src/rules/unit-helpers.js';
+import { describeNoResponse, mixinRunsHooks, nextLabel, returnsNoResponse, spellingOf } from '../src/rules/unit-helpers.js';
 
 /**
  * A handler exit that returns no response. Django has no friendly error for this: the handler
@@ -20,11 +20,11 @@ function deeperThanHandler(text: string, handlerStart: number, indent: string): 
 
 type Context = Parameters<(typeof rule)['check']>[0];
 
-/** `process_response` of a direct `MiddlewareMixin` subclass: every exit returns a response. */
+/** `process_response` of a `MiddlewareMixin` subclass: every exit returns a response. */
 function checkResponseHook(ctx: Context): void {
   const { unit } = ctx.unit;
   const hook = unit.hooks.processResponse;
-  if (!hook || !unit.mixinBase) return;
+  if (!hook || !mixinRunsHooks(ctx.unit)) return;
   // The response parameter as the hook names it (after the instance and the request).
   const positional = hook.signature?.positional ?? [];
   const response = hook.signature?.binding === 'instance' || hook.signature?.binding === 'class' ? positional[2]?.name : positional[1]?.name;

@@ -53,3 +53,11 @@ export function describeNoResponse(exit: Exit, text: string, linked: LinkedUnit)
   const expr = text.slice(exit.valueRange.start, exit.valueRange.end).replace(/\s*\n\s*/g, ' ');
   return expr.length <= 30 ? `\`${expr}\`` : 'a value that is not a response';
 }
+
+/**
+ * Django's `MiddlewareMixin.__call__` runs this class's `process_request` / `process_response`: the
+ * mixin is a direct base, or comes through project bases none of which replaces `__call__`.
+ */
+export function mixinRunsHooks(linked: LinkedUnit): boolean {
+  return linked.unit.mixinBase === true || (linked.mixinChain && !linked.members.includes('__call__'));
+}
