@@ -6,6 +6,7 @@ import type { ExportFact, FileFacts, ImportFact, SuppressionDirective } from '..
 import { parseDirective } from '../../suppress.js';
 import { extractStacks } from './stacks.js';
 import { OTHER_SETTINGS } from '../settings-names.js';
+import { FRAMEWORK_MODULES, FRAMEWORK_WORDS } from './frameworks.js';
 import { extractUnits, firstSuperCall, HOOKS, memberName, provablyNotNext, WEAK_NEXT_NAMES } from './units.js';
 
 export const TS_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
@@ -133,6 +134,8 @@ function scanText(text: string, names: NameSettings): 'stack' | 'units' | undefi
   if ([...names.stack, ...OTHER_SETTINGS].some((w) => hasWord(text, w))) return 'stack';
   if ([...strongNextNames(names), ...names.nextTypes].some((w) => hasWord(text, w)) || hasResponseWord(text)) return 'units';
   if (hasWord(text, 'class') && (hasWord(text, 'extends') || weakNextNames(names).some((w) => hasWord(text, w)))) return 'units';
+  // A framework's function units need its import (frameworks.ts): its module's name is written in the file.
+  if (FRAMEWORK_WORDS.some((w) => hasWord(text, w))) return 'units';
   return undefined;
 }
 
@@ -176,6 +179,12 @@ function mayYieldUnit(sf: ts.SourceFile, names: NameSettings): boolean {
     } else if ((T.isFunctionDeclaration(node) || T.isFunctionExpression(node) || T.isArrowFunction(node)) && node.body !== undefined) {
       // units.ts factoryUnit: not a callback passed to a call.
       if (!(parent && (T.isCallExpression(parent) || T.isNewExpression(parent))) && ownEvidence(node.parameters[0])) return true;
+    } else if (T.isImportDeclaration(node) && T.isStringLiteral(node.moduleSpecifier) && FRAMEWORK_MODULES.includes(node.moduleSpecifier.text)) {
+      // frameworks.ts finds function units only in a file that imports a framework.
+      return true;
+    } else if (T.isCallExpression(node) && T.isIdentifier(node.expression) && node.expression.text === 'require' && node.arguments.length === 1) {
+      const arg = node.arguments[0]!;
+      if (T.isStringLiteral(arg) && FRAMEWORK_MODULES.includes(arg.text)) return true;
     }
     const outer = parent;
     parent = node;
@@ -230,7 +239,7 @@ export function extractTypeScriptFacts(path: string, text: string, options: Fron
     if (scan === undefined || (scan === 'units' && !mayYieldUnit(sf, options.names))) return dormantFacts(path);
     const tree = withParents(sf, path, text);
     collectModuleFacts(tree, facts);
-    const { units, classFactories } = extractUnits(tree, options.names);
+    const { units, classFactories } = extractUnits(tree, options.names, facts.imports);
     facts.units = units;
     facts.classFactories = classFactories;
     const settings = extractStacks(tree, options);

@@ -2,8 +2,9 @@ import type { ts } from 'ts-morph';
 import { dotted, rangeOf } from './syntax.js';
 import { T } from './typescript.js';
 import type { NameSettings } from '../../config.js';
-import type { ClassFactory, FunctionSummary, HookName, Range, Unit, UnitEvidence } from '../../model.js';
+import type { ClassFactory, FunctionSummary, HookName, ImportFact, Range, Unit, UnitEvidence } from '../../model.js';
 import { stripParens, summarize, type NextAccess } from './flow.js';
+import { extractFunctionUnits } from './frameworks.js';
 
 export const HOOKS: Record<string, HookName> = {
   processView: 'processView',
@@ -78,8 +79,11 @@ export interface UnitScan {
   classFactories: ClassFactory[];
 }
 
-/** Finds every class-form and factory-form middleware in a file, with flow summaries. */
-export function extractUnits(sf: ts.SourceFile, names: NameSettings): UnitScan {
+/**
+ * Finds every class-form and factory-form middleware in a file, and the function-form middleware of
+ * the Node frameworks its imports name (./frameworks.ts), with flow summaries.
+ */
+export function extractUnits(sf: ts.SourceFile, names: NameSettings, imports: readonly ImportFact[] = []): UnitScan {
   const units: Unit[] = [];
   const classFactories: ClassFactory[] = [];
   const classIndex = new Map<ts.Node, number>();
@@ -98,6 +102,7 @@ export function extractUnits(sf: ts.SourceFile, names: NameSettings): UnitScan {
     T.forEachChild(node, visit);
   };
   visit(sf);
+  units.push(...extractFunctionUnits(sf, imports));
 
   // Functions and static methods that return a class of this file: `corsMiddleware(opts)`.
   for (const [node, index] of classIndex) {
