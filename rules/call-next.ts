@@ -23,7 +23,7 @@ export default defineUnitRule({
     contracts: ['django', 'onion'],
     messages: {
       koaNeverCalled:
-        'Koa middleware `{{name}}` refers to `{{next}}` but never calls it (`{{use}}`): the layers below it never run, and unless this layer sets `ctx.body` Koa answers `404 Not Found`. Call it: `await {{next}}()`.',
+        'Koa middleware `{{name}}` refers to `{{next}}` but never calls it (`{{use}}`): the layers below it never run, and unless this layer sets `ctx.body` Koa answers `404 Not Found`. Call it: `await {{next}}()` (or `return {{next}}()`).',
       neverCalled:
         '`{{name}}` never calls the next layer (`{{next}}`): every request stops here, so the layers below it and the view never run. Return `{{next}}(request)` on the paths that should continue.',
     },

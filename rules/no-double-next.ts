@@ -12,7 +12,7 @@ export default defineUnitRule({
     contracts: ['django', 'onion'],
     messages: {
       koaCalledTwice:
-        'Koa middleware `{{name}}` can reach this exit after calling `{{next}}()` twice or more: the second call rejects with `Error: next() called multiple times` (even when the first one failed), and Koa answers `500 Internal Server Error`. Call `{{next}}()` once per request.',
+        'Koa middleware `{{name}}` can reach this exit after calling `{{next}}()` twice or more: the second call rejects with `Error: next() called multiple times` (Koa counts a call whose promise rejected too), and Koa answers `500 Internal Server Error`. Call `{{next}}()` once per request.',
       calledTwice:
         '`{{name}}` can reach this exit after calling `{{next}}` twice or more, so the view runs more than once for one request (double writes, double charges). Call `{{next}}` once and reuse its response.',
     },
