@@ -153,7 +153,9 @@ function bindingCounts(sf: ts.SourceFile): Map<string, number> {
 /** Finds the function units of every framework in a file (see the comment at the top). */
 export function extractFunctionUnits(sf: ts.SourceFile, imports: readonly ImportFact[]): Unit[] {
   const frameworkImports = imports.filter((i) => FRAMEWORK_MODULES.includes(i.source));
-  if (frameworkImports.length === 0) return [];
+  // `require('koa-router')()` builds a router without binding the module to a name.
+  const quoted = (m: string) => sf.text.includes(`'${m}'`) || sf.text.includes(`"${m}"`);
+  if (frameworkImports.length === 0 && !FRAMEWORK_MODULES.some(quoted)) return [];
   const counts = bindingCounts(sf);
   /** The local names bound to a registrar module's default or namespace import. */
   const registrarOf = (callee: ts.Expression): Registrar | undefined => {
@@ -238,7 +240,8 @@ export function extractFunctionUnits(sf: ts.SourceFile, imports: readonly Import
       const r = receiver(n.expression.expression);
       if (r && r.methods.has(n.expression.name.text)) {
         const spec = specOf(r);
-        const label = `${n.expression.getText(sf).replace(/\s+/g, '')}(…)`;
+        const root = rootName(n.expression.expression);
+        const label = `${root !== undefined ? `${root}.` : ''}${n.expression.name.text}(…)`;
         for (const arg of n.arguments) {
           const a = stripParens(arg);
           if (T.isArrowFunction(a) || T.isFunctionExpression(a)) add(a, spec, a.name ? undefined : label);
@@ -265,6 +268,15 @@ export function extractFunctionUnits(sf: ts.SourceFile, imports: readonly Import
     if (unit) units.push(unit);
   }
   return units;
+}
+
+/** The variable a chain of calls and member accesses starts from: `router` for `router.get(...).post`. */
+function rootName(e: ts.Expression): string | undefined {
+  const inner = stripParens(e);
+  if (T.isIdentifier(inner)) return inner.text;
+  if (T.isCallExpression(inner)) return rootName(inner.expression);
+  if (T.isPropertyAccessExpression(inner)) return rootName(inner.expression);
+  return undefined;
 }
 
 /** The name a function is known by: its own, its variable's, or the registration it is passed to. */
