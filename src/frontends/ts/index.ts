@@ -87,6 +87,8 @@ export function dormantFacts(path: string): FileFacts {
 //    - evidence 'base': a class with an `extends` clause: the words `class` and `extends`.
 //    Fragments (exported lists named like middleware) need no test: only a stack that spreads them
 //    reads them, and it completes their file.
+//    - evidence 'framework' (frameworks.ts): the file imports or requires a framework's module,
+//      whose name holds a word of FRAMEWORK_WORDS (`koa` in `koa`, `@koa/router`, `koa-router`).
 // 2. A tree test (`mayYieldUnit`) on the syntax-only parse, for files that pass stage 1 only for
 //    units: large bundles contain every word somewhere, but not in the right place. It looks for a
 //    class or function where units.ts would find such evidence: a class that extends another and
@@ -94,7 +96,8 @@ export function dormantFacts(path: string): FileFacts {
 //    the next layer on (what store-next reports when the base is middleware); a class whose
 //    constructor's first parameter has a strong next name, a next-layer type, or the weak name
 //    with a handler member; a function with a body whose first parameter has a strong next name
-//    or a next-layer type (not a callback passed to a call). It never looks further (whether the
+//    or a next-layer type (not a callback passed to a call); an import or `require` of a framework's
+//    module (frameworks.ts finds nothing without one). It never looks further (whether the
 //    handler calls the next layer, what a factory returns): those only make a unit less likely,
 //    and the full analysis decides.
 // A rule that judges some other part of a unit must widen both stages.
