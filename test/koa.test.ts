@@ -124,3 +124,12 @@ describe('Koa fixtures exercise Koa units', () => {
     }
   });
 });
+
+describe('Koa detection: names bound by destructuring', () => {
+  it('a destructured parameter named like the app hides it, as a plain parameter does', () => {
+    const src = "import Koa from 'koa';\nconst app = new Koa();\nexport function mount({ app }) {\n  app.use((ctx, next) => { next(); });\n}\napp.use(async (ctx, next) => { await next(); });\n";
+    expect(koaUnits(src)).toEqual([]);
+    const unshadowed = "import Koa from 'koa';\nconst app = new Koa();\nconst { port } = { port: 1 };\napp.use(async (ctx, next) => { next(); });\n";
+    expect(koaUnits(unshadowed)).toEqual([unit('app.use(…)')]);
+  });
+});

@@ -3,6 +3,7 @@ import { rangeOf } from './syntax.js';
 import { T } from './typescript.js';
 import type { Contract, Framework, ImportFact, Range, Unit } from '../../model.js';
 import { summarize, stripParens } from './flow.js';
+import { declaredName, enclosingReturner, returnedFunction } from './units.js';
 
 /*
  * Framework detection for function-form middleware (`async (ctx, next) => {...}`): a function is
@@ -113,37 +114,19 @@ function typedFramework(fn: FunctionNode, imports: readonly ImportFact[]): Frame
     const parent = fn.parent;
     if (parent && T.isVariableDeclaration(parent) && parent.initializer === fn && typedAs(parent.type, spec.functionTypes, imports)) return spec;
     // `function logger(): Koa.Middleware { return async (ctx, next) => ... }`
-    const returner = returningFunction(fn);
+    const returner = enclosingReturner(fn);
     if (returner && typedAs(returner.type, spec.functionTypes, imports)) return spec;
   }
   return undefined;
 }
 
-/** The function that returns this function expression (`return async (ctx, next) => ...`, or an arrow body). */
-function returningFunction(fn: FunctionNode): ts.FunctionLikeDeclaration | undefined {
-  let cur: ts.Node = fn;
-  while (T.isParenthesizedExpression(cur.parent)) cur = cur.parent;
-  const p = cur.parent;
-  if (p && T.isArrowFunction(p) && p.body === cur) return p;
-  if (!p || !T.isReturnStatement(p)) return undefined;
-  let up: ts.Node | undefined = p.parent;
-  while (up && !T.isFunctionLike(up)) up = up.parent;
-  return up && (T.isFunctionDeclaration(up) || T.isFunctionExpression(up) || T.isArrowFunction(up) || T.isMethodDeclaration(up)) ? up : undefined;
-}
-
-/** Every function, class or variable name bound in the file, with how many bindings it has. */
+/** Every function, class, parameter or variable name bound in the file (destructured ones included), with how many bindings it has. */
 function bindingCounts(sf: ts.SourceFile): Map<string, number> {
   const counts = new Map<string, number>();
-  const add = (name: ts.BindingName | undefined) => {
-    if (!name) return;
-    if (T.isIdentifier(name)) counts.set(name.text, (counts.get(name.text) ?? 0) + 1);
-    else for (const el of name.elements) if (!T.isOmittedExpression(el)) add(el.name);
-  };
   const visit = (n: ts.Node): void => {
-    if (T.isVariableDeclaration(n) || T.isParameter(n) || T.isBindingElement(n)) {
-      if (!T.isBindingElement(n)) add(n.name);
-      else if (T.isIdentifier(n.name)) add(n.name);
-    } else if ((T.isFunctionDeclaration(n) || T.isClassDeclaration(n)) && n.name) add(n.name);
+    const name = T.isVariableDeclaration(n) || T.isParameter(n) || T.isBindingElement(n) || T.isFunctionDeclaration(n) || T.isClassDeclaration(n) ? n.name : undefined;
+    // Destructuring patterns are counted through their binding elements.
+    if (name && T.isIdentifier(name)) counts.set(name.text, (counts.get(name.text) ?? 0) + 1);
     T.forEachChild(n, visit);
   };
   visit(sf);
@@ -211,30 +194,6 @@ export function extractFunctionUnits(sf: ts.SourceFile, imports: readonly Import
     if (!fn || !fn.body || candidates.has(fn)) return;
     candidates.set(fn, registeredWith === undefined ? { fn, spec } : { fn, spec, registeredWith });
   };
-  /** A factory of the file called in a registration: the function it returns. */
-  const returnedBy = (factory: FunctionNode): FunctionNode | undefined => {
-    const body = factory.body;
-    if (!body) return undefined;
-    if (!T.isBlock(body)) {
-      const e = stripParens(body);
-      return T.isArrowFunction(e) || T.isFunctionExpression(e) ? e : undefined;
-    }
-    const returned: ts.Expression[] = [];
-    const visit = (n: ts.Node): void => {
-      if (T.isReturnStatement(n) && n.expression) returned.push(stripParens(n.expression));
-      else if (!T.isFunctionLike(n) && !T.isClassLike(n)) T.forEachChild(n, visit);
-    };
-    visit(body);
-    // Exactly one returned function: anything else is not followed.
-    if (returned.length !== 1) return undefined;
-    const only = returned[0]!;
-    if (T.isArrowFunction(only) || T.isFunctionExpression(only)) return only;
-    if (T.isIdentifier(only)) {
-      const local = body.statements.find((st): st is ts.FunctionDeclaration => T.isFunctionDeclaration(st) && st.name?.text === only.text);
-      return local;
-    }
-    return undefined;
-  };
   const visitCalls = (n: ts.Node): void => {
     if (T.isCallExpression(n) && T.isPropertyAccessExpression(n.expression)) {
       const r = receiver(n.expression.expression);
@@ -248,8 +207,8 @@ export function extractFunctionUnits(sf: ts.SourceFile, imports: readonly Import
           else if (T.isIdentifier(a)) add(functions.get(a.text), spec);
           else if (T.isCallExpression(a) && T.isIdentifier(a.expression)) {
             const factory = functions.get(a.expression.text);
-            const fn = factory && returnedBy(factory);
-            if (fn) add(fn, spec, fn.name || T.isFunctionDeclaration(fn) ? undefined : `${a.expression.text}()`);
+            const fn = factory && returnedFunction(factory);
+            if (fn && isFunctionNode(fn)) add(fn, spec);
           }
         }
       }
@@ -279,19 +238,17 @@ function rootName(e: ts.Expression): string | undefined {
   return undefined;
 }
 
-/** The name a function is known by: its own, its variable's, or the registration it is passed to. */
+/** The name a function is known by: its own or its variable's, its factory's, or the registration it is passed to. */
 function unitName(c: Candidate, sf: ts.SourceFile): { name: string; range: Range } {
   const { fn } = c;
-  if (fn.name) return { name: fn.name.text, range: rangeOf(fn.name, sf) };
-  const parent = fn.parent;
-  if (parent && T.isVariableDeclaration(parent) && T.isIdentifier(parent.name)) return { name: parent.name.text, range: rangeOf(parent.name, sf) };
+  const declared = declaredName(fn);
+  if (declared) return declared;
   const start = fn.getStart(sf);
   const head = { start, end: Math.max(start + 1, fn.body?.getStart(sf) ?? start + 1) };
   // `function logger() { return async (ctx, next) => ... }`: known by its factory's name.
-  const factory = returningFunction(fn);
-  const factoryName = factory && (T.isFunctionDeclaration(factory) || T.isFunctionExpression(factory) || T.isMethodDeclaration(factory)) && factory.name && T.isIdentifier(factory.name) ? factory.name.text : factory && T.isVariableDeclaration(factory.parent) && T.isIdentifier(factory.parent.name) ? factory.parent.name.text : undefined;
-  if (factoryName !== undefined) return { name: factoryName, range: head };
-  return { name: c.registeredWith ?? 'middleware', range: head };
+  const factory = enclosingReturner(fn);
+  const factoryName = factory && !T.isMethodDeclaration(factory) ? declaredName(factory)?.name : undefined;
+  return { name: factoryName ?? c.registeredWith ?? 'middleware', range: head };
 }
 
 /** A function unit: the function is the handler, its next-layer parameter is `spec.nextIndex`. */

@@ -6,7 +6,7 @@ import type { ExportFact, FileFacts, ImportFact, SuppressionDirective } from '..
 import { parseDirective } from '../../suppress.js';
 import { extractStacks } from './stacks.js';
 import { OTHER_SETTINGS } from '../settings-names.js';
-import { FRAMEWORK_MODULES, FRAMEWORK_WORDS } from './frameworks.js';
+import { extractFunctionUnits, FRAMEWORK_MODULES, FRAMEWORK_WORDS } from './frameworks.js';
 import { extractUnits, firstSuperCall, HOOKS, memberName, provablyNotNext, WEAK_NEXT_NAMES } from './units.js';
 
 export const TS_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
@@ -242,8 +242,9 @@ export function extractTypeScriptFacts(path: string, text: string, options: Fron
     if (scan === undefined || (scan === 'units' && !mayYieldUnit(sf, options.names))) return dormantFacts(path);
     const tree = withParents(sf, path, text);
     collectModuleFacts(tree, facts);
-    const { units, classFactories } = extractUnits(tree, options.names, facts.imports);
-    facts.units = units;
+    const { units, classFactories } = extractUnits(tree, options.names);
+    // Function units come after the others: `classFactories` index into the units before them.
+    facts.units = [...units, ...extractFunctionUnits(tree, facts.imports)];
     facts.classFactories = classFactories;
     const settings = extractStacks(tree, options);
     facts.stacks = settings.stacks;
