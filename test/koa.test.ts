@@ -75,6 +75,13 @@ describe('Koa detection: no evidence, no judgement (precision)', () => {
     expect(koaUnits(src)).toEqual([]);
   });
 
+  it('a helper taking the context and something else than the next layer', () => {
+    const src = "import type { Context } from 'koa';\nexport async function render(ctx: Context, view: string) {\n  ctx.type = 'html';\n  return view;\n}\nexport function send(ctx: Context, next: string) { return next; }\n";
+    expect(koaUnits(src)).toEqual([]);
+    expect(koaUnits("import type { Context } from 'koa';\nexport async function guard(ctx: Context, next: () => Promise<void>) { await next(); }")).toEqual([unit('guard')]);
+    expect(koaUnits("import type { Context } from 'koa';\nexport async function guard(ctx: Context, next) { await next(); }", '/virtual/g.js')).toEqual([unit('guard')]);
+  });
+
   it('a Koa type on something else than the context or next parameter', () => {
     expect(koaUnits("import type { Context } from 'koa';\nexport function fold(acc: number, next: Context) { return acc; }")).toEqual([]);
   });

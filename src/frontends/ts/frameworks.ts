@@ -109,7 +109,9 @@ function typedFramework(fn: FunctionNode, imports: readonly ImportFact[]): Frame
   for (const spec of FRAMEWORKS) {
     const next = fn.parameters[spec.nextIndex];
     if (next && typedAs(next.type, spec.nextTypes, imports)) return spec;
-    if (next && typedAs(fn.parameters[0]?.type, spec.contextTypes, imports)) return spec;
+    // A context-typed helper (`render(ctx: Context, view: string)`) is no middleware: its second
+    // parameter must also be the next layer, by its name and a type that is absent or a function.
+    if (next && typedAs(fn.parameters[0]?.type, spec.contextTypes, imports) && T.isIdentifier(next.name) && next.name.text === 'next' && (!next.type || T.isFunctionTypeNode(next.type))) return spec;
     // `const mw: Koa.Middleware = async (ctx, next) => ...`
     const parent = fn.parent;
     if (parent && T.isVariableDeclaration(parent) && parent.initializer === fn && typedAs(parent.type, spec.functionTypes, imports)) return spec;
