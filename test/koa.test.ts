@@ -100,6 +100,11 @@ describe('Koa flow facts', () => {
     expect(handler('  return next();').floatingNextCalls).toEqual([]);
     expect(handler('  const p = next();\n  await p;').floatingNextCalls).toEqual([]);
     expect(handler('  await Promise.all([next(), audit(ctx)]);').floatingNextCalls).toEqual([]);
+    // A chain on the promise that is itself dropped drops it too; a returned or awaited chain does not.
+    expect(handler('  next().then(() => ctx.set("X", "1")).catch(console.error);').floatingNextCalls).toHaveLength(1);
+    expect(handler('  return next().then(() => ctx.set("X", "1"));').floatingNextCalls).toEqual([]);
+    expect(handler('  await next().catch(console.error);').floatingNextCalls).toEqual([]);
+    expect(handler('  ctx.state.p.then(() => 1);').floatingNextCalls).toEqual([]);
     // Inside a callback: it runs at an unknown time, so it is not judged.
     expect(handler('  setImmediate(() => { next(); });').floatingNextCalls).toEqual([]);
   });

@@ -343,11 +343,19 @@ class Summarizer {
     return T.isCallExpression(inner) && this.isNextCall(inner);
   }
 
-  /** A next-layer call whose promise this statement discards: `next();`, `void next();` (not awaited, not chained). */
+  /**
+   * A next-layer call whose promise this statement discards: `next();`, `void next();`, or a chain on
+   * it that is itself discarded (`next().then(log);`, `next().catch(report).finally(done);`).
+   */
   private floatingNextCall(e: ts.Expression): ts.CallExpression | undefined {
     let inner = stripParens(e);
     if (T.isVoidExpression(inner)) inner = stripParens(inner.expression);
-    return T.isCallExpression(inner) && this.isNextCall(inner) ? inner : undefined;
+    while (T.isCallExpression(inner) && !this.isNextCall(inner)) {
+      const callee = stripParens(inner.expression);
+      if (!T.isPropertyAccessExpression(callee) || !PROMISE_MEMBERS.has(callee.name.text)) return undefined;
+      inner = stripParens(callee.expression);
+    }
+    return T.isCallExpression(inner) ? inner : undefined;
   }
 
   private declaration(decl: ts.VariableDeclaration, s: State): void {
