@@ -35,6 +35,13 @@ describe('Koa detection: evidence from Koa itself', () => {
     expect(koaUnits(cjs, '/virtual/r.js')).toEqual([unit('router.use(…)')]);
   });
 
+  it('functions composed with `compose` from koa-compose, arrays flattened', () => {
+    const src = "const compose = require('koa-compose');\nasync function a(ctx, next) { await next(); }\nconst b = (ctx, next) => next();\nmodule.exports = compose([a, [b, async (ctx, next) => { await next(); }]]);\n";
+    expect(koaUnits(src, '/virtual/stack.js')).toEqual([unit('a'), unit('b'), unit('compose(…)')]);
+    // A `compose` of another module (Redux's) is no evidence.
+    expect(koaUnits("import { compose } from 'redux';\nexport const f = compose([(ctx, next) => { next(); }]);")).toEqual([]);
+  });
+
   it("Koa's types: `Koa.Middleware`, `Middleware` as a return type, `(ctx: Context, next: Next)`", () => {
     expect(koaUnits("import type Koa from 'koa';\nexport const m: Koa.Middleware = async (ctx, next) => { await next(); };")).toEqual([unit('m')]);
     expect(koaUnits("import type { Middleware } from 'koa';\nexport function tag(): Middleware {\n  return async (ctx, next) => { await next(); };\n}")).toEqual([unit('tag')]);

@@ -15,6 +15,8 @@ import { declaredName, enclosingReturner, returnedFunction } from './units.js';
  *     object built from the framework's import (`new Koa()`, `new Router()`, `require('koa-router')()`),
  *     inline, by the name of a function declared in the same file, or as the result of a call of a
  *     function of the same file that returns it (`app.use(logger())`);
+ *   - composition: the function is given to the framework's composer (`compose([a, [b, c]])` from
+ *     `koa-compose`), in the same forms, arrays flattened;
  *   - types: the function is typed with the framework's middleware type (`const mw: Koa.Middleware =`,
  *     or returned from a function declared to return one), or its parameters with the framework's
  *     context or next types (`(ctx: Context, next: Next)` from `koa`).
@@ -35,6 +37,8 @@ export interface FrameworkSpec {
   framework: Framework;
   contract: Contract;
   registrars: readonly Registrar[];
+  /** Modules whose default or namespace import composes middleware given as arguments or arrays (`compose([a, [b, c]])`). */
+  composers: readonly string[];
   /** Types of the middleware function itself, by module: `Middleware` from `koa`. */
   functionTypes: Readonly<Record<string, readonly string[]>>;
   /** Types of the first (context) parameter, by module. */
@@ -56,6 +60,7 @@ export const FRAMEWORKS: readonly FrameworkSpec[] = [
       { modules: ['koa'], methods: new Set(['use']) },
       { modules: ['@koa/router', 'koa-router'], methods: KOA_ROUTER_METHODS },
     ],
+    composers: ['koa-compose'],
     functionTypes: { koa: ['Middleware'], '@koa/router': ['Middleware'], 'koa-router': ['IMiddleware', 'Middleware'] },
     contextTypes: { koa: ['Context', 'ParameterizedContext', 'ExtendableContext'], '@koa/router': ['RouterContext'], 'koa-router': ['RouterContext', 'IRouterContext'] },
     nextTypes: { koa: ['Next'] },
@@ -64,7 +69,7 @@ export const FRAMEWORKS: readonly FrameworkSpec[] = [
 ];
 
 /** The module names of every framework: a file that names none of them holds no function unit. */
-export const FRAMEWORK_MODULES: readonly string[] = [...new Set(FRAMEWORKS.flatMap((f) => f.registrars.flatMap((r) => r.modules)))];
+export const FRAMEWORK_MODULES: readonly string[] = [...new Set(FRAMEWORKS.flatMap((f) => [...f.registrars.flatMap((r) => r.modules), ...f.composers]))];
 
 /** The words a file must contain to hold a framework's unit (the pre-filter's text test): `koa` for `koa`, `@koa/router`, `koa-router`. */
 export const FRAMEWORK_WORDS: readonly string[] = [...new Set(FRAMEWORK_MODULES.map((m) => /[a-z][a-z0-9]*/.exec(m.replace(/^@/, ''))![0]))];
@@ -196,24 +201,37 @@ export function extractFunctionUnits(sf: ts.SourceFile, imports: readonly Import
     if (!fn || !fn.body || candidates.has(fn)) return;
     candidates.set(fn, registeredWith === undefined ? { fn, spec } : { fn, spec, registeredWith });
   };
+  /** Middleware given as arguments: inline, by a name of the file, as what a factory of the file returns, or in (nested) arrays. */
+  const middlewareArgs = (args: readonly ts.Expression[], spec: FrameworkSpec, label: string): void => {
+    for (const arg of args) {
+      const a = stripParens(arg);
+      if (T.isArrowFunction(a) || T.isFunctionExpression(a)) add(a, spec, a.name ? undefined : label);
+      else if (T.isIdentifier(a)) add(functions.get(a.text), spec);
+      else if (T.isArrayLiteralExpression(a)) middlewareArgs(a.elements, spec, label);
+      else if (T.isCallExpression(a) && T.isIdentifier(a.expression)) {
+        const factory = functions.get(a.expression.text);
+        const fn = factory && returnedFunction(factory);
+        if (fn && isFunctionNode(fn)) add(fn, spec);
+      }
+    }
+  };
+  /** The framework whose composer a callee is (`compose` imported from `koa-compose`). */
+  const composerOf = (callee: ts.Expression): FrameworkSpec | undefined => {
+    const e = stripParens(callee);
+    if (!T.isIdentifier(e)) return undefined;
+    const imp = frameworkImports.find((i) => i.local === e.text && (i.imported === 'default' || i.imported === '*'));
+    return imp && FRAMEWORKS.find((f) => f.composers.includes(imp.source));
+  };
   const visitCalls = (n: ts.Node): void => {
     if (T.isCallExpression(n) && T.isPropertyAccessExpression(n.expression)) {
       const r = receiver(n.expression.expression);
       if (r && r.methods.has(n.expression.name.text)) {
-        const spec = specOf(r);
         const root = rootName(n.expression.expression);
-        const label = `${root !== undefined ? `${root}.` : ''}${n.expression.name.text}(…)`;
-        for (const arg of n.arguments) {
-          const a = stripParens(arg);
-          if (T.isArrowFunction(a) || T.isFunctionExpression(a)) add(a, spec, a.name ? undefined : label);
-          else if (T.isIdentifier(a)) add(functions.get(a.text), spec);
-          else if (T.isCallExpression(a) && T.isIdentifier(a.expression)) {
-            const factory = functions.get(a.expression.text);
-            const fn = factory && returnedFunction(factory);
-            if (fn && isFunctionNode(fn)) add(fn, spec);
-          }
-        }
+        middlewareArgs(n.arguments, specOf(r), `${root !== undefined ? `${root}.` : ''}${n.expression.name.text}(…)`);
       }
+    } else if (T.isCallExpression(n)) {
+      const spec = composerOf(n.expression);
+      if (spec) middlewareArgs(n.arguments, spec, `${stripParens(n.expression).getText(sf)}(…)`);
     }
     if (isFunctionNode(n) && !candidates.has(n)) {
       const spec = typedFramework(n, imports);
