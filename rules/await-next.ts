@@ -26,7 +26,10 @@ export default defineUnitRule({
     scope: 'unit',
     severity: 'error',
     recommended: true,
+    contracts: ['django', 'onion'],
     messages: {
+      koaNotAwaited:
+        'Koa middleware `{{name}}` calls `{{next}}()` without awaiting or returning its promise: this layer finishes before the layers below it do, so Koa sends the response as it stands (`404 Not Found` when nothing set a body yet), ignores later `ctx.body`/`ctx.status` writes, and an error thrown below becomes an `unhandledRejection` instead of reaching the error handler. Write `await {{next}}()` (or `return {{next}}()`).',
       notAwaited:
         '`{{name}}` {{verb}} `{{access}}` on `{{value}}`, which is the next layer\'s un-awaited promise, not a response: {{consequence}} (Django: `AttributeError: \'coroutine\' object has no attribute ...`). Await the next layer first: `const response = await ...`.',
       returnedCoroutine:
@@ -38,6 +41,13 @@ export default defineUnitRule({
   check(ctx) {
     const { handler } = ctx.unit;
     if (!handler) return;
+    if (ctx.unit.unit.contract === 'onion') {
+      // The onion contract: the next layer's promise is awaited or returned, never dropped.
+      for (const range of handler.floatingNextCalls ?? []) {
+        ctx.report({ messageId: 'koaNotAwaited', data: { name: handler.name, next: nextLabel(ctx.unit) }, range });
+      }
+      return;
+    }
     const spelling = spellingOf(ctx.unit);
     // JavaScript keeps its own message (a promise's missing property reads `undefined`); languages whose await gives a coroutine fail at once.
     const coroutine = spelling.awaitable === 'coroutine';

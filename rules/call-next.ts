@@ -1,6 +1,14 @@
 import { defineUnitRule } from '../src/rules/api.js';
 import { nextLabel } from '../src/rules/unit-helpers.js';
 
+/** The statement around a reference, on one line (`await next;`), when it is short enough for a message. */
+function lineAround(text: string, range: { start: number; end: number }): string | undefined {
+  const start = text.lastIndexOf('\n', range.start - 1) + 1;
+  const endAt = text.indexOf('\n', range.end);
+  const line = text.slice(start, endAt < 0 ? text.length : endAt).trim();
+  return line.length > 0 && line.length <= 40 ? line : undefined;
+}
+
 /**
  * A handler that never calls the next layer: every request stops at this layer, and the layers
  * below it and the view are dead code. Short-circuiting on some paths is fine; on all paths it is not.
@@ -12,14 +20,28 @@ export default defineUnitRule({
     scope: 'unit',
     severity: 'error',
     recommended: true,
+    contracts: ['django', 'onion'],
     messages: {
+      koaNeverCalled:
+        'Koa middleware `{{name}}` refers to `{{next}}` but never calls it (`{{use}}`): the layers below it never run, and unless this layer sets `ctx.body` Koa answers `404 Not Found`. Call it: `await {{next}}()` (or `return {{next}}()`).',
       neverCalled:
         '`{{name}}` never calls the next layer (`{{next}}`): every request stops here, so the layers below it and the view never run. Return `{{next}}(request)` on the paths that should continue.',
     },
   },
   check(ctx) {
     const { handler } = ctx.unit;
-    if (!handler || handler.nextReferenced) return;
+    if (!handler) return;
+    if (ctx.unit.unit.contract === 'onion') {
+      // A terminal layer never mentions `next` and is correct; one that awaits or returns the
+      // function itself, calls it nowhere and hands it to nothing that could, never continues.
+      const first = handler.inertNextReferences?.[0];
+      if (!first || handler.nextCallSites.length > 0 || handler.nextHandedOn !== false) return;
+      const use = ctx.file.text.slice(first.start, first.end);
+      const statement = lineAround(ctx.file.text, first);
+      ctx.report({ messageId: 'koaNeverCalled', data: { name: handler.name, next: nextLabel(ctx.unit), use: statement ?? use }, range: first });
+      return;
+    }
+    if (handler.nextReferenced) return;
     // Paths that return nothing at all are return-response's; here the handler answers every request itself.
     const answers = handler.exits.some((e) => e.kind !== 'throw' && e.value.some((k) => k !== 'nothing' && k !== 'notResponse'));
     if (!answers) return;

@@ -9,7 +9,10 @@ export default defineUnitRule({
     scope: 'unit',
     severity: 'error',
     recommended: true,
+    contracts: ['django', 'onion'],
     messages: {
+      koaCalledTwice:
+        'Koa middleware `{{name}}` can reach this exit after calling `{{next}}()` twice or more: the second call rejects with `Error: next() called multiple times` (Koa counts a call whose promise rejected too), and Koa answers `500 Internal Server Error`. Call `{{next}}()` once per request.',
       calledTwice:
         '`{{name}}` can reach this exit after calling `{{next}}` twice or more, so the view runs more than once for one request (double writes, double charges). Call `{{next}}` once and reuse its response.',
     },
@@ -19,6 +22,10 @@ export default defineUnitRule({
     if (!handler) return;
     for (const exit of handler.exits) {
       if (!exit.nextCalls.includes(2)) continue;
+      if (ctx.unit.unit.framework === 'koa') {
+        ctx.report({ messageId: 'koaCalledTwice', data: { name: handler.name, next: nextLabel(ctx.unit) }, range: exit.range });
+        continue;
+      }
       ctx.report({ messageId: 'calledTwice', data: { name: handler.name, next: nextLabel(ctx.unit) }, range: exit.range });
     }
   },

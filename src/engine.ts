@@ -5,7 +5,7 @@ import { extractTypeScriptFacts, TS_EXTENSIONS, type ExtractMode } from './front
 import { extractPythonFacts, isPythonPath, PYTHON_EXTENSIONS } from './frontends/python/index.js';
 import { linkProject, type ProjectModel } from './link/index.js';
 import { applySuppressions } from './suppress.js';
-import { formatMessage, type ReportDescriptor, type Rule, type SourceText } from './rules/api.js';
+import { formatMessage, judges, type ReportDescriptor, type Rule, type SourceText } from './rules/api.js';
 import { allRules } from '../rules/index.js';
 
 /** Where the link step reads files that were not given (base classes, settings modules). */
@@ -234,7 +234,7 @@ function runRules(model: ProjectModel, sources: SourceSet, config: OnionConfig, 
     });
     if (rule.meta.scope === 'unit') {
       for (const unit of model.units) {
-        if (!unit.confirmed) continue;
+        if (!unit.confirmed || !judges(rule.meta, unit.unit)) continue;
         const file = fileOf(unit.filePath);
         rule.check({ unit, file, options, textOf, report: makeReporter(unit.filePath) } as never);
       }

@@ -101,6 +101,19 @@ export interface FunctionSummary {
   requestWritesBeforeNext: RequestAccess[];
   /** The declared parameters, where the front-end records them (Python): how a caller must call it. */
   signature?: Signature;
+  /**
+   * Onion contract only (recorded when the unit's contract is `onion`): calls of the next layer whose
+   * promise is discarded where it is made — a statement of its own (`next();`, `void next();`), never
+   * awaited, returned or handed on. The layer's promise settles before the layers below it finish.
+   */
+  floatingNextCalls?: Range[];
+  /**
+   * Onion contract only: references to the next layer that certainly neither call it nor hand it on
+   * (`await next;`, `return next;`, `void next;`, `next;`, an arrow body `=> next`).
+   */
+  inertNextReferences?: Range[];
+  /** Onion contract only: some reference hands the next layer on (an argument, a store, `.bind`): it may be called elsewhere. */
+  nextHandedOn?: boolean;
 }
 
 /** A function's declared parameters, as a caller passing positional arguments meets them. */
@@ -191,11 +204,33 @@ export interface Capabilities {
 }
 
 
-/** How a unit was recognised as middleware. `position` alone needs a stack listing it. */
-export type UnitEvidence = 'name' | 'type' | 'base' | 'position';
+/**
+ * How a unit was recognised as middleware. `position` alone needs a stack listing it. `framework`:
+ * a framework's own API says so (registered with a Koa app or router, typed with Koa's types); see
+ * `Unit.framework`.
+ */
+export type UnitEvidence = 'name' | 'type' | 'base' | 'position' | 'framework';
+
+/** The Node frameworks a function-form unit can be judged under (src/frontends/ts/frameworks.ts detects them). */
+export type Framework = 'koa' | 'hono' | 'trpc' | 'express' | 'connect' | 'nest' | 'alexi';
+
+/**
+ * What the next layer means for a unit. Absent: the Django contract (the handler returns the next
+ * layer's response or its own). `onion` (Koa, Hono, tRPC): `next()` returns a promise that must be
+ * awaited or returned, at most once per path; a layer that responds without calling it is correct.
+ * `linear` (Express, Connect, Nest middleware): respond or call `next()`, once, and do nothing more.
+ */
+export type Contract = 'onion' | 'linear';
 
 export interface Unit {
-  kind: 'class' | 'factory';
+  /**
+   * `class`: a class whose constructor takes the next layer; `factory`: a function taking the next
+   * layer and returning the handler; `function`: a function that is itself the handler and receives
+   * the next layer as a parameter on every request (Koa's `(ctx, next)`, later Hono's `(c, next)` and
+   * Express's `(req, res, next)`). A `function` unit always has a `framework` and a `contract`, its
+   * `handler` summarises the function itself, and `nextParam` is its next-layer parameter.
+   */
+  kind: 'class' | 'factory' | 'function';
   /** Class or function name (`default` for an anonymous default export). */
   name: string;
   range: Range;
@@ -239,6 +274,10 @@ export interface Unit {
   hooks: Partial<Record<HookName, FunctionSummary>>;
   /** Words of the unit's language for messages; absent for JavaScript/TypeScript. */
   spelling?: Spelling;
+  /** The framework whose API the unit was found through (function units); absent for Django-style units. */
+  framework?: Framework;
+  /** The contract the unit is judged under; absent means Django's (see `Contract`). */
+  contract?: Contract;
 }
 
 export interface ImportFact {

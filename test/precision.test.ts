@@ -54,4 +54,17 @@ describe('precision: look-alikes and tricky correct code stay silent', () => {
     const src = 'class Base {\n  constructor(getResponse) { this.getResponse = getResponse; }\n}\nclass Mid extends Base {}\nclass Sub extends Mid {\n  call(request) {\n    const response = this.getResponse(request);\n    response.x = 1;\n  }\n}\n';
     expect(reportsOf(src)).toEqual(['return-response@9']);
   });
+
+  it('a `(ctx, next)` function with no Koa evidence is never judged, even in a file that imports Koa', () => {
+    expect(reportsOf('export const mw = async (ctx, next) => {\n  next();\n  next();\n};')).toEqual([]);
+    expect(reportsOf("import Koa from 'koa';\nexport const app = new Koa();\nexport const mw = async (ctx, next) => {\n  next();\n  await next;\n};\n[1].reduce((acc, next) => { next; return acc; }, 0);")).toEqual([]);
+  });
+
+  it('Redux middleware beside a Koa app is not Koa middleware', () => {
+    expect(reportsOf("const Koa = require('koa');\nconst app = new Koa();\nconst thunk = (store) => (next) => (action) => { next(action); next(action); };\nmodule.exports = { app, thunk };", '/virtual/app.js')).toEqual([]);
+  });
+
+  it('the same Koa mistakes are reported once Koa registers the function', () => {
+    expect(reportsOf("import Koa from 'koa';\nexport const app = new Koa();\nexport const mw = async (ctx, next) => {\n  next();\n};\napp.use(mw);")).toEqual(['await-next@4']);
+  });
 });

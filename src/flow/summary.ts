@@ -35,6 +35,13 @@ export interface FlowOptions {
   promiseLike: boolean;
   /** Members of an un-awaited result that are not a misuse of it (JavaScript: `then`, `catch`, `finally`). */
   awaitableMembers: ReadonlySet<string>;
+  /**
+   * The onion contract (Koa): calling the next layer never raises where it is called (a failure
+   * rejects its promise), and the framework counts every call made, so a call whose promise
+   * rejected still counts — a retry from a `catch` is a second call (`next() called multiple times`).
+   * The summary then also records the onion facts (`floatingNextCall`, `inertNextReference`, `nextHandedOn`).
+   */
+  onion?: boolean;
 }
 
 /** What a parameter holds. */
@@ -86,6 +93,9 @@ export class FlowBuilder<N> {
   private readonly nextMembers = new Set<string>();
   private readonly nextCallSites: Range[] = [];
   private nextReferenced = false;
+  private readonly floating = new Map<number, Range>();
+  private readonly inert = new Map<number, Range>();
+  private handedOn = false;
 
   constructor(private readonly options: FlowOptions) {}
 
@@ -121,6 +131,16 @@ export class FlowBuilder<N> {
   /** A call of the next layer, nested functions included. */
   nextCallSite(range: Range): void {
     this.nextCallSites.push(range);
+  }
+
+  /** Onion contract: a reference to the next layer that certainly neither calls it nor hands it on (`await next;`). */
+  inertNextReference(range: Range): void {
+    this.inert.set(range.start, range);
+  }
+
+  /** Onion contract: a reference that hands the next layer on (an argument, a store): it may be called elsewhere. */
+  nextHandedOn(): void {
+    this.handedOn = true;
   }
 
   /** A `this.<member>` / `self.<member>` that the front-end treated as the next layer. */
@@ -195,7 +215,7 @@ export class FlowBuilder<N> {
    * raised leaves before the call counts. Returns the kinds of its result.
    */
   callNext(call: N, s: State): number {
-    this.raise(s);
+    if (!this.options.onion) this.raise(s);
     this.lastNextCall = call;
     this.lastNextCallCounts = s.calls;
     s.calls = addCall(s.calls);
@@ -209,7 +229,10 @@ export class FlowBuilder<N> {
    * rejects takes one counted call back.
    */
   awaitValue(operand: N, kinds: number, s: State): number {
-    if (this.lastNextCall !== undefined && this.lastNextCall === operand) {
+    if (this.options.onion) {
+      // Onion: every call made counts, whether its promise resolves or rejects.
+      if (kinds & (NEXT_PROMISE | UNKNOWN)) this.raise(s);
+    } else if (this.lastNextCall !== undefined && this.lastNextCall === operand) {
       const r = copy(s);
       r.calls = this.lastNextCallCounts;
       this.raise(r);
@@ -232,6 +255,14 @@ export class FlowBuilder<N> {
     // A member of `null` / `None` (or a getter) raises.
     this.raise(s);
     return objectKinds === NEXT_PROMISE && member !== undefined && !this.options.awaitableMembers.has(member);
+  }
+
+  /**
+   * Onion contract: a call of the next layer whose promise is discarded where it is made (a statement
+   * of its own, `void next()`), in a reachable state; one per start offset.
+   */
+  floatingNextCall(range: Range): void {
+    if (this.options.onion) this.floating.set(range.start, range);
   }
 
   /** A member of the un-awaited next result used as if it were the response; one per start offset. */
@@ -338,6 +369,9 @@ export class FlowBuilder<N> {
       nextMembers: [...this.nextMembers],
       requestReadsBeforeNext: accesses(this.reads),
       requestWritesBeforeNext: accesses(this.writes),
+      ...(this.options.onion
+        ? { floatingNextCalls: [...this.floating.values()], inertNextReferences: [...this.inert.values()], nextHandedOn: this.handedOn }
+        : {}),
     };
   }
 }

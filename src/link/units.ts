@@ -143,7 +143,7 @@ export function linkUnits(
   for (const facts of allFacts) {
     for (const unit of facts.units) {
       const chain = unit.kind === 'class' ? chainOf(facts, unit, lookup, config) : undefined;
-      const ownEvidence = unit.evidence === 'name' || unit.evidence === 'type';
+      const ownEvidence = unit.evidence === 'name' || unit.evidence === 'type' || unit.evidence === 'framework';
       const confirmed =
         (ownEvidence || (unit.evidence === 'base' && chain?.isMiddleware === true) || listed.has(unit)) &&
         (unit.handler !== undefined || Object.keys(unit.hooks).length > 0 || unit.kind === 'class');

@@ -1,4 +1,4 @@
-import type { Fix, FunctionSummary, Range, Unit } from '../model.js';
+import type { Contract, Fix, FunctionSummary, Range, Unit } from '../model.js';
 
 /** A unit after linking: its own facts plus what its base classes contribute. */
 export interface LinkedUnit {
@@ -66,6 +66,16 @@ export interface RuleMeta<M extends string> {
   messages: Record<M, string>;
   /** JSON schema of the rule's options object, if it takes options. */
   schema?: Record<string, unknown>;
+  /**
+   * Unit rules: the contracts whose units the rule judges (`django` for units without a contract).
+   * Absent: Django's only — a rule written for Django-style units never sees a Koa function.
+   */
+  contracts?: ReadonlyArray<'django' | Contract>;
+}
+
+/** Whether a unit rule judges this unit: its contract is one the rule declares (see `RuleMeta.contracts`). */
+export function judges(meta: Pick<RuleMeta<string>, 'contracts'>, unit: Unit): boolean {
+  return (meta.contracts ?? ['django']).includes(unit.contract ?? 'django');
 }
 
 export interface UnitRule<M extends string = string> {

@@ -29,7 +29,7 @@ export function missingMemberError(linked: LinkedUnit, member: string): string {
 /** How the handler reaches the next layer, as the user wrote it: `this.getResponse`, `self.get_response` or `getResponse`. */
 export function nextLabel(linked: LinkedUnit): string {
   const { unit } = linked;
-  if (unit.kind === 'factory') return unit.nextParam?.name ?? 'getResponse';
+  if (unit.kind !== 'class') return unit.nextParam?.name ?? 'getResponse';
   const field = linked.nextFields[0] ?? linked.handler?.nextMembers[0] ?? unit.nextParam?.name ?? 'getResponse';
   return `${spellingOf(linked).self}.${field}`;
 }

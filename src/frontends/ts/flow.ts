@@ -35,6 +35,8 @@ export interface NextAccess {
   members: Set<string>;
   /** The next layer's result is a promise (async next layer, or an async handler with an untyped one). */
   promiseLike: boolean;
+  /** The onion contract (Koa): see `FlowOptions.onion`. */
+  onion?: boolean;
 }
 
 export interface SummaryOptions {
@@ -73,7 +75,7 @@ class Summarizer {
     private readonly sf: ts.SourceFile,
     private readonly options: SummaryOptions,
   ) {
-    this.flow = new FlowBuilder({ name: options.name, nameRange: options.nameRange, promiseLike: options.next.promiseLike, awaitableMembers: PROMISE_MEMBERS });
+    this.flow = new FlowBuilder({ name: options.name, nameRange: options.nameRange, promiseLike: options.next.promiseLike, awaitableMembers: PROMISE_MEMBERS, ...(options.next.onion ? { onion: true } : {}) });
     const first = fn.parameters[0];
     if (first && T.isIdentifier(first.name)) this.flow.param(first.name.text, 'request');
     for (const { index, kind } of options.paramKinds ?? []) {
@@ -139,6 +141,9 @@ class Summarizer {
         if (parent && T.isCallExpression(parent) && parent.expression === node) this.flow.nextCallSite(rangeOf(parent, this.sf));
         else if (parent && T.isPropertyAccessExpression(parent) && parent.expression === node && (parent.name.text === 'call' || parent.name.text === 'apply') && T.isCallExpression(parent.parent) && parent.parent.expression === parent) {
           this.flow.nextCallSite(rangeOf(parent.parent, this.sf));
+        } else if (this.options.next.onion) {
+          if (isInertUse(node)) this.flow.inertNextReference(rangeOf(node, this.sf));
+          else this.flow.nextHandedOn();
         }
         return;
       }
@@ -259,6 +264,8 @@ class Summarizer {
         const value = this.expr(e, s);
         // A next-layer result computed as a statement of its own is dropped on the spot.
         if (value & NEXT_RESULT && this.isBareNextCall(e)) flow.drop(s);
+        const floating = this.floatingNextCall(e);
+        if (floating) flow.floatingNextCall(rangeOf(floating, this.sf));
         return s;
       }
       case T.SyntaxKind.IfStatement: {
@@ -334,6 +341,21 @@ class Summarizer {
     if (T.isAwaitExpression(inner)) inner = stripParens(inner.expression);
     if (T.isVoidExpression(inner)) return false;
     return T.isCallExpression(inner) && this.isNextCall(inner);
+  }
+
+  /**
+   * A next-layer call whose promise this statement discards: `next();`, `void next();`, or a chain on
+   * it that is itself discarded (`next().then(log);`, `next().catch(report).finally(done);`).
+   */
+  private floatingNextCall(e: ts.Expression): ts.CallExpression | undefined {
+    let inner = stripParens(e);
+    if (T.isVoidExpression(inner)) inner = stripParens(inner.expression);
+    while (T.isCallExpression(inner) && !this.isNextCall(inner)) {
+      const callee = stripParens(inner.expression);
+      if (!T.isPropertyAccessExpression(callee) || !PROMISE_MEMBERS.has(callee.name.text)) return undefined;
+      inner = stripParens(callee.expression);
+    }
+    return T.isCallExpression(inner) ? inner : undefined;
   }
 
   private declaration(decl: ts.VariableDeclaration, s: State): void {
@@ -639,6 +661,21 @@ function assignedNames(pattern: ts.Expression): string[] {
   };
   visit(pattern);
   return out;
+}
+
+/**
+ * A reference to the next layer that certainly neither calls it nor hands it on: awaited, returned,
+ * discarded (`next;`, `void next`), or an arrow's expression body (`(ctx, next) => next`).
+ */
+function isInertUse(ref: ts.Expression): boolean {
+  let node: ts.Node = ref;
+  // `await next` is the function itself again: follow it up.
+  while (T.isParenthesizedExpression(node.parent) || T.isAsExpression(node.parent) || T.isNonNullExpression(node.parent) || T.isSatisfiesExpression(node.parent) || T.isAwaitExpression(node.parent)) node = node.parent;
+  const p = node.parent;
+  if (!p) return false;
+  if (T.isVoidExpression(p)) return true;
+  if (T.isReturnStatement(p) || T.isExpressionStatement(p)) return true;
+  return T.isArrowFunction(p) && p.body === node;
 }
 
 /** An identifier that reads a variable (not a declaration name, property name or assignment target). */

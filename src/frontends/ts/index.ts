@@ -6,6 +6,7 @@ import type { ExportFact, FileFacts, ImportFact, SuppressionDirective } from '..
 import { parseDirective } from '../../suppress.js';
 import { extractStacks } from './stacks.js';
 import { OTHER_SETTINGS } from '../settings-names.js';
+import { extractFunctionUnits, FRAMEWORK_MODULES, FRAMEWORK_WORDS } from './frameworks.js';
 import { extractUnits, firstSuperCall, HOOKS, memberName, provablyNotNext, WEAK_NEXT_NAMES } from './units.js';
 
 export const TS_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
@@ -86,6 +87,8 @@ export function dormantFacts(path: string): FileFacts {
 //    - evidence 'base': a class with an `extends` clause: the words `class` and `extends`.
 //    Fragments (exported lists named like middleware) need no test: only a stack that spreads them
 //    reads them, and it completes their file.
+//    - evidence 'framework' (frameworks.ts): the file imports or requires a framework's module,
+//      whose name holds a word of FRAMEWORK_WORDS (`koa` in `koa`, `@koa/router`, `koa-router`).
 // 2. A tree test (`mayYieldUnit`) on the syntax-only parse, for files that pass stage 1 only for
 //    units: large bundles contain every word somewhere, but not in the right place. It looks for a
 //    class or function where units.ts would find such evidence: a class that extends another and
@@ -93,7 +96,8 @@ export function dormantFacts(path: string): FileFacts {
 //    the next layer on (what store-next reports when the base is middleware); a class whose
 //    constructor's first parameter has a strong next name, a next-layer type, or the weak name
 //    with a handler member; a function with a body whose first parameter has a strong next name
-//    or a next-layer type (not a callback passed to a call). It never looks further (whether the
+//    or a next-layer type (not a callback passed to a call); an import or `require` of a framework's
+//    module (frameworks.ts finds nothing without one). It never looks further (whether the
 //    handler calls the next layer, what a factory returns): those only make a unit less likely,
 //    and the full analysis decides.
 // A rule that judges some other part of a unit must widen both stages.
@@ -133,6 +137,8 @@ function scanText(text: string, names: NameSettings): 'stack' | 'units' | undefi
   if ([...names.stack, ...OTHER_SETTINGS].some((w) => hasWord(text, w))) return 'stack';
   if ([...strongNextNames(names), ...names.nextTypes].some((w) => hasWord(text, w)) || hasResponseWord(text)) return 'units';
   if (hasWord(text, 'class') && (hasWord(text, 'extends') || weakNextNames(names).some((w) => hasWord(text, w)))) return 'units';
+  // A framework's function units need its import (frameworks.ts): its module's name is written in the file.
+  if (FRAMEWORK_WORDS.some((w) => hasWord(text, w))) return 'units';
   return undefined;
 }
 
@@ -176,6 +182,12 @@ function mayYieldUnit(sf: ts.SourceFile, names: NameSettings): boolean {
     } else if ((T.isFunctionDeclaration(node) || T.isFunctionExpression(node) || T.isArrowFunction(node)) && node.body !== undefined) {
       // units.ts factoryUnit: not a callback passed to a call.
       if (!(parent && (T.isCallExpression(parent) || T.isNewExpression(parent))) && ownEvidence(node.parameters[0])) return true;
+    } else if (T.isImportDeclaration(node) && T.isStringLiteral(node.moduleSpecifier) && FRAMEWORK_MODULES.includes(node.moduleSpecifier.text)) {
+      // frameworks.ts finds function units only in a file that imports a framework.
+      return true;
+    } else if (T.isCallExpression(node) && T.isIdentifier(node.expression) && node.expression.text === 'require' && node.arguments.length === 1) {
+      const arg = node.arguments[0]!;
+      if (T.isStringLiteral(arg) && FRAMEWORK_MODULES.includes(arg.text)) return true;
     }
     const outer = parent;
     parent = node;
@@ -231,7 +243,8 @@ export function extractTypeScriptFacts(path: string, text: string, options: Fron
     const tree = withParents(sf, path, text);
     collectModuleFacts(tree, facts);
     const { units, classFactories } = extractUnits(tree, options.names);
-    facts.units = units;
+    // Function units come after the others: `classFactories` index into the units before them.
+    facts.units = [...units, ...extractFunctionUnits(tree, facts.imports)];
     facts.classFactories = classFactories;
     const settings = extractStacks(tree, options);
     facts.stacks = settings.stacks;

@@ -61,7 +61,7 @@ function isAsyncFunction(fn: ts.FunctionLikeDeclaration): boolean {
 }
 
 /** The name under which a class or function is known: its own, the variable it is assigned to, or `default`. */
-function declaredName(node: ts.ClassLikeDeclaration | ts.FunctionLikeDeclaration): { name: string; range: Range } | undefined {
+export function declaredName(node: ts.ClassLikeDeclaration | ts.FunctionLikeDeclaration): { name: string; range: Range } | undefined {
   const sf = node.getSourceFile();
   if (node.name && T.isIdentifier(node.name)) return { name: node.name.text, range: rangeOf(node.name, sf) };
   const parent = node.parent;
@@ -122,9 +122,9 @@ export function extractUnits(sf: ts.SourceFile, names: NameSettings): UnitScan {
   return { units, classFactories };
 }
 
-/** The function that returns this class expression (`return class extends X {}` or an arrow body). */
-function enclosingReturner(node: ts.Node): ts.FunctionLikeDeclaration | undefined {
-  if (!T.isClassExpression(node)) return undefined;
+/** The function that returns this class or function expression (`return class extends X {}`, `return async (ctx, next) => ...`, or an arrow body). */
+export function enclosingReturner(node: ts.Node): ts.FunctionLikeDeclaration | undefined {
+  if (!T.isClassExpression(node) && !T.isArrowFunction(node) && !T.isFunctionExpression(node)) return undefined;
   let cur: ts.Node = node;
   while (T.isParenthesizedExpression(cur.parent) || T.isAsExpression(cur.parent)) cur = cur.parent;
   const p = cur.parent;
@@ -390,7 +390,7 @@ function factoryUnit(fn: ts.FunctionDeclaration | ts.FunctionExpression | ts.Arr
 }
 
 /** The function a factory returns: an arrow or function expression, or a local function returned by name. */
-function returnedFunction(fn: ts.FunctionLikeDeclaration): ts.FunctionLikeDeclaration | undefined {
+export function returnedFunction(fn: ts.FunctionLikeDeclaration): ts.FunctionLikeDeclaration | undefined {
   const body = fn.body;
   if (!body) return undefined;
   const asFunction = (e: ts.Expression): ts.FunctionLikeDeclaration | undefined => {
