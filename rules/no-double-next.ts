@@ -13,6 +13,8 @@ export default defineUnitRule({
     messages: {
       koaCalledTwice:
         'Koa middleware `{{name}}` can reach this exit after calling `{{next}}()` twice or more: the second call rejects with `Error: next() called multiple times` (Koa counts a call whose promise rejected too), and Koa answers `500 Internal Server Error`. Call `{{next}}()` once per request.',
+      honoCalledTwice:
+        'Hono middleware `{{name}}` can reach this exit after calling `{{next}}()` twice or more: the second call rejects with `Error: next() called multiple times`, which goes to `app.onError` (by default `500 Internal Server Error`). Call `{{next}}()` once per request.',
       calledTwice:
         '`{{name}}` can reach this exit after calling `{{next}}` twice or more, so the view runs more than once for one request (double writes, double charges). Call `{{next}}` once and reuse its response.',
     },
@@ -22,8 +24,9 @@ export default defineUnitRule({
     if (!handler) return;
     for (const exit of handler.exits) {
       if (!exit.nextCalls.includes(2)) continue;
-      if (ctx.unit.unit.framework === 'koa') {
-        ctx.report({ messageId: 'koaCalledTwice', data: { name: handler.name, next: nextLabel(ctx.unit) }, range: exit.range });
+      const { framework } = ctx.unit.unit;
+      if (framework === 'koa' || framework === 'hono') {
+        ctx.report({ messageId: framework === 'hono' ? 'honoCalledTwice' : 'koaCalledTwice', data: { name: handler.name, next: nextLabel(ctx.unit) }, range: exit.range });
         continue;
       }
       ctx.report({ messageId: 'calledTwice', data: { name: handler.name, next: nextLabel(ctx.unit) }, range: exit.range });

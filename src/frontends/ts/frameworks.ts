@@ -29,6 +29,10 @@ import { declaredName, enclosingReturner, returnedFunction } from './units.js';
 interface Registrar {
   /** Modules whose default or namespace import builds the registering object (`new Koa()`, `Router()`). */
   modules: readonly string[];
+  /** Named exports of those modules that build it too (`new Hono()` from `import { Hono } from 'hono'`). */
+  named?: readonly string[];
+  /** Methods returning a registering object of the same kind (`new Hono().basePath('/api')`). */
+  derive?: ReadonlySet<string>;
   /** The methods that take middleware as arguments. */
   methods: ReadonlySet<string>;
 }
@@ -39,6 +43,8 @@ export interface FrameworkSpec {
   registrars: readonly Registrar[];
   /** Modules whose default or namespace import composes middleware given as arguments or arrays (`compose([a, [b, c]])`). */
   composers: readonly string[];
+  /** Named helpers, by module, whose call wraps the middleware given as arguments (`createMiddleware` from `hono/factory`). */
+  wrappers: Readonly<Record<string, readonly string[]>>;
   /** Types of the middleware function itself, by module: `Middleware` from `koa`. */
   functionTypes: Readonly<Record<string, readonly string[]>>;
   /** Types of the first (context) parameter, by module. */
@@ -51,6 +57,8 @@ export interface FrameworkSpec {
 
 const KOA_ROUTER_METHODS = new Set(['use', 'get', 'post', 'put', 'patch', 'delete', 'del', 'head', 'options', 'all']);
 
+const HONO_METHODS = new Set(['use', 'get', 'post', 'put', 'delete', 'patch', 'all', 'on', 'options']);
+
 /** One row per framework; Hono, tRPC and Express plug in here with their own modules and types. */
 export const FRAMEWORKS: readonly FrameworkSpec[] = [
   {
@@ -61,17 +69,31 @@ export const FRAMEWORKS: readonly FrameworkSpec[] = [
       { modules: ['@koa/router', 'koa-router'], methods: KOA_ROUTER_METHODS },
     ],
     composers: ['koa-compose'],
+    wrappers: {},
     functionTypes: { koa: ['Middleware'], '@koa/router': ['Middleware'], 'koa-router': ['IMiddleware', 'Middleware'] },
     contextTypes: { koa: ['Context', 'ParameterizedContext', 'ExtendableContext'], '@koa/router': ['RouterContext'], 'koa-router': ['RouterContext', 'IRouterContext'] },
     nextTypes: { koa: ['Next'] },
     nextIndex: 1,
   },
+  {
+    framework: 'hono',
+    contract: 'onion',
+    registrars: [{ modules: ['hono'], named: ['Hono'], methods: HONO_METHODS, derive: new Set(['basePath']) }],
+    composers: [],
+    wrappers: { 'hono/factory': ['createMiddleware'] },
+    functionTypes: { hono: ['MiddlewareHandler'] },
+    contextTypes: { hono: ['Context'] },
+    nextTypes: { hono: ['Next'] },
+    nextIndex: 1,
+  },
 ];
 
 /** The module names of every framework: a file that names none of them holds no function unit. */
-export const FRAMEWORK_MODULES: readonly string[] = [...new Set(FRAMEWORKS.flatMap((f) => [...f.registrars.flatMap((r) => r.modules), ...f.composers]))];
+export const FRAMEWORK_MODULES: readonly string[] = [
+  ...new Set(FRAMEWORKS.flatMap((f) => [...f.registrars.flatMap((r) => r.modules), ...f.composers, ...Object.keys(f.wrappers), ...Object.keys(f.nextTypes)])),
+];
 
-/** The words a file must contain to hold a framework's unit (the pre-filter's text test): `koa` for `koa`, `@koa/router`, `koa-router`. */
+/** The words a file must contain to hold a framework's unit (the pre-filter's text test): `koa` for `koa`, `@koa/router`, `koa-router`; `hono` for `hono`, `hono/factory`. */
 export const FRAMEWORK_WORDS: readonly string[] = [...new Set(FRAMEWORK_MODULES.map((m) => /[a-z][a-z0-9]*/.exec(m.replace(/^@/, ''))![0]))];
 
 type FunctionNode = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction;
@@ -151,9 +173,10 @@ export function extractFunctionUnits(sf: ts.SourceFile, imports: readonly Import
   const registrarOf = (callee: ts.Expression): Registrar | undefined => {
     const e = stripParens(callee);
     if (!T.isIdentifier(e)) return undefined;
-    const imp = frameworkImports.find((i) => i.local === e.text && (i.imported === 'default' || i.imported === '*'));
+    const imp = frameworkImports.find((i) => i.local === e.text);
     if (!imp) return undefined;
-    return FRAMEWORKS.flatMap((f) => f.registrars).find((r) => r.modules.includes(imp.source));
+    const whole = imp.imported === 'default' || imp.imported === '*';
+    return FRAMEWORKS.flatMap((f) => f.registrars).find((r) => r.modules.includes(imp.source) && (whole ? r.named === undefined : (r.named?.includes(imp.imported) ?? false)));
   };
   const specOf = (registrar: Registrar): FrameworkSpec => FRAMEWORKS.find((f) => f.registrars.includes(registrar))!;
   /** `new Koa()`, `new Router(opts)`, `require('koa-router')()`, `Router()`. */
@@ -172,17 +195,6 @@ export function extractFunctionUnits(sf: ts.SourceFile, imports: readonly Import
   // Variables holding a registering object; a name bound more than once anywhere is left out (it may be something else).
   const objects = new Map<string, Registrar>();
   const functions = new Map<string, FunctionNode>();
-  const visitDecls = (n: ts.Node): void => {
-    if (T.isVariableDeclaration(n) && T.isIdentifier(n.name) && n.initializer && counts.get(n.name.text) === 1) {
-      const registrar = built(n.initializer);
-      if (registrar) objects.set(n.name.text, registrar);
-      const init = stripParens(n.initializer);
-      if (T.isArrowFunction(init) || T.isFunctionExpression(init)) functions.set(n.name.text, init);
-    } else if (T.isFunctionDeclaration(n) && n.name && n.body && counts.get(n.name.text) === 1) functions.set(n.name.text, n);
-    T.forEachChild(n, visitDecls);
-  };
-  visitDecls(sf);
-
   /** The registering object a call's receiver denotes: a variable, a fresh `new Koa()`, or a chained registration call. */
   const receiver = (e: ts.Expression): Registrar | undefined => {
     const inner = stripParens(e);
@@ -191,10 +203,22 @@ export function extractFunctionUnits(sf: ts.SourceFile, imports: readonly Import
     if (fresh) return fresh;
     if (T.isCallExpression(inner) && T.isPropertyAccessExpression(inner.expression)) {
       const r = receiver(inner.expression.expression);
-      return r && r.methods.has(inner.expression.name.text) ? r : undefined;
+      const method = inner.expression.name.text;
+      return r && (r.methods.has(method) || (r.derive?.has(method) ?? false)) ? r : undefined;
     }
     return undefined;
   };
+
+  const visitDecls = (n: ts.Node): void => {
+    if (T.isVariableDeclaration(n) && T.isIdentifier(n.name) && n.initializer && counts.get(n.name.text) === 1) {
+      const registrar = built(n.initializer) ?? receiver(n.initializer);
+      if (registrar) objects.set(n.name.text, registrar);
+      const init = stripParens(n.initializer);
+      if (T.isArrowFunction(init) || T.isFunctionExpression(init)) functions.set(n.name.text, init);
+    } else if (T.isFunctionDeclaration(n) && n.name && n.body && counts.get(n.name.text) === 1) functions.set(n.name.text, n);
+    T.forEachChild(n, visitDecls);
+  };
+  visitDecls(sf);
 
   const candidates = new Map<FunctionNode, Candidate>();
   const add = (fn: FunctionNode | undefined, spec: FrameworkSpec, registeredWith?: string) => {
@@ -215,12 +239,14 @@ export function extractFunctionUnits(sf: ts.SourceFile, imports: readonly Import
       }
     }
   };
-  /** The framework whose composer a callee is (`compose` imported from `koa-compose`). */
+  /** The framework whose composer or wrapper a callee is (`compose` imported from `koa-compose`, `createMiddleware` from `hono/factory`). */
   const composerOf = (callee: ts.Expression): FrameworkSpec | undefined => {
     const e = stripParens(callee);
     if (!T.isIdentifier(e)) return undefined;
-    const imp = frameworkImports.find((i) => i.local === e.text && (i.imported === 'default' || i.imported === '*'));
-    return imp && FRAMEWORKS.find((f) => f.composers.includes(imp.source));
+    const imp = frameworkImports.find((i) => i.local === e.text);
+    if (!imp) return undefined;
+    if (imp.imported === 'default' || imp.imported === '*') return FRAMEWORKS.find((f) => f.composers.includes(imp.source));
+    return FRAMEWORKS.find((f) => f.wrappers[imp.source]?.includes(imp.imported));
   };
   const visitCalls = (n: ts.Node): void => {
     if (T.isCallExpression(n) && T.isPropertyAccessExpression(n.expression)) {
@@ -231,7 +257,9 @@ export function extractFunctionUnits(sf: ts.SourceFile, imports: readonly Import
       }
     } else if (T.isCallExpression(n)) {
       const spec = composerOf(n.expression);
-      if (spec) middlewareArgs(n.arguments, spec, `${stripParens(n.expression).getText(sf)}(…)`);
+      // `const logger = createMiddleware(async (c, next) => ...)`: known by its variable's name.
+      const holder = n.parent && T.isVariableDeclaration(n.parent) && T.isIdentifier(n.parent.name) ? n.parent.name.text : undefined;
+      if (spec) middlewareArgs(n.arguments, spec, holder ?? `${stripParens(n.expression).getText(sf)}(…)`);
     }
     if (isFunctionNode(n) && !candidates.has(n)) {
       const spec = typedFramework(n, imports);
