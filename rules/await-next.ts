@@ -31,7 +31,7 @@ export default defineUnitRule({
       koaNotAwaited:
         'Koa middleware `{{name}}` calls `{{next}}()` without awaiting or returning its promise: this layer finishes before the layers below it do, so Koa sends the response as it stands (`404 Not Found` when nothing set a body yet), ignores later `ctx.body`/`ctx.status` writes, and an error thrown below becomes an `unhandledRejection` instead of reaching the error handler. Write `await {{next}}()` (or `return {{next}}()`).',
       honoNotAwaited:
-        'Hono middleware `{{name}}` calls `{{next}}()` without awaiting or returning its promise: this layer finishes before the handlers below it do, so with an async handler below Hono finds the context without a response and fails with `Error: Context is not finalized. Did you forget to return a Response object or \\`await next()\\`?` (`500 Internal Server Error`), and code after the call runs before the handler. Write `await {{next}}()` (or `return {{next}}()`).',
+        'Hono middleware `{{name}}` calls `{{next}}()` without awaiting or returning its promise: this layer finishes before the handlers below it do, so with an async handler below Hono finds the context without a response and fails with "Error: Context is not finalized. Did you forget to return a Response object or `await next()`?" (`500 Internal Server Error`), and code after the call runs before the handler. Write `await {{next}}()` (or `return {{next}}()`).',
       notAwaited:
         '`{{name}}` {{verb}} `{{access}}` on `{{value}}`, which is the next layer\'s un-awaited promise, not a response: {{consequence}} (Django: `AttributeError: \'coroutine\' object has no attribute ...`). Await the next layer first: `const response = await ...`.',
       returnedCoroutine:
