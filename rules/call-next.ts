@@ -25,7 +25,7 @@ export default defineUnitRule({
       koaNeverCalled:
         'Koa middleware `{{name}}` refers to `{{next}}` but never calls it (`{{use}}`): the layers below it never run, and unless this layer sets `ctx.body` Koa answers `404 Not Found`. Call it: `await {{next}}()` (or `return {{next}}()`).',
       honoNeverCalled:
-        'Hono middleware `{{name}}` refers to `{{next}}` but never calls it (`{{use}}`): the handlers below it never run, and unless this layer returns a `Response` Hono fails with "Error: Context is not finalized. Did you forget to return a Response object or `await next()`?" (`500 Internal Server Error`). Call it: `await {{next}}()`.',
+        'Hono middleware `{{name}}` refers to `{{next}}` but never calls it (`{{use}}`): the handlers below it never run, so the request gets no response from them; where this layer returns nothing either, Hono fails with "Error: Context is not finalized. Did you forget to return a Response object or `await next()`?" (`500 Internal Server Error`). Call it: `await {{next}}()`.',
       neverCalled:
         '`{{name}}` never calls the next layer (`{{next}}`): every request stops here, so the layers below it and the view never run. Return `{{next}}(request)` on the paths that should continue.',
     },
