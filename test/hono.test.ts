@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { defaultConfig } from '../src/config.js';
+import { extractFacts, frontendOptions, lint } from '../src/engine.js';
+import { allFixtureCases } from './fixture-cases.js';
+import { factsOf, reportsOf } from './helpers.js';
+
+/** The framework units of a file: name, kind, framework, contract, evidence and next parameter. */
+function honoUnits(text: string, path = '/virtual/app.ts') {
+  return factsOf(text, path)
+    .units.filter((u) => u.framework !== undefined)
+    .map((u) => ({ name: u.name, kind: u.kind, framework: u.framework, contract: u.contract, evidence: u.evidence, next: u.nextParam?.name }));
+}
+
+const unit = (name: string) => ({ name, kind: 'function', framework: 'hono', contract: 'onion', evidence: 'framework', next: 'next' });
+const HONO = "import { Hono } from 'hono';\n";
+
+describe('Hono detection: evidence from Hono itself', () => {
+  it('an inline function passed to `use` of `new Hono()`, with or without a path', () => {
+    expect(honoUnits(`${HONO}const app = new Hono();\napp.use(async (c, next) => { await next(); });\napp.use('/api/*', async (c, next) => { await next(); });`)).toEqual([unit('app.use(…)'), unit('app.use(…)')]);
+  });
+
+  it('route methods, `on`, chained registrations and `basePath` objects', () => {
+    const src = `${HONO}const app = new Hono().basePath('/api');\nconst v1 = app.basePath('/v1');\nv1.get('/a', async (c, next) => { await next(); }, (c) => c.text('a'));\napp.on('PURGE', '/b', (c, next) => next()).post('/c', async (c, next) => { await next(); });\nnew Hono().patch('/d', (c, next) => next());\n`;
+    expect(honoUnits(src).map((u) => u.name).sort()).toEqual(['app.on(…)', 'app.post(…)', 'v1.get(…)', 'patch(…)'].sort());
+  });
+
+  it('`createMiddleware` from hono/factory, named after its variable', () => {
+    const src = "import { createMiddleware } from 'hono/factory';\nexport const timing = createMiddleware(async (c, next) => { await next(); });\nexport default createMiddleware(async (c, next) => { await next(); });\n";
+    expect(honoUnits(src)).toEqual([unit('timing'), unit('createMiddleware(…)')]);
+  });
+
+  it("Hono's types: `(c: Context, next: Next)`, `MiddlewareHandler` on a const and as a factory's return type", () => {
+    expect(honoUnits("import type { Context, Next } from 'hono';\nexport async function auth(c: Context, next: Next) { await next(); }")).toEqual([unit('auth')]);
+    expect(honoUnits("import type { MiddlewareHandler } from 'hono';\nexport const mw: MiddlewareHandler = async (c, next) => { await next(); };")).toEqual([unit('mw')]);
+    expect(honoUnits("import type { MiddlewareHandler } from 'hono';\nexport function tag(): MiddlewareHandler {\n  return async (c, next) => { await next(); };\n}")).toEqual([unit('tag')]);
+  });
+
+  it('CommonJS `const { Hono } = require("hono")`, and functions registered by name or factory', () => {
+    const src = "const { Hono } = require('hono');\nconst app = new Hono();\nasync function logger(c, next) { await next(); }\nfunction cors() { return async (c, next) => { await next(); }; }\napp.use(logger, cors());\n";
+    expect(honoUnits(src, '/virtual/app.js')).toEqual([unit('logger'), unit('cors')]);
+  });
+
+  it('a route handler without a next parameter is no unit (the middleware rules have nothing to judge)', () => {
+    expect(honoUnits(`${HONO}const app = new Hono();\napp.get('/', (c) => c.json({ ok: true }));`)).toEqual([]);
+  });
+
+  it('the pre-filter keeps a Hono file: linted as the CLI does, it still yields the unit', () => {
+    const text = `${HONO}const app = new Hono();\napp.use(async (c, next) => { next(); });\n`;
+    const facts = extractFacts('/virtual/app.ts', text, frontendOptions(defaultConfig()), 'auto');
+    expect(facts.dormant).toBeUndefined();
+    expect(facts.units.map((u) => u.framework)).toEqual(['hono']);
+  });
+});
+
+describe('Hono detection: no evidence, no judgement (precision)', () => {
+  it('a `(c, next)` function in a file that does not import Hono', () => {
+    expect(reportsOf('export const mw = async (c, next) => {\n  next();\n  await next;\n  await next();\n  await next();\n};')).toEqual([]);
+  });
+
+  it('a `Hono` that is not the one from `hono`, and a default import of `hono`', () => {
+    expect(honoUnits("import { Hono } from './my-hono';\nconst app = new Hono();\napp.use(async (c, next) => { next(); });")).toEqual([]);
+    expect(honoUnits("import Hono from 'hono';\nconst app = new Hono();\napp.use(async (c, next) => { next(); });")).toEqual([]);
+  });
+
+  it('a helper typed with `Context` whose second parameter is not the next layer, and a `createMiddleware` of another module', () => {
+    expect(honoUnits("import type { Context } from 'hono';\nexport function render(c: Context, view: string) { return c.html(view); }")).toEqual([]);
+    expect(honoUnits("import { createMiddleware } from './factory';\nexport const m = createMiddleware(async (c, next) => { next(); });")).toEqual([]);
+  });
+
+  it('Redux middleware and a name bound twice beside a Hono app', () => {
+    const src = `${HONO}const app = new Hono();\nexport const thunk = (store) => (next) => (action) => { next(action); next(action); };\nexport function mount(app) {\n  app.use((c, next) => { next(); });\n}\n`;
+    expect(honoUnits(src)).toEqual([]);
+    expect(reportsOf(src)).toEqual([]);
+  });
+
+  it('next handed to an unknown function is unknown: silent', () => {
+    expect(reportsOf(`${HONO}const app = new Hono();\napp.use(async (c, next) => { await retry(3, next); });`)).toEqual([]);
+    expect(reportsOf(`${HONO}const app = new Hono();\napp.use((c, next) => helper(c, next));`)).toEqual([]);
+  });
+});
+
+describe('Hono rules: the messages name Hono failures', () => {
+  it('await-next, call-next and no-double-next report on Hono units with Hono wording', () => {
+    const text = `${HONO}const app = new Hono();\napp.use(async (c, next) => { next(); });\napp.use(async (c, next) => { await next; });\napp.use(async (c, next) => { await next(); await next(); });\n`;
+    const [result] = lint([{ path: '/virtual/app.ts', text }], { config: defaultConfig() });
+    const found = result!.diagnostics.map((d) => [d.ruleId, d.message.startsWith('Hono middleware `app.use(…)`'), /Context is not finalized|next\(\) called multiple times/.test(d.message), d.message.includes('Koa')]);
+    expect(found).toEqual([
+      ['onion/await-next', true, true, false],
+      ['onion/call-next', true, true, false],
+      ['onion/no-double-next', true, true, false],
+    ]);
+  });
+});
+
+describe('Hono fixtures exercise Hono units', () => {
+  it('every Hono case holds a Hono unit (so a valid case’s silence is a judgement)', () => {
+    const cases = allFixtureCases().filter((c) => c.name.startsWith('hono-'));
+    expect(cases.length).toBeGreaterThanOrEqual(60);
+    for (const c of cases) {
+      const units = c.files.flatMap((f) => factsOf(f.text, f.path).units.filter((u) => u.framework === 'hono'));
+      expect({ case: `${c.rule}/${c.kind}/${c.name}`, honoUnits: units.length > 0 }).toEqual({ case: `${c.rule}/${c.kind}/${c.name}`, honoUnits: true });
+    }
+  });
+});
