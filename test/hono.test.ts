@@ -92,6 +92,26 @@ describe('Hono rules: the messages name Hono failures', () => {
   });
 });
 
+describe('Hono flow facts', () => {
+  const handler = (body: string) => factsOf(`${HONO}new Hono().use(async (c, next) => {\n${body}\n});`).units.find((u) => u.framework === 'hono')!.handler!;
+
+  it('awaiting next() never raises under Hono (compose hands errors below to app.onError), other awaits still may', () => {
+    expect(handler('  try { await next(); } catch (e) { await next(); }').exits.map((e) => e.nextCalls)).toEqual([[1]]);
+    expect(reportsOf(`${HONO}new Hono().use(async (c, next) => {\n  try { await next(); } catch (e) { await next(); }\n});`)).toEqual([]);
+    // Something after the call may throw: the catch runs after one call, and a second call is proven.
+    expect(handler('  try { await next(); await audit(c); } catch (e) { await next(); }').exits.map((e) => e.nextCalls)).toEqual([[1, 2]]);
+    // Koa keeps counting a rejected call: the same retry is a second call there.
+    const koa = factsOf("import Koa from 'koa';\nnew Koa().use(async (ctx, next) => {\n  try { await next(); } catch (e) { await next(); }\n});").units[0]!.handler!;
+    expect(koa.exits.map((e) => e.nextCalls)).toEqual([[1, 2]]);
+  });
+
+  it('records floating calls and inert references as for Koa', () => {
+    expect(handler('  next();').floatingNextCalls).toHaveLength(1);
+    expect(handler('  await next();').floatingNextCalls).toEqual([]);
+    expect(handler('  await next;')).toMatchObject({ inertNextReferences: [expect.anything()], nextHandedOn: false });
+  });
+});
+
 describe('Hono fixtures exercise Hono units', () => {
   it('every Hono case holds a Hono unit (so a valid case’s silence is a judgement)', () => {
     const cases = allFixtureCases().filter((c) => c.name.startsWith('hono-'));

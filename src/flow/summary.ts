@@ -42,6 +42,12 @@ export interface FlowOptions {
    * The summary then also records the onion facts (`floatingNextCall`, `inertNextReference`, `nextHandedOn`).
    */
   onion?: boolean;
+  /**
+   * Onion only: awaiting the next layer's promise never raises, because the framework hands every
+   * error from below to its own error handler and resolves the promise (Hono's compose with
+   * `app.onError`). A `catch` around `await next()` alone is then never entered.
+   */
+  nextNeverRejects?: boolean;
 }
 
 /** What a parameter holds. */
@@ -231,7 +237,8 @@ export class FlowBuilder<N> {
   awaitValue(operand: N, kinds: number, s: State): number {
     if (this.options.onion) {
       // Onion: every call made counts, whether its promise resolves or rejects.
-      if (kinds & (NEXT_PROMISE | UNKNOWN)) this.raise(s);
+      // Unless the framework settles the next layer's promise itself (Hono), awaiting it may raise.
+      if (kinds & (this.options.nextNeverRejects === true ? UNKNOWN : NEXT_PROMISE | UNKNOWN)) this.raise(s);
     } else if (this.lastNextCall !== undefined && this.lastNextCall === operand) {
       const r = copy(s);
       r.calls = this.lastNextCallCounts;

@@ -37,6 +37,8 @@ export interface NextAccess {
   promiseLike: boolean;
   /** The onion contract (Koa): see `FlowOptions.onion`. */
   onion?: boolean;
+  /** Onion only: awaiting the next layer never raises (Hono): see `FlowOptions.nextNeverRejects`. */
+  nextNeverRejects?: boolean;
 }
 
 export interface SummaryOptions {
@@ -75,7 +77,7 @@ class Summarizer {
     private readonly sf: ts.SourceFile,
     private readonly options: SummaryOptions,
   ) {
-    this.flow = new FlowBuilder({ name: options.name, nameRange: options.nameRange, promiseLike: options.next.promiseLike, awaitableMembers: PROMISE_MEMBERS, ...(options.next.onion ? { onion: true } : {}) });
+    this.flow = new FlowBuilder({ name: options.name, nameRange: options.nameRange, promiseLike: options.next.promiseLike, awaitableMembers: PROMISE_MEMBERS, ...(options.next.onion ? { onion: true } : {}), ...(options.next.nextNeverRejects ? { nextNeverRejects: true } : {}) });
     const first = fn.parameters[0];
     if (first && T.isIdentifier(first.name)) this.flow.param(first.name.text, 'request');
     for (const { index, kind } of options.paramKinds ?? []) {

@@ -53,6 +53,8 @@ export interface FrameworkSpec {
   nextTypes: Readonly<Record<string, readonly string[]>>;
   /** The position of the next-layer parameter. */
   nextIndex: number;
+  /** Awaiting `next()` never rejects: the framework hands errors from below to its own error handler (Hono's `app.onError`). */
+  nextNeverRejects?: boolean;
 }
 
 const KOA_ROUTER_METHODS = new Set(['use', 'get', 'post', 'put', 'patch', 'delete', 'del', 'head', 'options', 'all']);
@@ -85,6 +87,7 @@ export const FRAMEWORKS: readonly FrameworkSpec[] = [
     contextTypes: { hono: ['Context'] },
     nextTypes: { hono: ['Next'] },
     nextIndex: 1,
+    nextNeverRejects: true,
   },
 ];
 
@@ -309,7 +312,7 @@ function functionUnit(c: Candidate, sf: ts.SourceFile): Unit | undefined {
   const handler = summarize(fn, sf, {
     name: declared.name,
     nameRange: declared.range,
-    next: { identifiers: new Set([next.name.text]), members: new Set(), promiseLike: spec.contract === 'onion', onion: spec.contract === 'onion' },
+    next: { identifiers: new Set([next.name.text]), members: new Set(), promiseLike: spec.contract === 'onion', onion: spec.contract === 'onion', ...(spec.nextNeverRejects ? { nextNeverRejects: true } : {}) },
   });
   return {
     kind: 'function',
