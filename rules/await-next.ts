@@ -2,17 +2,11 @@ import type { UnawaitedUse } from '../src/model.js';
 import { defineUnitRule } from '../src/rules/api.js';
 import { nextLabel, spellingOf, valueIsOnly } from '../src/rules/unit-helpers.js';
 
-/** An item written by `del response["X"]`: the statement's keyword right before the target. */
-function isDeletion(use: UnawaitedUse, text: string): boolean {
-  const lineStart = text.lastIndexOf('\n', use.range.start - 1) + 1;
-  return use.kind === 'write' && /\bdel\s+$/.test(text.slice(lineStart, use.range.start));
-}
-
 /** Python's error for the use of a coroutine as a response: an attribute, or an item read, set or deleted. */
-function coroutineError(use: UnawaitedUse, deleted: boolean): string {
+function coroutineError(use: UnawaitedUse): string {
   if (!use.item) return `AttributeError: 'coroutine' object has no attribute '${use.member}'`;
   if (use.kind === 'read') return "TypeError: 'coroutine' object is not subscriptable";
-  return deleted ? "TypeError: 'coroutine' object doesn't support item deletion" : "TypeError: 'coroutine' object does not support item assignment";
+  return use.kind === 'delete' ? "TypeError: 'coroutine' object doesn't support item deletion" : "TypeError: 'coroutine' object does not support item assignment";
 }
 
 /**
@@ -61,12 +55,11 @@ export default defineUnitRule({
       }
     }
     for (const use of handler.unawaitedUses) {
-      const verb = use.kind === 'write' ? 'sets' : 'reads';
+      const verb = use.kind === 'write' ? 'sets' : use.kind === 'delete' ? 'deletes' : 'reads';
       if (coroutine) {
-        const deleted = isDeletion(use, ctx.file.text);
         ctx.report({
           messageId: 'notAwaitedCoroutine',
-          data: { name: handler.name, verb: deleted ? 'deletes' : verb, access: use.member, value: use.text, awaitable: spelling.awaitable, error: coroutineError(use, deleted), fix: spelling.awaitStatement.replace('{next}', nextLabel(ctx.unit)) },
+          data: { name: handler.name, verb, access: use.member, value: use.text, awaitable: spelling.awaitable, error: coroutineError(use), fix: spelling.awaitStatement.replace('{next}', nextLabel(ctx.unit)) },
           range: use.range,
         });
         continue;
@@ -78,7 +71,7 @@ export default defineUnitRule({
           verb,
           access: use.member,
           value: use.text,
-          consequence: use.kind === 'write' ? 'the change is lost' : 'a promise has no such property, so this reads `undefined`',
+          consequence: use.kind !== 'read' ? 'the change is lost' : 'a promise has no such property, so this reads `undefined`',
         },
         range: use.range,
       });

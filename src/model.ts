@@ -55,8 +55,8 @@ export interface Exit {
 /** A use of the next layer's un-awaited result as if it were a response. */
 export interface UnawaitedUse {
   range: Range;
-  /** `read`: `response.headers`; `write`: `response.status = 1`. */
-  kind: 'read' | 'write';
+  /** `read`: `response.headers`; `write`: `response.status = 1`; `delete`: `del response["Server"]` (Python). */
+  kind: 'read' | 'write' | 'delete';
   /** The member read or written, from the syntax: `headers`, `status` (also for `(response as any).status`, `response['status']`). */
   member: string;
   /** The expression text used, e.g. `response` or `this.getResponse(request)`. */

@@ -94,6 +94,15 @@ describe('Python flow: del statements', () => {
     expect(reports(asyncClass(['        response = self.get_response(request)', '        del response.headers["Server"], request.stale', '        return await response']))).toEqual(['await-next@10']);
   });
 
+  it('a deletion is a fact of the front-end (kind `delete`), whatever else the statement deletes first', () => {
+    const text = asyncClass(['        response = self.get_response(request)', '        del request.stale, response["Server"]', '        return await response']);
+    const uses = extractFacts('/proj/app/middleware.py', text, frontendOptions(defaultConfig())).units[0]!.handler!.unawaitedUses;
+    expect(uses.map((u) => `${u.kind} ${u.member}`)).toEqual(['delete Server']);
+    const [message] = lint([{ path: '/proj/app/middleware.py', text }], { config: defaultConfig() })[0]!.diagnostics.map((d) => d.message);
+    expect(message).toContain("deletes `Server`");
+    expect(message).toContain("TypeError: 'coroutine' object doesn't support item deletion");
+  });
+
   it('after await, `del` on the response is fine, and `del x` of a local still unbinds it', () => {
     expect(reports(asyncClass(['        response = await self.get_response(request)', '        del response["Server"]', '        return response']))).toEqual([]);
     expect(reports(asyncClass(['        response = await self.get_response(request)', '        alias = response', '        del alias', '        return response']))).toEqual([]);

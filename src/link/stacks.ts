@@ -201,6 +201,15 @@ function notAString(resolution: Resolution, entry: StackEntryFact, facts: FileFa
   return { kind: 'unresolved', problem: 'notDottedPath', error: `AttributeError: ${type} has no attribute 'rsplit'` };
 }
 
+/** What a module exports under `name`, when it is a unit (or an external class): the entry's resolution, or why it is no middleware. */
+function exportedUnit(facts: FileFacts, name: string, r: Resolver): Resolution | undefined {
+  const binding = resolveExport(facts, name, r.lookup);
+  const resolution = unitResolution(binding, r.knowledge, r.lookup);
+  if (!resolution) return undefined;
+  const problem = describeUnitProblem(binding);
+  return problem ? { kind: 'unresolved', problem: 'notMiddleware', file: facts.path, name, why: problem } : resolution;
+}
+
 function resolveDotted(path: string, settingsFile: string, language: FileFacts['language'], r: Resolver): Resolution {
   const builtin = r.knowledge.middleware.get(path);
   if (builtin) return { kind: 'builtin', known: builtin };
@@ -224,12 +233,8 @@ function resolveDotted(path: string, settingsFile: string, language: FileFacts['
   for (const base of roots) {
     const facts = resolveModulePath(join(base, ...moduleSegments), r.lookup);
     if (!facts) continue;
-    const binding = resolveExport(facts, name, r.lookup);
-    const resolution = unitResolution(binding, r.knowledge, r.lookup);
-    if (resolution) {
-      const problem = describeUnitProblem(binding);
-      return problem ? { kind: 'unresolved', problem: 'notMiddleware', file: facts.path, name, why: problem } : resolution;
-    }
+    const resolution = exportedUnit(facts, name, r);
+    if (resolution) return resolution;
     const declared = facts.exports.some((e) => e.exported === name) || name in facts.declarations;
     if (declared) return { kind: 'unresolved', problem: 'notMiddleware', file: facts.path, name, why: 'its constructor (or factory) does not take the next layer as its first parameter' };
     return { kind: 'unresolved', problem: 'missingExport', module: moduleSegments.join('.'), file: facts.path, name };
@@ -256,12 +261,8 @@ function resolvePythonDotted(segments: string[], settingsFile: string, r: Resolv
   const cls = resolvePythonClass(facts, name, r.lookup);
   const classProblem = cls && cls !== 'external' ? pythonClassProblem(cls, r.lookup, r.knowledge, r.config) : undefined;
   if (classProblem) return { kind: 'unresolved', ...classProblem, file: (cls as { facts: FileFacts }).facts.path, name };
-  const binding = resolveExport(facts, name, r.lookup);
-  const resolution = unitResolution(binding, r.knowledge, r.lookup);
-  if (resolution) {
-    const problem = describeUnitProblem(binding);
-    return problem ? { kind: 'unresolved', problem: 'notMiddleware', file: facts.path, name, why: problem } : resolution;
-  }
+  const resolution = exportedUnit(facts, name, r);
+  if (resolution) return resolution;
   // A class Django can build (or one whose bases we cannot read) that is not a unit: nothing proven.
   if (cls) return { kind: 'unknown' };
   // A function taking the request: Django calls it once at start-up with `get_response` instead.

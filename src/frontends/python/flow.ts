@@ -304,7 +304,7 @@ class PythonWalker {
         // `del response["Server"]`, `del request.session`: the object is used and written; `del x` unbinds x.
         for (const t of items(st).flatMap((e) => (e.type === 'expression_list' ? items(e) : [e]))) {
           const target = unwrap(t);
-          if (target.type === 'attribute' || target.type === 'subscript') this.access(target, s, 'write');
+          if (target.type === 'attribute' || target.type === 'subscript') this.access(target, s, 'delete');
         }
         for (const t of items(st).flatMap(targetNames)) setUnknown(s, t);
         flow.raise(s);
@@ -596,7 +596,7 @@ class PythonWalker {
   }
 
   /** An attribute or subscript: request attribute reads/writes, and uses of an un-awaited next result. */
-  private access(e: Node, s: State, how: 'read' | 'write' | 'call'): number {
+  private access(e: Node, s: State, how: 'read' | 'write' | 'delete' | 'call'): number {
     const isAttribute = e.type === 'attribute';
     const object = unwrap((isAttribute ? e.childForFieldName('object') : e.childForFieldName('value')) ?? e);
     let name: string | undefined;
@@ -613,9 +613,9 @@ class PythonWalker {
     if (isAttribute && object.type === 'identifier' && object.text === this.selfName) return UNKNOWN;
     const objectValue = this.expr(object, s);
     if (this.flow.member(objectValue, name, s)) {
-      this.flow.unawaitedUse({ range: rangeOf(e), kind: how === 'write' ? 'write' : 'read', member: name!, text: object.text, ...(isAttribute ? {} : { item: true }) });
+      this.flow.unawaitedUse({ range: rangeOf(e), kind: how === 'call' ? 'read' : how, member: name!, text: object.text, ...(isAttribute ? {} : { item: true }) });
     }
-    if (object.type === 'identifier' && name !== undefined) this.flow.requestAccess(object.text, name, how === 'write' ? 'write' : 'read', s, e);
+    if (object.type === 'identifier' && name !== undefined) this.flow.requestAccess(object.text, name, how === 'write' || how === 'delete' ? 'write' : 'read', s, e);
     return UNKNOWN;
   }
 }
