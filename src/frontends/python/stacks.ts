@@ -52,7 +52,7 @@ import type { FrontendOptions } from '../../config.js';
 import type { ImportFact, Range, StackEntryFact, StackFact } from '../../model.js';
 import { assignmentParts, importsOf, targetNames } from './module.js';
 import { dotted, items, literalValue, MAX_DEPTH, numberValue, rangeOf, stringValue, unwrap, type Literal } from './syntax.js';
-import { FRAGMENT_NAME, OTHER_SETTINGS } from '../settings-names.js';
+import { FRAGMENT_NAME, OTHER_SETTINGS, type ListState } from '../settings-names.js';
 
 /** List methods that change the list in place. */
 const EDITS = new Set(['append', 'extend', 'insert', 'remove', 'pop', 'clear', 'sort', 'reverse']);
@@ -63,12 +63,6 @@ const SCALAR_TYPES = new Set(['string', 'concatenated_string', 'integer', 'float
 type Condition = StackEntryFact['condition'];
 type Scalar = string | number | boolean;
 
-interface ListState {
-  name: string;
-  entries: StackEntryFact[];
-  nameRange: Range;
-  range: Range;
-}
 
 /** A class defined in the module, for `Class.NAME` lookups through its MRO (django-configurations). */
 interface ClassInfo {

@@ -3,18 +3,14 @@ import { dotted, rangeOf, stripParens } from './syntax.js';
 import { T } from './typescript.js';
 import type { FrontendOptions } from '../../config.js';
 import type { Range, StackEntryFact, StackFact } from '../../model.js';
-import { FRAGMENT_NAME, OTHER_SETTINGS } from '../settings-names.js';
+import { FRAGMENT_NAME, OTHER_SETTINGS, type ListState } from '../settings-names.js';
 
 export interface SettingsFacts {
   stacks: StackFact[];
   constants: Record<string, string | number | boolean>;
 }
 
-interface ListState {
-  name: string;
-  entries: StackEntryFact[];
-  nameRange: Range;
-  range: Range;
+interface ExportedListState extends ListState {
   exported: boolean;
 }
 
@@ -41,7 +37,7 @@ export function extractStacks(sf: ts.SourceFile, options: FrontendOptions): Sett
   const text = sf.text;
   if (![...settingNames].some((n) => text.includes(n)) && !/middleware|_APPS/i.test(text)) return { stacks: [], constants: collectConstants(sf, constants) };
 
-  const lists = new Map<string, ListState>();
+  const lists = new Map<string, ExportedListState>();
   const exportedNames = new Set<string>();
   let conditionIds = 0;
 
@@ -126,11 +122,11 @@ export function extractStacks(sf: ts.SourceFile, options: FrontendOptions): Sett
   };
 
   /** The list an edit applies to: a local one, or an imported setting edited in place. */
-  const target = (name: string, node: ts.Node): ListState | undefined => {
+  const target = (name: string, node: ts.Node): ExportedListState | undefined => {
     const known = lists.get(name);
     if (known) return known;
     if (!settingNames.has(name)) return undefined;
-    const created: ListState = { name, entries: [{ kind: 'spread', value: name, range: rangeOf(node, sf) }], nameRange: rangeOf(node, sf), range: rangeOf(node, sf), exported: false };
+    const created: ExportedListState = { name, entries: [{ kind: 'spread', value: name, range: rangeOf(node, sf) }], nameRange: rangeOf(node, sf), range: rangeOf(node, sf), exported: false };
     lists.set(name, created);
     return created;
   };
