@@ -31,6 +31,8 @@ interface Registrar {
   modules: readonly string[];
   /** Named exports of those modules that build it too (`new Hono()` from `import { Hono } from 'hono'`). */
   named?: readonly string[];
+  /** Members of the default or namespace import that build it (`express.Router()`, `new hono.Hono()`). */
+  members?: readonly string[];
   /** Methods returning a registering object of the same kind (`new Hono().basePath('/api')`). */
   derive?: ReadonlySet<string>;
   /** The methods that take middleware as arguments. */
@@ -61,6 +63,9 @@ const KOA_ROUTER_METHODS = new Set(['use', 'get', 'post', 'put', 'patch', 'delet
 
 const HONO_METHODS = new Set(['use', 'get', 'post', 'put', 'delete', 'patch', 'all', 'on', 'options']);
 
+/** Express 4/5 applications and routers: `app.use`, `app.METHOD`, `app.param`; `app.route(path)` derives a route with the METHOD calls. */
+const EXPRESS_METHODS = new Set(['use', 'get', 'post', 'put', 'delete', 'patch', 'all', 'options', 'head', 'param']);
+
 /** One row per framework; Hono, tRPC and Express plug in here with their own modules and types. */
 export const FRAMEWORKS: readonly FrameworkSpec[] = [
   {
@@ -80,7 +85,7 @@ export const FRAMEWORKS: readonly FrameworkSpec[] = [
   {
     framework: 'hono',
     contract: 'onion',
-    registrars: [{ modules: ['hono'], named: ['Hono'], methods: HONO_METHODS, derive: new Set(['basePath']) }],
+    registrars: [{ modules: ['hono'], named: ['Hono'], members: ['Hono'], methods: HONO_METHODS, derive: new Set(['basePath']) }],
     composers: [],
     wrappers: { 'hono/factory': ['createMiddleware'] },
     functionTypes: { hono: ['MiddlewareHandler'] },
@@ -88,6 +93,33 @@ export const FRAMEWORKS: readonly FrameworkSpec[] = [
     nextTypes: { hono: ['Next'] },
     nextIndex: 1,
     nextNeverRejects: true,
+  },
+  {
+    // Linear contract (NODE.md §1): `next(err?)` returns nothing; a path ends the response or calls `next` once.
+    framework: 'express',
+    contract: 'linear',
+    registrars: [
+      // `express()`, `express.Router()`, `import { Router } from 'express'`; `app.route('/x').get(...)`.
+      { modules: ['express'], members: ['Router'], methods: EXPRESS_METHODS, derive: new Set(['route']) },
+      { modules: ['express'], named: ['Router'], methods: EXPRESS_METHODS, derive: new Set(['route']) },
+    ],
+    composers: [],
+    wrappers: {},
+    functionTypes: { express: ['RequestHandler', 'Handler'], 'express-serve-static-core': ['RequestHandler', 'Handler'] },
+    contextTypes: { express: ['Request'], 'express-serve-static-core': ['Request'] },
+    nextTypes: { express: ['NextFunction'], 'express-serve-static-core': ['NextFunction'] },
+    nextIndex: 2,
+  },
+  {
+    framework: 'connect',
+    contract: 'linear',
+    registrars: [{ modules: ['connect'], methods: new Set(['use']) }],
+    composers: [],
+    wrappers: {},
+    functionTypes: { connect: ['NextHandleFunction', 'HandleFunction'] },
+    contextTypes: { connect: ['IncomingMessage'] },
+    nextTypes: { connect: ['NextFunction'] },
+    nextIndex: 2,
   },
 ];
 
@@ -190,6 +222,14 @@ export function extractFunctionUnits(sf: ts.SourceFile, imports: readonly Import
       if (T.isCallExpression(callee) && T.isIdentifier(callee.expression) && callee.expression.text === 'require' && callee.arguments.length === 1) {
         const arg = callee.arguments[0]!;
         if (T.isStringLiteral(arg)) return FRAMEWORKS.flatMap((f) => f.registrars).find((r) => r.modules.includes(arg.text));
+      }
+      // `express.Router()`, `new hono.Hono()`: a building member of the default or namespace import.
+      if (T.isPropertyAccessExpression(callee) && T.isIdentifier(callee.expression)) {
+        const base = callee.expression.text;
+        const member = callee.name.text;
+        const imp = frameworkImports.find((i) => i.local === base && (i.imported === 'default' || i.imported === '*'));
+        if (imp) return FRAMEWORKS.flatMap((f) => f.registrars).find((r) => r.modules.includes(imp.source) && (r.members?.includes(member) ?? false));
+        return undefined;
       }
       return registrarOf(callee);
     }
