@@ -38,6 +38,8 @@ export default defineUnitRule({
     const { handler } = ctx.unit;
     if (!handler) return;
     if (ctx.unit.unit.contract === 'onion') {
+      // tRPC: a dropped `next()` leaves the path without `next()`'s result, which is return-response's report (one rule per mistake).
+      if (ctx.unit.unit.framework === 'trpc') return;
       // The onion contract: the next layer's promise is awaited or returned, never dropped.
       for (const range of handler.floatingNextCalls ?? []) {
         ctx.report({ messageId: ctx.unit.unit.framework === 'hono' ? 'honoNotAwaited' : 'koaNotAwaited', data: { name: handler.name, next: nextLabel(ctx.unit) }, range });

@@ -1,5 +1,5 @@
 import { defineUnitRule } from '../src/rules/api.js';
-import { nextLabel } from '../src/rules/unit-helpers.js';
+import { neverCallsOnionNext, nextLabel } from '../src/rules/unit-helpers.js';
 
 /** The statement around a reference, on one line (`await next;`), when it is short enough for a message. */
 function lineAround(text: string, range: { start: number; end: number }): string | undefined {
@@ -26,6 +26,8 @@ export default defineUnitRule({
         'Koa middleware `{{name}}` refers to `{{next}}` but never calls it (`{{use}}`): the layers below it never run, and unless this layer sets `ctx.body` Koa answers `404 Not Found`. Call it: `await {{next}}()` (or `return {{next}}()`).',
       honoNeverCalled:
         'Hono middleware `{{name}}` refers to `{{next}}` but never calls it (`{{use}}`): the handlers below it never run, so the request gets no response from them; where this layer returns nothing either, Hono fails with "Error: Context is not finalized. Did you forget to return a Response object or `await next()`?" (`500 Internal Server Error`). Call it: `await {{next}}()`.',
+      trpcNeverCalled:
+        'tRPC middleware `{{name}}` refers to `{{next}}` but never calls it (`{{use}}`): the middlewares below it and the procedure\'s resolver never run, and tRPC gets no middleware result from this layer, so the call fails with `TRPCError` `INTERNAL_SERVER_ERROR` ("No result from middlewares - did you forget to `return next()`?" when it returns nothing). Call it and return its result: `return {{next}}()`.',
       neverCalled:
         '`{{name}}` never calls the next layer (`{{next}}`): every request stops here, so the layers below it and the view never run. Return `{{next}}(request)` on the paths that should continue.',
     },
@@ -36,11 +38,12 @@ export default defineUnitRule({
     if (ctx.unit.unit.contract === 'onion') {
       // A terminal layer never mentions `next` and is correct; one that awaits or returns the
       // function itself, calls it nowhere and hands it to nothing that could, never continues.
-      const first = handler.inertNextReferences?.[0];
-      if (!first || handler.nextCallSites.length > 0 || handler.nextHandedOn !== false) return;
+      const first = neverCallsOnionNext(handler);
+      if (!first) return;
       const use = ctx.file.text.slice(first.start, first.end);
       const statement = lineAround(ctx.file.text, first);
-      ctx.report({ messageId: ctx.unit.unit.framework === 'hono' ? 'honoNeverCalled' : 'koaNeverCalled', data: { name: handler.name, next: nextLabel(ctx.unit), use: statement ?? use }, range: first });
+      const framework = ctx.unit.unit.framework;
+      ctx.report({ messageId: framework === 'hono' ? 'honoNeverCalled' : framework === 'trpc' ? 'trpcNeverCalled' : 'koaNeverCalled', data: { name: handler.name, next: nextLabel(ctx.unit), use: statement ?? use }, range: first });
       return;
     }
     if (handler.nextReferenced) return;

@@ -15,6 +15,8 @@ export default defineUnitRule({
         'Koa middleware `{{name}}` can reach this exit after calling `{{next}}()` twice or more: the second call rejects with `Error: next() called multiple times` (Koa counts a call whose promise rejected too), and Koa answers `500 Internal Server Error`. Call `{{next}}()` once per request.',
       honoCalledTwice:
         'Hono middleware `{{name}}` can reach this exit after calling `{{next}}()` twice or more: the second call rejects with `Error: next() called multiple times`, which goes to `app.onError` (by default `500 Internal Server Error`). Call `{{next}}()` once per request.',
+      trpcCalledTwice:
+        'tRPC middleware `{{name}}` can reach this exit after calling `{{next}}()` twice or more: tRPC has no guard, so the middlewares below it and the procedure\'s resolver run once per call (a mutation executes twice). Call `{{next}}()` once and return its result.',
       calledTwice:
         '`{{name}}` can reach this exit after calling `{{next}}` twice or more, so the view runs more than once for one request (double writes, double charges). Call `{{next}}` once and reuse its response.',
     },
@@ -25,8 +27,8 @@ export default defineUnitRule({
     for (const exit of handler.exits) {
       if (!exit.nextCalls.includes(2)) continue;
       const { framework } = ctx.unit.unit;
-      if (framework === 'koa' || framework === 'hono') {
-        ctx.report({ messageId: framework === 'hono' ? 'honoCalledTwice' : 'koaCalledTwice', data: { name: handler.name, next: nextLabel(ctx.unit) }, range: exit.range });
+      if (framework === 'koa' || framework === 'hono' || framework === 'trpc') {
+        ctx.report({ messageId: framework === 'hono' ? 'honoCalledTwice' : framework === 'trpc' ? 'trpcCalledTwice' : 'koaCalledTwice', data: { name: handler.name, next: nextLabel(ctx.unit) }, range: exit.range });
         continue;
       }
       ctx.report({ messageId: 'calledTwice', data: { name: handler.name, next: nextLabel(ctx.unit) }, range: exit.range });

@@ -1,5 +1,5 @@
 import { defineUnitRule } from '../src/rules/api.js';
-import { describeNoResponse, mixinRunsHooks, nextLabel, returnsNoResponse, spellingOf } from '../src/rules/unit-helpers.js';
+import { describeNoResponse, mixinRunsHooks, neverCallsOnionNext, nextLabel, returnsNoResponse, spellingOf } from '../src/rules/unit-helpers.js';
 
 /**
  * A handler exit that returns no response. Django has no friendly error for this: the handler
@@ -19,6 +19,28 @@ function deeperThanHandler(text: string, handlerStart: number, indent: string): 
 }
 
 type Context = Parameters<(typeof rule)['check']>[0];
+
+/**
+ * tRPC (NODE.md, tRPC v11): a middleware returns `next()`'s result. A path that returns nothing (or a
+ * value that is not the result) leaves tRPC without one: `TRPCError` `INTERNAL_SERVER_ERROR`, "No
+ * result from middlewares - did you forget to `return next()`?". A body ending in a dropped `next()`
+ * gets `return` inserted before it. A middleware that never calls `next` is call-next's report.
+ */
+function checkTrpc(ctx: Context): void {
+  const { handler } = ctx.unit;
+  if (!handler || neverCallsOnionNext(handler)) return;
+  const next = nextLabel(ctx.unit);
+  for (const exit of handler.exits) {
+    if (!returnsNoResponse(exit)) continue;
+    if (exit.kind === 'implicit') {
+      const at = exit.returnNextAt;
+      const hint = at !== undefined ? `Return it: \`return ${next}(...)\`.` : `Return \`${next}()\`'s result on every path that does not throw.`;
+      ctx.report({ messageId: 'trpcFallsOffEnd', data: { name: handler.name, next, hint }, range: exit.range, ...(at !== undefined ? { fix: { range: { start: at, end: at }, text: 'return ' } } : {}) });
+    } else {
+      ctx.report({ messageId: 'trpcReturnsNoResult', data: { name: handler.name, next, value: describeNoResponse(exit, ctx.file.text, ctx.unit) }, range: exit.range });
+    }
+  }
+}
 
 /** `process_response` of a `MiddlewareMixin` subclass: every exit returns a response. */
 function checkResponseHook(ctx: Context): void {
@@ -44,7 +66,12 @@ const rule = defineUnitRule({
     severity: 'error',
     recommended: true,
     fixable: true,
+    contracts: ['django', 'onion'],
     messages: {
+      trpcFallsOffEnd:
+        'tRPC middleware `{{name}}` can reach its end without returning `{{next}}()`\'s result, so tRPC gets no result from this layer and the call fails with `TRPCError` `INTERNAL_SERVER_ERROR`: "No result from middlewares - did you forget to `return next()`?". {{hint}}',
+      trpcReturnsNoResult:
+        'tRPC middleware `{{name}}` returns {{value}} here instead of `{{next}}()`\'s result: tRPC finds no middleware result in it and the call fails with `TRPCError` `INTERNAL_SERVER_ERROR` ("No result from middlewares - did you forget to `return next()`?" for a missing or falsy value). Return `{{next}}()`\'s result, or throw a `TRPCError` to stop here.',
       fallsOffEnd:
         '`{{name}}` can reach its end without returning a response, so the server receives `{{nothing}}` instead of one. {{hint}}',
       returnsNothing:
@@ -56,6 +83,11 @@ const rule = defineUnitRule({
     },
   },
   check(ctx) {
+    if (ctx.unit.unit.contract === 'onion') {
+      // Koa and Hono layers return nothing by design; tRPC's return the next layer's result.
+      if (ctx.unit.unit.framework === 'trpc') checkTrpc(ctx);
+      return;
+    }
     checkResponseHook(ctx);
     const { handler } = ctx.unit;
     if (!handler) return;

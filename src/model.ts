@@ -50,6 +50,12 @@ export interface Exit {
    * still in scope: where `return <variable>;` can be inserted, and with which indentation.
    */
   returnFix?: { variable: string; offset: number; indent: string };
+  /**
+   * Onion contract only: for an implicit exit right after the body's last statement, which calls
+   * the next layer and drops its result (`next();`, `await next();`), that statement's start, where
+   * `return ` makes the path return the result (tRPC's `return next()`).
+   */
+  returnNextAt?: number;
 }
 
 /** A use of the next layer's un-awaited result as if it were a response. */
@@ -227,7 +233,7 @@ export interface Unit {
    * `class`: a class whose constructor takes the next layer; `factory`: a function taking the next
    * layer and returning the handler; `function`: a function that is itself the handler and receives
    * the next layer as a parameter on every request (Koa's `(ctx, next)`, later Hono's `(c, next)` and
-   * Express's `(req, res, next)`). A `function` unit always has a `framework` and a `contract`, its
+   * Express's `(req, res, next)`). A `function` unit always has a `framework` and, except Alexi's (Django's contract in function form), a `contract`; its
    * `handler` summarises the function itself, and `nextParam` is its next-layer parameter.
    */
   kind: 'class' | 'factory' | 'function';

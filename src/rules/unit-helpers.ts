@@ -1,4 +1,4 @@
-import type { Exit, Spelling, ValueKind } from '../model.js';
+import type { Exit, FunctionSummary, Range, Spelling, ValueKind } from '../model.js';
 import type { LinkedUnit } from './api.js';
 
 const JAVASCRIPT: Spelling = {
@@ -60,4 +60,14 @@ export function describeNoResponse(exit: Exit, text: string, linked: LinkedUnit)
  */
 export function mixinRunsHooks(linked: LinkedUnit): boolean {
   return linked.unit.mixinBase === true || (linked.mixinChain && !linked.members.includes('__call__'));
+}
+
+/**
+ * Onion contract: the first reference to the next layer when the handler refers to it but certainly
+ * never calls it (`await next;`, `return next;`): it calls it nowhere and hands it to nothing that could.
+ * A terminal layer never mentions it and gets `undefined`.
+ */
+export function neverCallsOnionNext(handler: FunctionSummary): Range | undefined {
+  const first = handler.inertNextReferences?.[0];
+  return first && handler.nextCallSites.length === 0 && handler.nextHandedOn === false ? first : undefined;
 }

@@ -33,6 +33,11 @@ export interface NextAccess {
   identifiers: Set<string>;
   /** `this.<member>` names that hold the next layer. */
   members: Set<string>;
+  /**
+   * The next layer is a property of a parameter (tRPC's `opts.next`): `object.name` denotes it, `const { next } = object`
+   * aliases it, and any other use of `object` itself (an argument, a store, a spread) hands it on.
+   */
+  property?: { object: string; name: string };
   /** The next layer's result is a promise (async next layer, or an async handler with an untyped one). */
   promiseLike: boolean;
   /** The onion contract (Koa): see `FlowOptions.onion`. */
@@ -112,6 +117,15 @@ class Summarizer {
             }
           }
         }
+        // `const { ctx, next } = opts`
+        const holder = this.options.next.property;
+        const init = stripParens(node.initializer);
+        if (holder && T.isObjectBindingPattern(node.name) && T.isIdentifier(init) && init.text === holder.object) {
+          for (const el of node.name.elements) {
+            const key = el.propertyName ?? (el.dotDotDotToken ? undefined : el.name);
+            if (key && T.isIdentifier(key) && key.text === holder.name && T.isIdentifier(el.name)) this.aliases.add(el.name.text);
+          }
+        }
       }
       if (inside) {
         if (T.isIdentifier(node)) {
@@ -149,6 +163,11 @@ class Summarizer {
         }
         return;
       }
+      // `helper(opts)`, `{ ...opts }`: the object holding the next layer goes where it may be called.
+      if (this.options.next.property && T.isIdentifier(node) && node.text === this.options.next.property.object && isReadReference(node) && !readsOwnProperty(node)) {
+        this.flow.referencesNext();
+        if (this.options.next.onion) this.flow.nextHandedOn();
+      }
       T.forEachChild(node, refs);
     };
     refs(body);
@@ -159,6 +178,8 @@ class Summarizer {
     const e = stripParens(expr);
     if (T.isIdentifier(e)) return this.options.next.identifiers.has(e.text) || this.aliases.has(e.text);
     if (T.isPropertyAccessExpression(e)) {
+      const holder = this.options.next.property;
+      if (holder && T.isIdentifier(e.expression) && e.expression.text === holder.object && e.name.text === holder.name) return true;
       if (e.expression.kind === T.SyntaxKind.ThisKeyword) {
         const name = e.name.text;
         if (this.options.next.members.has(name)) {
@@ -205,7 +226,14 @@ class Summarizer {
       const value = this.expr(body, state);
       flow.expressionBody(body, value, state, { valueRange: rangeOf(stripParens(body), this.sf), description: this.describe(body) });
     }
-    return flow.build(rangeOf(fn, this.sf), isAsync(fn), (node) => rangeOf(node, this.sf));
+    const summary = flow.build(rangeOf(fn, this.sf), isAsync(fn), (node) => rangeOf(node, this.sf));
+    // Onion only: a body ending in `next();` / `await next();` falls off its end right after dropping the result.
+    const last = fn.body && T.isBlock(fn.body) ? fn.body.statements[fn.body.statements.length - 1] : undefined;
+    if (this.options.next.onion && last && T.isExpressionStatement(last) && this.isBareNextCall(last.expression)) {
+      const end = summary.exits.find((e) => e.kind === 'implicit');
+      if (end) end.returnNextAt = last.getStart(this.sf);
+    }
+    return summary;
   }
 
   private lineStartOf(offset: number): number {
@@ -678,6 +706,14 @@ function isInertUse(ref: ts.Expression): boolean {
   if (T.isVoidExpression(p)) return true;
   if (T.isReturnStatement(p) || T.isExpressionStatement(p)) return true;
   return T.isArrowFunction(p) && p.body === node;
+}
+
+/** `opts.ctx`, `const { ctx } = opts`: a read of a property of the object, not the object handed on. */
+function readsOwnProperty(id: ts.Identifier): boolean {
+  const p = id.parent;
+  if (p && T.isPropertyAccessExpression(p) && p.expression === id) return true;
+  if (p && T.isVariableDeclaration(p) && p.initializer === id && T.isObjectBindingPattern(p.name)) return !p.name.elements.some((el) => el.dotDotDotToken);
+  return false;
 }
 
 /** An identifier that reads a variable (not a declaration name, property name or assignment target). */

@@ -37,11 +37,18 @@ interface Registrar {
   derive?: ReadonlySet<string>;
   /** The methods that take middleware as arguments. */
   methods: ReadonlySet<string>;
+  /** Named exports of the modules whose member-call chain ending in `.create()` builds the object: `initTRPC.create()`, `initTRPC.context<Ctx>().create()` (tRPC). */
+  instances?: readonly string[];
+  /** Properties of the object that are registering objects of the same kind: `t.procedure` (tRPC). */
+  properties?: ReadonlySet<string>;
+  /** Registration methods whose call is the middleware itself, known by the variable holding it: `const isAuthed = t.middleware(fn)`. */
+  wrapping?: ReadonlySet<string>;
 }
 
 export interface FrameworkSpec {
   framework: Framework;
-  contract: Contract;
+  /** Absent: Django's contract in function form (Alexi's `Middleware`: return `next()`'s response or one's own). */
+  contract?: Contract;
   registrars: readonly Registrar[];
   /** Modules whose default or namespace import composes middleware given as arguments or arrays (`compose([a, [b, c]])`). */
   composers: readonly string[];
@@ -55,6 +62,13 @@ export interface FrameworkSpec {
   nextTypes: Readonly<Record<string, readonly string[]>>;
   /** The position of the next-layer parameter. */
   nextIndex: number;
+  /**
+   * The next layer is this property of the parameter at `nextIndex`, not the parameter itself:
+   * tRPC's `async ({ ctx, next }) => ...` (the destructured binding) or `async (opts) => opts.next()`.
+   */
+  nextProperty?: string;
+  /** `next()` returns a promise outside the onion contract too (Alexi's `NextFunction`: `Promise<Response>`). */
+  nextReturnsPromise?: boolean;
   /** Awaiting `next()` never rejects: the framework hands errors from below to its own error handler (Hono's `app.onError`). */
   nextNeverRejects?: boolean;
 }
@@ -121,11 +135,52 @@ export const FRAMEWORKS: readonly FrameworkSpec[] = [
     nextTypes: { connect: ['NextFunction'] },
     nextIndex: 2,
   },
+  {
+    // Onion contract (NODE.md tRPC v11): return `next()`'s result, call it at most once; `next()` never
+    // rejects (tRPC's `callRecursive` turns a failure below into an `{ ok: false }` result).
+    framework: 'trpc',
+    contract: 'onion',
+    registrars: [
+      // `const t = initTRPC.context<Ctx>().create()`; `t.middleware(fn)`, `t.procedure.use(fn)`, and `.use(fn)` on procedures derived from it.
+      {
+        modules: ['@trpc/server'],
+        named: [],
+        instances: ['initTRPC'],
+        properties: new Set(['procedure']),
+        methods: new Set(['use', 'middleware', 'unstable_pipe']),
+        derive: new Set(['input', 'output', 'meta', 'concat', 'unstable_concat']),
+        wrapping: new Set(['middleware', 'unstable_pipe']),
+      },
+      // `experimental_standaloneMiddleware<{ ctx: Ctx }>().create(fn)`.
+      { modules: ['@trpc/server'], named: ['experimental_standaloneMiddleware'], methods: new Set(['create']), wrapping: new Set(['create']) },
+    ],
+    composers: [],
+    wrappers: {},
+    functionTypes: {},
+    contextTypes: {},
+    nextTypes: {},
+    nextIndex: 0,
+    nextProperty: 'next',
+    nextNeverRejects: true,
+  },
+  {
+    // Alexi's function middleware (`Middleware` from `@alexi/middleware`, `(request, next) => Promise<Response>`):
+    // Django's contract in function form, judged by the Django-style rules (no `contract`).
+    framework: 'alexi',
+    registrars: [],
+    composers: [],
+    wrappers: {},
+    functionTypes: { '@alexi/middleware': ['Middleware'] },
+    contextTypes: {},
+    nextTypes: { '@alexi/middleware': ['NextFunction'] },
+    nextIndex: 1,
+    nextReturnsPromise: true,
+  },
 ];
 
 /** The module names of every framework: a file that names none of them holds no function unit. */
 export const FRAMEWORK_MODULES: readonly string[] = [
-  ...new Set(FRAMEWORKS.flatMap((f) => [...f.registrars.flatMap((r) => r.modules), ...f.composers, ...Object.keys(f.wrappers), ...Object.keys(f.nextTypes)])),
+  ...new Set(FRAMEWORKS.flatMap((f) => [...f.registrars.flatMap((r) => r.modules), ...f.composers, ...Object.keys(f.wrappers), ...Object.keys(f.nextTypes), ...Object.keys(f.functionTypes)])),
 ];
 
 /** The words a file must contain to hold a framework's unit (the pre-filter's text test): `koa` for `koa`, `@koa/router`, `koa-router`; `hono` for `hono`, `hono/factory`. */
@@ -217,6 +272,8 @@ export function extractFunctionUnits(sf: ts.SourceFile, imports: readonly Import
   /** `new Koa()`, `new Router(opts)`, `require('koa-router')()`, `Router()`. */
   const built = (e: ts.Expression): Registrar | undefined => {
     const inner = stripParens(e);
+    const instance = instanceOf(inner);
+    if (instance) return instance;
     if (T.isNewExpression(inner) || T.isCallExpression(inner)) {
       const callee = stripParens(inner.expression);
       if (T.isCallExpression(callee) && T.isIdentifier(callee.expression) && callee.expression.text === 'require' && callee.arguments.length === 1) {
@@ -235,6 +292,18 @@ export function extractFunctionUnits(sf: ts.SourceFile, imports: readonly Import
     }
     return undefined;
   };
+  /** `initTRPC.create()`, `initTRPC.context<Ctx>().meta<Meta>().create(opts)`: a chain of member calls on a named import, ending in `create`. */
+  const instanceOf = (e: ts.Expression): Registrar | undefined => {
+    if (!T.isCallExpression(e)) return undefined;
+    const callee = stripParens(e.expression);
+    if (!T.isPropertyAccessExpression(callee) || callee.name.text !== 'create') return undefined;
+    let root = stripParens(callee.expression);
+    while (T.isCallExpression(root) && T.isPropertyAccessExpression(stripParens(root.expression))) root = stripParens((stripParens(root.expression) as ts.PropertyAccessExpression).expression);
+    if (!T.isIdentifier(root)) return undefined;
+    const name = root.text;
+    const imp = frameworkImports.find((i) => i.local === name && i.imported !== 'default' && i.imported !== '*');
+    return imp && FRAMEWORKS.flatMap((f) => f.registrars).find((r) => r.modules.includes(imp.source) && (r.instances?.includes(imp.imported) ?? false));
+  };
   // Variables holding a registering object; a name bound more than once anywhere is left out (it may be something else).
   const objects = new Map<string, Registrar>();
   const functions = new Map<string, FunctionNode>();
@@ -249,14 +318,25 @@ export function extractFunctionUnits(sf: ts.SourceFile, imports: readonly Import
       const method = inner.expression.name.text;
       return r && (r.methods.has(method) || (r.derive?.has(method) ?? false)) ? r : undefined;
     }
+    // `t.procedure`: a property that is a registering object of the same kind.
+    if (T.isPropertyAccessExpression(inner)) {
+      const r = receiver(inner.expression);
+      return r?.properties?.has(inner.name.text) ? r : undefined;
+    }
     return undefined;
   };
+  /** Variables holding a wrapping method of a registering object: `const middleware = t.middleware`. */
+  const wrapperAliases = new Map<string, Registrar>();
 
   const visitDecls = (n: ts.Node): void => {
     if (T.isVariableDeclaration(n) && T.isIdentifier(n.name) && n.initializer && counts.get(n.name.text) === 1) {
       const registrar = built(n.initializer) ?? receiver(n.initializer);
       if (registrar) objects.set(n.name.text, registrar);
       const init = stripParens(n.initializer);
+      if (T.isPropertyAccessExpression(init)) {
+        const owner = receiver(init.expression);
+        if (owner?.wrapping?.has(init.name.text)) wrapperAliases.set(n.name.text, owner);
+      }
       if (T.isArrowFunction(init) || T.isFunctionExpression(init)) functions.set(n.name.text, init);
     } else if (T.isFunctionDeclaration(n) && n.name && n.body && counts.get(n.name.text) === 1) functions.set(n.name.text, n);
     T.forEachChild(n, visitDecls);
@@ -294,15 +374,20 @@ export function extractFunctionUnits(sf: ts.SourceFile, imports: readonly Import
   const visitCalls = (n: ts.Node): void => {
     if (T.isCallExpression(n) && T.isPropertyAccessExpression(n.expression)) {
       const r = receiver(n.expression.expression);
-      if (r && r.methods.has(n.expression.name.text)) {
-        const root = rootName(n.expression.expression);
-        middlewareArgs(n.arguments, specOf(r), `${root !== undefined ? `${root}.` : ''}${n.expression.name.text}(…)`);
+      const method = n.expression.name.text;
+      if (r && r.methods.has(method)) {
+        const recv = stripParens(n.expression.expression);
+        // `t.procedure.use(…)`: a property of a variable is named as written.
+        const root = T.isPropertyAccessExpression(recv) && T.isIdentifier(recv.expression) ? recv.getText(sf) : rootName(recv);
+        const label = `${root !== undefined ? `${root}.` : ''}${method}(…)`;
+        middlewareArgs(n.arguments, specOf(r), (r.wrapping?.has(method) ? holderOf(n) : undefined) ?? label);
       }
     } else if (T.isCallExpression(n)) {
-      const spec = composerOf(n.expression);
+      const callee = stripParens(n.expression);
+      const alias = T.isIdentifier(callee) ? wrapperAliases.get(callee.text) : undefined;
+      const spec = alias ? specOf(alias) : composerOf(n.expression);
       // `const logger = createMiddleware(async (c, next) => ...)`: known by its variable's name.
-      const holder = n.parent && T.isVariableDeclaration(n.parent) && T.isIdentifier(n.parent.name) ? n.parent.name.text : undefined;
-      if (spec) middlewareArgs(n.arguments, spec, holder ?? `${stripParens(n.expression).getText(sf)}(…)`);
+      if (spec) middlewareArgs(n.arguments, spec, holderOf(n) ?? `${callee.getText(sf)}(…)`);
     }
     if (isFunctionNode(n) && !candidates.has(n)) {
       const spec = typedFramework(n, imports);
@@ -318,6 +403,11 @@ export function extractFunctionUnits(sf: ts.SourceFile, imports: readonly Import
     if (unit) units.push(unit);
   }
   return units;
+}
+
+/** The variable a call's value is stored in: `timing` for `const timing = createMiddleware(…)`. */
+function holderOf(call: ts.CallExpression): string | undefined {
+  return call.parent && T.isVariableDeclaration(call.parent) && T.isIdentifier(call.parent.name) ? call.parent.name.text : undefined;
 }
 
 /** The variable a chain of calls and member accesses starts from: `router` for `router.get(...).post`. */
@@ -343,16 +433,48 @@ function unitName(c: Candidate, sf: ts.SourceFile): { name: string; range: Range
 }
 
 /** A function unit: the function is the handler, its next-layer parameter is `spec.nextIndex`. */
+/**
+ * How the function reaches its next layer: a parameter at `spec.nextIndex`, or (`spec.nextProperty`)
+ * a property of it, destructured (`({ ctx, next })`, `({ next: proceed })`) or read from the
+ * parameter itself or a rest element (`opts.next`, `({ ctx, ...rest }) => rest.next()`).
+ */
+function nextAccessOf(fn: FunctionNode, spec: FrameworkSpec, sf: ts.SourceFile): { label: string; range: Range; identifier?: string; property?: { object: string; name: string } } | undefined {
+  const param = fn.parameters[spec.nextIndex];
+  if (!param || param.dotDotDotToken) return undefined;
+  const name = param.name;
+  if (spec.nextProperty === undefined) return T.isIdentifier(name) ? { label: name.text, range: rangeOf(param, sf), identifier: name.text } : undefined;
+  const property = spec.nextProperty;
+  if (T.isIdentifier(name)) return { label: `${name.text}.${property}`, range: rangeOf(param, sf), property: { object: name.text, name: property } };
+  if (!T.isObjectBindingPattern(name)) return undefined;
+  for (const el of name.elements) {
+    const key = el.propertyName ?? (el.dotDotDotToken ? undefined : el.name);
+    if (key && T.isIdentifier(key) && key.text === property && T.isIdentifier(el.name)) return { label: el.name.text, range: rangeOf(el, sf), identifier: el.name.text };
+  }
+  const rest = name.elements.find((el) => el.dotDotDotToken && T.isIdentifier(el.name));
+  // No `next` among the properties taken: a terminal layer, like a function without a next parameter.
+  return rest && T.isIdentifier(rest.name) ? { label: `${rest.name.text}.${property}`, range: rangeOf(rest, sf), property: { object: rest.name.text, name: property } } : undefined;
+}
+
+/** A function unit: the function is the handler, its next layer is reached as `nextAccessOf` says. */
 function functionUnit(c: Candidate, sf: ts.SourceFile): Unit | undefined {
   const { fn, spec } = c;
-  const next = fn.parameters[spec.nextIndex];
+  const next = nextAccessOf(fn, spec, sf);
   // No next-layer parameter: a terminal handler, which every contract accepts.
-  if (!next || !T.isIdentifier(next.name) || next.dotDotDotToken) return undefined;
+  if (!next) return undefined;
   const declared = unitName(c, sf);
+  const onion = spec.contract === 'onion';
+  const promise = onion || spec.nextReturnsPromise === true;
   const handler = summarize(fn, sf, {
     name: declared.name,
     nameRange: declared.range,
-    next: { identifiers: new Set([next.name.text]), members: new Set(), promiseLike: spec.contract === 'onion', onion: spec.contract === 'onion', ...(spec.nextNeverRejects ? { nextNeverRejects: true } : {}) },
+    next: {
+      identifiers: new Set(next.identifier !== undefined ? [next.identifier] : []),
+      members: new Set(),
+      ...(next.property ? { property: next.property } : {}),
+      promiseLike: promise,
+      onion,
+      ...(spec.nextNeverRejects ? { nextNeverRejects: true } : {}),
+    },
   });
   return {
     kind: 'function',
@@ -360,13 +482,13 @@ function functionUnit(c: Candidate, sf: ts.SourceFile): Unit | undefined {
     range: rangeOf(fn, sf),
     nameRange: declared.range,
     evidence: 'framework',
-    nextParam: { name: next.name.text, range: rangeOf(next, sf) },
-    nextIsAsync: spec.contract === 'onion' ? true : null,
+    nextParam: { name: next.label, range: next.range },
+    nextIsAsync: promise ? true : null,
     nextFields: [],
     members: [],
     handler,
     hooks: {},
     framework: spec.framework,
-    contract: spec.contract,
+    ...(spec.contract ? { contract: spec.contract } : {}),
   };
 }
