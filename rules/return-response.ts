@@ -1,3 +1,4 @@
+import type { Exit, Range } from '../src/model.js';
 import { defineUnitRule } from '../src/rules/api.js';
 import { describeNoResponse, mixinRunsHooks, neverCallsOnionNext, nextLabel, returnsNoResponse, spellingOf } from '../src/rules/unit-helpers.js';
 
@@ -20,6 +21,19 @@ function deeperThanHandler(text: string, handlerStart: number, indent: string): 
 
 type Context = Parameters<(typeof rule)['check']>[0];
 
+/** The edit adding `return <variable>;` before an implicit exit: on a line of its own where the exit starts one, else before the brace. */
+function returnVariableEdit(text: string, exit: Exit, fix: NonNullable<Exit['returnFix']>, end: string): { range: Range; text: string } {
+  const between = text.slice(fix.offset, exit.range.start);
+  // Keep the file's line breaks: a CRLF file gets a CRLF line.
+  // At the end of a file without a final line break, the new line starts with one (CRLF if the file uses it).
+  const atUnterminatedEnd = fix.offset === text.length && text.length > 0 && !text.endsWith('\n');
+  const crlf = atUnterminatedEnd ? text.includes('\r\n') : text.slice(Math.max(0, fix.offset - 2), fix.offset) === '\r\n';
+  const eol = crlf ? '\r\n' : '\n';
+  return /^\s*$/.test(between)
+    ? { range: { start: fix.offset, end: fix.offset }, text: `${atUnterminatedEnd ? eol : ''}${fix.indent}return ${fix.variable}${end}${atUnterminatedEnd ? '' : eol}` }
+    : { range: { start: exit.range.start, end: exit.range.start }, text: ` return ${fix.variable}${end} ` };
+}
+
 /**
  * tRPC (NODE.md, tRPC v11): a middleware returns `next()`'s result. A path that returns nothing (or a
  * value that is not the result) leaves tRPC without one: `TRPCError` `INTERNAL_SERVER_ERROR`, "No
@@ -34,8 +48,10 @@ function checkTrpc(ctx: Context): void {
     if (!returnsNoResponse(exit)) continue;
     if (exit.kind === 'implicit') {
       const at = exit.returnNextAt;
-      const hint = at !== undefined ? `Return it: \`return ${next}(...)\`.` : `Return \`${next}()\`'s result on every path that does not throw.`;
-      ctx.report({ messageId: 'trpcFallsOffEnd', data: { name: handler.name, next, hint }, range: exit.range, ...(at !== undefined ? { fix: { range: { start: at, end: at }, text: 'return ' } } : {}) });
+      const stored = exit.returnFix;
+      const hint = at !== undefined ? `Return it: \`return ${next}(...)\`.` : stored ? `Return \`${stored.variable}\` after the work on it (\`return ${stored.variable};\`).` : `Return \`${next}()\`'s result on every path that does not throw.`;
+      const fix = at !== undefined ? { range: { start: at, end: at }, text: 'return ' } : stored ? returnVariableEdit(ctx.file.text, exit, stored, ';') : undefined;
+      ctx.report({ messageId: 'trpcFallsOffEnd', data: { name: handler.name, next, hint }, range: exit.range, ...(fix ? { fix } : {}) });
     } else {
       ctx.report({ messageId: 'trpcReturnsNoResult', data: { name: handler.name, next, value: describeNoResponse(exit, ctx.file.text, ctx.unit) }, range: exit.range });
     }
@@ -100,19 +116,7 @@ const rule = defineUnitRule({
         const hint = fix
           ? `Return \`${fix.variable}\` after the work on it (\`return ${fix.variable}${end}\`).`
           : `Return the response from \`${next}(...)\` or one you build.`;
-        let fixEdit;
-        if (fix && (!indentedBlocks || deeperThanHandler(ctx.file.text, handler.range.start, fix.indent))) {
-          const between = ctx.file.text.slice(fix.offset, exit.range.start);
-          // Keep the file's line breaks: a CRLF file gets a CRLF line.
-          const text = ctx.file.text;
-          // At the end of a file without a final line break, the new line starts with one (CRLF if the file uses it).
-          const atUnterminatedEnd = fix.offset === text.length && text.length > 0 && !text.endsWith('\n');
-          const crlf = atUnterminatedEnd ? text.includes('\r\n') : text.slice(Math.max(0, fix.offset - 2), fix.offset) === '\r\n';
-          const eol = crlf ? '\r\n' : '\n';
-          fixEdit = /^\s*$/.test(between)
-            ? { range: { start: fix.offset, end: fix.offset }, text: `${atUnterminatedEnd ? eol : ''}${fix.indent}return ${fix.variable}${end}${atUnterminatedEnd ? '' : eol}` }
-            : { range: { start: exit.range.start, end: exit.range.start }, text: ` return ${fix.variable}${end} ` };
-        }
+        const fixEdit = fix && (!indentedBlocks || deeperThanHandler(ctx.file.text, handler.range.start, fix.indent)) ? returnVariableEdit(ctx.file.text, exit, fix, end) : undefined;
         ctx.report({ messageId: 'fallsOffEnd', data: { name: handler.name, hint, nothing }, range: exit.range, ...(fixEdit ? { fix: fixEdit } : {}) });
       } else {
         ctx.report({

@@ -151,7 +151,9 @@ class Summarizer {
       ) {
         this.flow.referencesNext();
       }
-      if (T.isExpression(node) && this.isNextRef(node, false)) {
+      // `const { next } = opts` binds an alias; the name it declares is no use of the next layer.
+      const declares = this.options.next.property !== undefined && T.isIdentifier(node) && !isReadReference(node);
+      if (T.isExpression(node) && !declares && this.isNextRef(node, false)) {
         this.flow.referencesNext();
         const parent = node.parent;
         if (parent && T.isCallExpression(parent) && parent.expression === node) this.flow.nextCallSite(rangeOf(parent, this.sf));
