@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../src/config.js';
 import { extractFacts, frontendOptions, lint } from '../src/engine.js';
+import { allFixtureCases } from './fixture-cases.js';
 import { factsOf, reportsOf } from './helpers.js';
 
 /** The framework units of a file: name, kind, framework, contract, evidence and next-layer label. */
@@ -51,5 +52,62 @@ describe('tRPC contract', () => {
 
   it('`opts` handed to a helper may call `next`: silent for call-next; correct idioms are silent', () => {
     expect(reportsOf(`${TRPC}export const m = t.middleware(async (opts) => withSpan(opts));\nexport const n = t.middleware(async (opts) => {\n  const { ctx, next } = opts;\n  if (!ctx.user) throw new TRPCError({ code: 'UNAUTHORIZED' });\n  return next({ ctx: { user: ctx.user } });\n});\ndeclare function withSpan(o: unknown): Promise<unknown>;\n`)).toEqual([]);
+  });
+});
+
+describe('tRPC flow', () => {
+  it('`next()` never rejects (tRPC turns a failure below into `{ ok: false }`): a call from a `catch` after it is the only call on its path', () => {
+    const src = `${TRPC}export const m = t.middleware(async ({ next }) => {\n  try {\n    return await next();\n  } catch {\n    return next();\n  }\n});\n`;
+    expect(reportsOf(src)).toEqual([]);
+  });
+
+  it('`opts.next` read into a local, a rest element, and `next` handed to a helper', () => {
+    const units = factsOf(`${TRPC}export const a = t.middleware(async (opts) => {\n  const go = opts.next;\n  return go();\n});\nexport const b = t.middleware(({ ctx, ...rest }) => rest.next);\nexport const c = t.middleware(({ next }) => retry(next));\ndeclare function retry(f: unknown): Promise<unknown>;\n`).units;
+    expect(units.map((u) => [u.name, u.handler?.nextCallSites.length, u.handler?.inertNextReferences?.length, u.handler?.nextHandedOn])).toEqual([
+      ['a', 1, 0, true],
+      ['b', 0, 1, false],
+      ['c', 0, 0, true],
+    ]);
+  });
+});
+
+describe('tRPC fixtures', () => {
+  it('every `trpc-*` case holds a tRPC unit', () => {
+    const cases = allFixtureCases().filter((c) => c.name.startsWith('trpc-'));
+    expect(cases.length).toBeGreaterThanOrEqual(60);
+    const holds = (c: (typeof cases)[number]) => c.files.some((f) => factsOf(f.text, f.path).units.some((u) => u.framework === 'trpc'));
+    // A middleware that takes no `next` is terminal: no unit, by design.
+    expect(cases.filter((c) => !holds(c)).map((c) => `${c.rule}/${c.kind}/${c.name}`)).toEqual(['call-next/valid/trpc-terminal-throws.ts']);
+  });
+});
+
+const ALEXI = "import type { Middleware, NextFunction } from '@alexi/middleware';\n";
+const alexi = (name: string) => ({ name, framework: 'alexi', contract: undefined, next: 'next' });
+
+describe("Alexi's function middleware: Django's contract in function form", () => {
+  it('typed `Middleware` (a const, a factory\'s return type) or with a `NextFunction` parameter; no contract, so the Django-style rules judge it', () => {
+    const src = `${ALEXI}export const a: Middleware = async (request, next) => next();\nexport function b(): Middleware {\n  return async (request, next) => next();\n}\nexport async function c(request: Request, next: NextFunction) { return next(); }\n`;
+    expect(frameworkUnits(src)).toEqual([alexi('a'), alexi('b'), alexi('c')]);
+    expect(factsOf(src, '/virtual/trpc.ts').units.map((u) => [u.kind, u.nextIsAsync])).toEqual([['function', true], ['function', true], ['function', true]]);
+  });
+
+  it('no evidence, no unit: a `Middleware` of another module, a one-parameter handler', () => {
+    expect(frameworkUnits("import type { Middleware } from './types';\nexport const a: Middleware = async (request, next) => { await next(); };\n")).toEqual([]);
+    expect(frameworkUnits(`${ALEXI}export const notFound: Middleware = async (request) => new Response(null, { status: 404 });\n`)).toEqual([]);
+    expect(reportsOf("import type { Middleware } from './types';\nexport const a: Middleware = async (request, next) => { await next(); };\n")).toEqual([]);
+  });
+
+  it('the Django-style rules report with their own messages (return-response, call-next, no-double-next, await-next)', () => {
+    const src = `${ALEXI}export const a: Middleware = async (request, next) => {\n  const response = await next();\n  response.headers.set('X', '1');\n};\nexport const b: Middleware = async (request, next) => new Response('no');\nexport const c: Middleware = async (request, next) => {\n  await next();\n  return next();\n};\nexport const d: Middleware = async (request, next) => {\n  const response = next();\n  response.headers.set('X', '1');\n  return response;\n};\n`;
+    expect(reportsOf(src)).toEqual(['return-response@5', 'call-next@6', 'no-double-next@9', 'await-next@13']);
+  });
+
+  it('every `alexi-*` case of the function-middleware rules holds an Alexi unit', () => {
+    const rules = new Set(['await-next', 'call-next', 'no-double-next', 'return-response']);
+    const cases = allFixtureCases().filter((c) => c.name.startsWith('alexi-') && rules.has(c.rule));
+    expect(cases.length).toBeGreaterThanOrEqual(80);
+    const holds = (c: (typeof cases)[number]) => c.files.some((f) => factsOf(f.text, f.path).units.some((u) => u.framework === 'alexi'));
+    // A one-parameter handler is terminal: no unit, by design.
+    expect(cases.filter((c) => !holds(c)).map((c) => `${c.rule}/${c.kind}/${c.name}`)).toEqual(['call-next/valid/alexi-terminal-one-parameter.ts']);
   });
 });
