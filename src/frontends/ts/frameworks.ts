@@ -37,6 +37,10 @@ interface Registrar {
   derive?: ReadonlySet<string>;
   /** The methods that take middleware as arguments. */
   methods: ReadonlySet<string>;
+  /** Route methods among them: their last argument is the route's handler, a unit even without a next parameter (`app.get('/', (c) => ...)`). */
+  routes?: ReadonlySet<string>;
+  /** A call of one of `methods` returns the middleware it is given (`factory.createMiddleware(...)`): named after the variable holding the call. */
+  wraps?: boolean;
 }
 
 export interface FrameworkSpec {
@@ -57,11 +61,25 @@ export interface FrameworkSpec {
   nextIndex: number;
   /** Awaiting `next()` never rejects: the framework hands errors from below to its own error handler (Hono's `app.onError`). */
   nextNeverRejects?: boolean;
+  /**
+   * The handler returns its response, built by methods of its first parameter, the context (Hono's
+   * `return c.json(...)`), and the context sends nothing by itself. Read by the flow summary.
+   */
+  responses?: {
+    /** Context methods returning a Response. */
+    respond: readonly string[];
+    /** Context methods returning nothing and sending nothing (`c.status(400)` returns `void`). */
+    nothing: readonly string[];
+    /** Context methods that only read or record; a call of any method not listed may respond. */
+    read: readonly string[];
+  };
 }
 
 const KOA_ROUTER_METHODS = new Set(['use', 'get', 'post', 'put', 'patch', 'delete', 'del', 'head', 'options', 'all']);
 
 const HONO_METHODS = new Set(['use', 'get', 'post', 'put', 'delete', 'patch', 'all', 'on', 'options']);
+/** Hono's route methods: `app.METHOD(path, ...mw, handler)`, `app.on(methods, path, ...mw, handler)`. */
+const HONO_ROUTES = new Set([...HONO_METHODS].filter((m) => m !== 'use'));
 
 /** Express 4/5 applications and routers: `app.use`, `app.METHOD`, `app.param`; `app.route(path)` derives a route with the METHOD calls. */
 const EXPRESS_METHODS = new Set(['use', 'get', 'post', 'put', 'delete', 'patch', 'all', 'options', 'head', 'param']);
@@ -85,7 +103,11 @@ export const FRAMEWORKS: readonly FrameworkSpec[] = [
   {
     framework: 'hono',
     contract: 'onion',
-    registrars: [{ modules: ['hono'], named: ['Hono'], members: ['Hono'], methods: HONO_METHODS, derive: new Set(['basePath']) }],
+    registrars: [
+      { modules: ['hono'], named: ['Hono'], members: ['Hono'], methods: HONO_METHODS, routes: HONO_ROUTES, derive: new Set(['basePath']) },
+      // `const factory = createFactory(); factory.createMiddleware(async (c, next) => ...)`.
+      { modules: ['hono/factory'], named: ['createFactory'], methods: new Set(['createMiddleware']), wraps: true },
+    ],
     composers: [],
     wrappers: { 'hono/factory': ['createMiddleware'] },
     functionTypes: { hono: ['MiddlewareHandler'] },
@@ -93,6 +115,13 @@ export const FRAMEWORKS: readonly FrameworkSpec[] = [
     nextTypes: { hono: ['Next'] },
     nextIndex: 1,
     nextNeverRejects: true,
+    // hono `src/context.ts`: these build a Response and set nothing on the context; `status`,
+    // `header`, `set` return `void`; only an assignment to `c.res` finalizes the context.
+    responses: {
+      respond: ['json', 'text', 'html', 'body', 'redirect', 'notFound', 'newResponse'],
+      nothing: ['status', 'header', 'set'],
+      read: ['get'],
+    },
   },
   {
     // Linear contract (NODE.md §1): `next(err?)` returns nothing; a path ends the response or calls `next` once.
@@ -138,6 +167,8 @@ interface Candidate {
   spec: FrameworkSpec;
   /** For an inline function: the registration call's callee, as the unit's name (`app.use`). */
   registeredWith?: string;
+  /** The last argument of a route method: the route's handler, a unit even without a next parameter. */
+  handler?: boolean;
 }
 
 function isFunctionNode(n: ts.Node): n is FunctionNode {
@@ -264,23 +295,29 @@ export function extractFunctionUnits(sf: ts.SourceFile, imports: readonly Import
   visitDecls(sf);
 
   const candidates = new Map<FunctionNode, Candidate>();
-  const add = (fn: FunctionNode | undefined, spec: FrameworkSpec, registeredWith?: string) => {
-    if (!fn || !fn.body || candidates.has(fn)) return;
-    candidates.set(fn, registeredWith === undefined ? { fn, spec } : { fn, spec, registeredWith });
+  const add = (fn: FunctionNode | undefined, spec: FrameworkSpec, registeredWith?: string, handler?: boolean) => {
+    if (!fn || !fn.body) return;
+    const known = candidates.get(fn);
+    if (known) {
+      if (handler) known.handler = true;
+      return;
+    }
+    candidates.set(fn, { fn, spec, ...(registeredWith === undefined ? {} : { registeredWith }), ...(handler ? { handler } : {}) });
   };
-  /** Middleware given as arguments: inline, by a name of the file, as what a factory of the file returns, or in (nested) arrays. */
-  const middlewareArgs = (args: readonly ts.Expression[], spec: FrameworkSpec, label: string): void => {
-    for (const arg of args) {
+  /** Middleware given as arguments: inline, by a name of the file, as what a factory of the file returns, or in (nested) arrays; `handler` marks the last one. */
+  const middlewareArgs = (args: readonly ts.Expression[], spec: FrameworkSpec, label: string, handler = false): void => {
+    args.forEach((arg, i) => {
       const a = stripParens(arg);
-      if (T.isArrowFunction(a) || T.isFunctionExpression(a)) add(a, spec, a.name ? undefined : label);
-      else if (T.isIdentifier(a)) add(functions.get(a.text), spec);
+      const last = handler && i === args.length - 1;
+      if (T.isArrowFunction(a) || T.isFunctionExpression(a)) add(a, spec, a.name ? undefined : label, last);
+      else if (T.isIdentifier(a)) add(functions.get(a.text), spec, undefined, last);
       else if (T.isArrayLiteralExpression(a)) middlewareArgs(a.elements, spec, label);
       else if (T.isCallExpression(a) && T.isIdentifier(a.expression)) {
         const factory = functions.get(a.expression.text);
         const fn = factory && returnedFunction(factory);
-        if (fn && isFunctionNode(fn)) add(fn, spec);
+        if (fn && isFunctionNode(fn)) add(fn, spec, undefined, last);
       }
-    }
+    });
   };
   /** The framework whose composer or wrapper a callee is (`compose` imported from `koa-compose`, `createMiddleware` from `hono/factory`). */
   const composerOf = (callee: ts.Expression): FrameworkSpec | undefined => {
@@ -294,9 +331,12 @@ export function extractFunctionUnits(sf: ts.SourceFile, imports: readonly Import
   const visitCalls = (n: ts.Node): void => {
     if (T.isCallExpression(n) && T.isPropertyAccessExpression(n.expression)) {
       const r = receiver(n.expression.expression);
-      if (r && r.methods.has(n.expression.name.text)) {
+      const method = n.expression.name.text;
+      if (r && r.methods.has(method)) {
         const root = rootName(n.expression.expression);
-        middlewareArgs(n.arguments, specOf(r), `${root !== undefined ? `${root}.` : ''}${n.expression.name.text}(…)`);
+        // `const auth = factory.createMiddleware(...)`: known by its variable's name.
+        const holder = r.wraps && n.parent && T.isVariableDeclaration(n.parent) && T.isIdentifier(n.parent.name) ? n.parent.name.text : undefined;
+        middlewareArgs(n.arguments, specOf(r), holder ?? `${root !== undefined ? `${root}.` : ''}${method}(…)`, r.routes?.has(method) ?? false);
       }
     } else if (T.isCallExpression(n)) {
       const spec = composerOf(n.expression);
@@ -346,13 +386,18 @@ function unitName(c: Candidate, sf: ts.SourceFile): { name: string; range: Range
 function functionUnit(c: Candidate, sf: ts.SourceFile): Unit | undefined {
   const { fn, spec } = c;
   const next = fn.parameters[spec.nextIndex];
-  // No next-layer parameter: a terminal handler, which every contract accepts.
-  if (!next || !T.isIdentifier(next.name) || next.dotDotDotToken) return undefined;
+  // No next-layer parameter: a terminal handler, which every contract accepts, unless the framework
+  // judges what a route's handler returns (Hono): then it is a unit with no next layer.
+  const routeHandler = !next && c.handler === true && spec.responses !== undefined;
+  if (!routeHandler && (!next || !T.isIdentifier(next.name) || next.dotDotDotToken)) return undefined;
+  const nextName = next && T.isIdentifier(next.name) ? next.name.text : undefined;
   const declared = unitName(c, sf);
+  const responses = spec.responses && { respond: new Set(spec.responses.respond), nothing: new Set(spec.responses.nothing), read: new Set(spec.responses.read) };
   const handler = summarize(fn, sf, {
     name: declared.name,
     nameRange: declared.range,
-    next: { identifiers: new Set([next.name.text]), members: new Set(), promiseLike: spec.contract === 'onion', onion: spec.contract === 'onion', ...(spec.nextNeverRejects ? { nextNeverRejects: true } : {}) },
+    next: { identifiers: new Set(nextName === undefined ? [] : [nextName]), members: new Set(), promiseLike: spec.contract === 'onion', onion: spec.contract === 'onion', ...(spec.nextNeverRejects ? { nextNeverRejects: true } : {}) },
+    ...(responses ? { responses } : {}),
   });
   return {
     kind: 'function',
@@ -360,8 +405,8 @@ function functionUnit(c: Candidate, sf: ts.SourceFile): Unit | undefined {
     range: rangeOf(fn, sf),
     nameRange: declared.range,
     evidence: 'framework',
-    nextParam: { name: next.name.text, range: rangeOf(next, sf) },
-    nextIsAsync: spec.contract === 'onion' ? true : null,
+    ...(next && nextName !== undefined ? { nextParam: { name: nextName, range: rangeOf(next, sf) } } : {}),
+    nextIsAsync: spec.contract === 'onion' && next ? true : null,
     nextFields: [],
     members: [],
     handler,
