@@ -53,9 +53,10 @@ function checkHono(ctx: Context): void {
         at = d.range.start;
       }
       const call = text.slice(first.range.start, first.range.end).replace(/\s*\n\s*/g, ' ');
+      const open = call.indexOf('(');
       ctx.report({
         messageId: `${kind}DropsResponse`,
-        data: { ...data, call: call.length <= 40 ? call : 'the Response' },
+        data: { ...data, call: call.length <= 40 || open < 0 ? call : `${call.slice(0, open)}(...)` },
         range: first.range,
         fix: { range: { start: first.range.start, end }, text: fixed },
       });
