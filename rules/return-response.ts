@@ -42,6 +42,7 @@ function checkHono(ctx: Context): void {
     if (exit.kind === 'throw' || !valueIsOnly(exit, ['nothing']) || !exit.nextCalls.includes(0) || exit.contextHandedOn !== false) continue;
     const data = { name: handler.name, next };
     const kind = middleware ? 'honoMiddleware' : 'honoHandler';
+    const dropKind = middleware ? 'honoMiddlewareDropsResponse' : 'honoHandlerDropsResponse';
     if (exit.kind === 'implicit' && exit.endsWithDroppedResponse === true && lastDrops.length > 0) {
       // Every path here ends with a dropped `c.json(...)`: return it (one edit covering every such statement).
       const first = lastDrops[0]!;
@@ -55,7 +56,7 @@ function checkHono(ctx: Context): void {
       const call = text.slice(first.range.start, first.range.end).replace(/\s*\n\s*/g, ' ');
       const open = call.indexOf('(');
       ctx.report({
-        messageId: `${kind}DropsResponse`,
+        messageId: dropKind,
         data: { ...data, call: call.length <= 40 || open < 0 ? call : `${call.slice(0, open)}(...)` },
         range: first.range,
         fix: { range: { start: first.range.start, end }, text: fixed },
