@@ -211,6 +211,9 @@ describe('return-response on Hono units', () => {
     expect(lintHono("app.post('/a', async (c) => {\n  await save(await c.req.json());\n});").map((r) => r.at)).toEqual(['}']);
     expect(lintHono("app.use(async (c, next) => {\n  if (c.req.method === 'GET') await next();\n});").map((r) => r.at)).toEqual(['}']);
     expect(lintHono("app.get('/a', (c) => {\n  if (!c.req.query('q')) return null;\n  return c.text('q');\n});").map((r) => r.at)).toEqual(['return null;']);
+    // A catch entered after something in the try block threw, with no next() yet.
+    expect(lintHono("app.use(async (c, next) => {\n  try {\n    await check(c.req.path);\n  } catch {\n    return;\n  }\n  await next();\n});").map((r) => r.at)).toEqual(['return;']);
+    expect(lintHono("app.use(async (c, next) => {\n  for (const k of keys) {\n    if (c.req.header(k)) {\n      await next();\n      return;\n    }\n  }\n});").map((r) => r.at)).toEqual(['}']);
   });
 
   it('a dropped `c.json(...)` ending its path: reported there, fixed by `return ` before it', () => {
@@ -241,6 +244,8 @@ describe('return-response on Hono units', () => {
       "app.get('/a', (c) => { const run = () => { c.res = new Response('x'); }; run(); });",
       "app.get('/a', (c) => { { const c = other; c.json(1); } return c.text('x'); });",
       "app.use(async (c, next) => { if (c.req.path === '/') return next(); await next(); });",
+      // The catch never runs under Hono (awaiting next() does not throw): its path proves nothing.
+      "app.use(async (c, next) => { try { await next(); } catch (e) { console.error(e); } });",
     ];
     for (const registration of silent) expect(lintHono(registration), registration).toEqual([]);
   });

@@ -129,6 +129,8 @@ export class FlowBuilder<N> {
   private readonly inert = new Map<number, Range>();
   private handedOn = false;
   private readonly dropped: Array<{ range: Range; last: boolean }> = [];
+  /** Operations that may raise, walked so far (responses: whether a try block raises at all). */
+  private raises = 0;
 
   constructor(private readonly options: FlowOptions) {}
 
@@ -193,12 +195,30 @@ export class FlowBuilder<N> {
 
   /** An operation that may raise (a call, a member access, an await...), in state `s`. */
   raise(s: State): void {
+    if (s.reachable) this.raises++;
     this.edges.raise(s);
   }
 
   /** A try statement in state `s`: see `ExceptionalEdges.tryStatement`. */
   tryStatement(s: State, blocks: TryBlocks): State {
-    return this.edges.tryStatement(s, blocks);
+    const walkCatch = blocks.handlers;
+    if (!this.options.responses || !walkCatch) return this.edges.tryStatement(s, blocks);
+    // Responses: a catch clause whose try block raises nothing (Hono's `try { await next() } catch`,
+    // which never runs) is still read, from the state before the try; its paths prove nothing.
+    let raised = true;
+    return this.edges.tryStatement(s, {
+      ...blocks,
+      body: (entry) => {
+        const before = this.raises;
+        const out = blocks.body(entry);
+        raised = this.raises > before;
+        return out;
+      },
+      handlers: (entry) => {
+        if (!raised) this.contextHandedOn(entry);
+        return walkCatch(entry);
+      },
+    });
   }
 
   /** A loop entered in state `s`: see `LoopFixpoint`. */
