@@ -109,7 +109,7 @@ class Summarizer {
   /**
    * Responses: where the walk can follow the context (the first parameter). A first parameter that
    * is no plain name, or a name bound again inside the function, loses it from the entry on; a
-   * nested function or class that refers to it may respond whenever it runs.
+   * nested function or class that refers to it or to the next layer may respond whenever it runs.
    */
   private contextScan(): void {
     const first = this.fn.parameters[0];
@@ -123,7 +123,9 @@ class Summarizer {
       if (closure === undefined && node !== body && (isFunctionLike(node) || T.isClassLike(node))) closure = node;
       const bound = T.isVariableDeclaration(node) || T.isParameter(node) || T.isBindingElement(node) || T.isFunctionDeclaration(node) || T.isClassDeclaration(node) || T.isFunctionExpression(node) || T.isClassExpression(node) ? node.name : undefined;
       if (bound && T.isIdentifier(bound) && bound.text === name) this.contextLostAtEntry = true;
-      if (closure !== undefined && T.isIdentifier(node) && node.text === name && isReadReference(node)) {
+      // The next layer called from a closure (`.then(() => next())`) may respond whenever that runs, too.
+      const next = T.isIdentifier(node) && (this.options.next.identifiers.has(node.text) || this.aliases.has(node.text));
+      if (closure !== undefined && T.isIdentifier(node) && (node.text === name || next) && isReadReference(node)) {
         this.contextClosures.add(closure);
         // A hoisted declaration can run from anywhere in the function.
         if (T.isFunctionDeclaration(closure) || T.isClassDeclaration(closure)) this.contextLostAtEntry = true;
