@@ -49,6 +49,12 @@ describe('Hono detection: evidence from Hono itself', () => {
     expect(honoUnits(src)).toEqual([handler('show'), unit('app.all(…)'), handler('app.all(…)')]);
   });
 
+  it('`Hono` from the `hono/tiny` and `hono/quick` presets', () => {
+    for (const preset of ['hono/tiny', 'hono/quick']) {
+      expect(honoUnits(`import { Hono } from '${preset}';\nconst app = new Hono();\napp.use(async (c, next) => { await next(); });`)).toEqual([unit('app.use(…)')]);
+    }
+  });
+
   it('`factory.createMiddleware(...)` of `createFactory()` from hono/factory, named after its variable', () => {
     const src = "import { createFactory } from 'hono/factory';\nconst factory = createFactory();\nexport const auth = factory.createMiddleware(async (c, next) => { await next(); });\nexport default createFactory().createMiddleware(async (c, next) => { await next(); });\n";
     expect(honoUnits(src)).toEqual([unit('auth'), unit('createFactory.createMiddleware(…)')]);

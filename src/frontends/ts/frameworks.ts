@@ -104,7 +104,8 @@ export const FRAMEWORKS: readonly FrameworkSpec[] = [
     framework: 'hono',
     contract: 'onion',
     registrars: [
-      { modules: ['hono'], named: ['Hono'], members: ['Hono'], methods: HONO_METHODS, routes: HONO_ROUTES, derive: new Set(['basePath']) },
+      // `hono/tiny` and `hono/quick` export the same `Hono` class with another router.
+      { modules: ['hono', 'hono/tiny', 'hono/quick'], named: ['Hono'], members: ['Hono'], methods: HONO_METHODS, routes: HONO_ROUTES, derive: new Set(['basePath']) },
       // `const factory = createFactory(); factory.createMiddleware(async (c, next) => ...)`.
       { modules: ['hono/factory'], named: ['createFactory'], methods: new Set(['createMiddleware']), wraps: true },
     ],
