@@ -1,6 +1,6 @@
 import type { Exit, Range } from '../src/model.js';
 import { defineUnitRule } from '../src/rules/api.js';
-import { describeNoResponse, mixinRunsHooks, neverCallsOnionNext, nextLabel, returnsNoResponse, spellingOf } from '../src/rules/unit-helpers.js';
+import { describeNoResponse, mixinRunsHooks, neverCallsOnionNext, nextLabel, returnsNoResponse, spellingOf, valueIsOnly } from '../src/rules/unit-helpers.js';
 
 /**
  * A handler exit that returns no response. Django has no friendly error for this: the handler
@@ -58,6 +58,54 @@ function checkTrpc(ctx: Context): void {
   }
 }
 
+const NOT_FINALIZED = '"Error: Context is not finalized. Did you forget to return a Response object or `await next()`?"';
+
+/**
+ * Hono (NODE.md, Hono): a middleware path that neither returns a Response nor calls `next()`, or a
+ * route handler's path that returns nothing, leaves the context without a response. Paths that
+ * call `next()` are the other onion rules'; paths that hand the context on, return what an unknown
+ * call gives, or throw are silent. Only `undefined`/`null` count as nothing here: a returned string
+ * or number fails differently.
+ */
+function checkHono(ctx: Context): void {
+  const { handler, unit } = ctx.unit;
+  if (!handler) return;
+  // `next` handed to a helper may be called there; `await next;` is call-next's report.
+  if (handler.nextHandedOn || (handler.inertNextReferences?.length ?? 0) > 0) return;
+  const middleware = unit.nextParam !== undefined;
+  const next = nextLabel(ctx.unit);
+  const text = ctx.file.text;
+  const lastDrops = (handler.droppedResponses ?? []).filter((d) => d.last);
+  for (const exit of handler.exits) {
+    if (exit.kind === 'throw' || !valueIsOnly(exit, ['nothing']) || !exit.nextCalls.includes(0) || exit.contextHandedOn !== false) continue;
+    const data = { name: handler.name, next };
+    const kind = middleware ? 'honoMiddleware' : 'honoHandler';
+    const dropKind = middleware ? 'honoMiddlewareDropsResponse' : 'honoHandlerDropsResponse';
+    if (exit.kind === 'implicit' && exit.endsWithDroppedResponse === true && lastDrops.length > 0) {
+      // Every path here ends with a dropped `c.json(...)`: return it (one edit covering every such statement).
+      const first = lastDrops[0]!;
+      const end = lastDrops[lastDrops.length - 1]!.range.start;
+      let fixed = '';
+      let at = first.range.start;
+      for (const d of lastDrops) {
+        fixed += `${text.slice(at, d.range.start)}return `;
+        at = d.range.start;
+      }
+      const call = text.slice(first.range.start, first.range.end).replace(/\s*\n\s*/g, ' ');
+      const open = call.indexOf('(');
+      ctx.report({
+        messageId: dropKind,
+        data: { ...data, call: call.length <= 40 || open < 0 ? call : `${call.slice(0, open)}(...)` },
+        range: first.range,
+        fix: { range: { start: first.range.start, end }, text: fixed },
+      });
+      continue;
+    }
+    const what = exit.kind === 'implicit' ? 'can reach its end without returning a Response' : `returns ${describeNoResponse(exit, text, ctx.unit)} here instead of a Response`;
+    ctx.report({ messageId: kind, data: { ...data, what }, range: exit.range });
+  }
+}
+
 /** `process_response` of a `MiddlewareMixin` subclass: every exit returns a response. */
 function checkResponseHook(ctx: Context): void {
   const { unit } = ctx.unit;
@@ -82,6 +130,7 @@ const rule = defineUnitRule({
     severity: 'error',
     recommended: true,
     fixable: true,
+    // Onion units: Hono's (the context's response) and tRPC's (next()'s result); Koa's middleware answers through `ctx.body` and returns nothing.
     contracts: ['django', 'onion'],
     messages: {
       trpcFallsOffEnd:
@@ -96,12 +145,20 @@ const rule = defineUnitRule({
         "`{{name}}` can reach its end without returning a response: `MiddlewareMixin` passes `None` up as the response, and the layer above fails with `AttributeError: 'NoneType' object has no attribute ...` on every request. Return the response (`return {{response}}`).",
       responseHookReturnsNothing:
         '`{{name}}` returns {{value}} here instead of a response: `MiddlewareMixin` passes it up as the response, and the layer above fails on it with an `AttributeError` on every request. Return the response (`return {{response}}`).',
+      honoMiddleware:
+        `Hono middleware \`{{name}}\` {{what}} on a path that does not call \`{{next}}()\`: Hono then fails with ${NOT_FINALIZED}, which goes to \`app.onError\` (by default \`500 Internal Server Error\`; \`404 Not Found\` when this middleware is the only handler matching the request). Return a Response (\`return c.json(...)\`, \`c.text(...)\`) or \`await {{next}}()\`.`,
+      honoHandler:
+        `Hono handler \`{{name}}\` {{what}}: when middleware matched the request, Hono fails with ${NOT_FINALIZED}, which goes to \`app.onError\` (by default \`500 Internal Server Error\`); when this handler is the only match, Hono answers \`404 Not Found\`. Return a Response (\`return c.json(...)\`, \`c.text(...)\`).`,
+      honoMiddlewareDropsResponse:
+        `Hono middleware \`{{name}}\` builds a Response with \`{{call}}\` and drops it, then ends without returning a Response or awaiting \`{{next}}()\`: Hono's context methods only build the Response, so Hono fails with ${NOT_FINALIZED}, which goes to \`app.onError\` (by default \`500 Internal Server Error\`). Return it: \`return {{call}}\`.`,
+      honoHandlerDropsResponse:
+        `Hono handler \`{{name}}\` builds a Response with \`{{call}}\` and drops it, then ends without returning one: Hono's context methods only build the Response, so Hono fails with ${NOT_FINALIZED} when middleware matched the request (\`app.onError\`, by default \`500 Internal Server Error\`), or answers \`404 Not Found\` when this handler is the only match. Return it: \`return {{call}}\`.`,
     },
   },
   check(ctx) {
     if (ctx.unit.unit.contract === 'onion') {
-      // Koa and Hono layers return nothing by design; tRPC's return the next layer's result.
-      if (ctx.unit.unit.framework === 'trpc') checkTrpc(ctx);
+      if (ctx.unit.unit.framework === 'hono') checkHono(ctx);
+      else if (ctx.unit.unit.framework === 'trpc') checkTrpc(ctx);
       return;
     }
     checkResponseHook(ctx);

@@ -56,6 +56,19 @@ export interface Exit {
    * `return ` makes the path return the result (tRPC's `return next()`).
    */
   returnNextAt?: number;
+  /**
+   * Handlers that return their response (Hono): on some path to this exit the context was handed to
+   * code not followed (an argument, a store, a closure, an unknown method) or a member of it written
+   * (`c.res = ...`), so that code may have sent the response. Absent for other contracts.
+   */
+  contextHandedOn?: boolean;
+  /**
+   * Handlers that return their response (Hono): some path to this exit (the function's end) ends
+   * with a statement that builds a response and drops it (listed in `FunctionSummary.droppedResponses`
+   * with `last`), and every path that does not calls the next layer or hands the context on.
+   * Absent for other contracts.
+   */
+  endsWithDroppedResponse?: boolean;
 }
 
 /** A use of the next layer's un-awaited result as if it were a response. */
@@ -120,6 +133,12 @@ export interface FunctionSummary {
   inertNextReferences?: Range[];
   /** Onion contract only: some reference hands the next layer on (an argument, a store, `.bind`): it may be called elsewhere. */
   nextHandedOn?: boolean;
+  /**
+   * Handlers that return their response (Hono) only: statements that build a response and drop it
+   * (`c.json({ ok: true });`), by the dropped expression's range; `last` when nothing runs between
+   * the statement and the function's end, so `return ` inserted before it returns the response.
+   */
+  droppedResponses?: Array<{ range: Range; last: boolean }>;
 }
 
 /** A function's declared parameters, as a caller passing positional arguments meets them. */

@@ -48,7 +48,31 @@ export interface FlowOptions {
    * `app.onError`). A `catch` around `await next()` alone is then never entered.
    */
   nextNeverRejects?: boolean;
+  /**
+   * The handler hands its response back as its return value and the framework's context sends
+   * nothing by itself (Hono: `return c.json(...)`). The builder then follows, per path, what happens
+   * to the context (see `contextHandedOn`, `droppedResponse`) and records it on each exit
+   * (`Exit.contextHandedOn`, `Exit.endsWithDroppedResponse`) and in `FunctionSummary.droppedResponses`.
+   */
+  responses?: boolean;
 }
+
+/*
+ * Response facts ride on a ghost local of the state (a name no language can bind), so they join,
+ * copy and reach the loop fixpoint like any local without a change to the lattice: its kinds are
+ * CONTEXT_* bits, and a join keeps every fact of either path. Any other bit (a widened loop head)
+ * reads as "handed on": unknown, so silent.
+ */
+const CONTEXT = '#context';
+/** The path neither called the next layer nor ended with a dropped response (nor handed the context on). */
+const CONTEXT_KEPT = 1;
+/** The context was handed to code not followed, or a member of it written (`c.res = ...` finalizes it). */
+const CONTEXT_HANDED = 2;
+/** The path's last statement built a response and dropped it (`c.json(...);`), right before the function's end. */
+const CONTEXT_DROPPED_LAST = 4;
+/** The path called the next layer. */
+const CONTEXT_CALLED = 8;
+const CONTEXT_FOLLOWED = CONTEXT_KEPT | CONTEXT_DROPPED_LAST | CONTEXT_CALLED;
 
 /** What a parameter holds. */
 export type ParamRole = 'request' | 'response' | 'exception';
@@ -64,6 +88,8 @@ interface ExitRecord<N> {
   description?: string;
   valueRange?: Range;
   returnFix?: Exit['returnFix'];
+  /** With `FlowOptions.responses`: the ghost context kinds of every path reaching the exit (joined). */
+  context?: number;
 }
 
 /** Details of a return, for messages and fixes. */
@@ -102,6 +128,9 @@ export class FlowBuilder<N> {
   private readonly floating = new Map<number, Range>();
   private readonly inert = new Map<number, Range>();
   private handedOn = false;
+  private readonly dropped: Array<{ range: Range; last: boolean }> = [];
+  /** Operations that may raise, walked so far (responses: whether a try block raises at all). */
+  private raises = 0;
 
   constructor(private readonly options: FlowOptions) {}
 
@@ -160,17 +189,36 @@ export class FlowBuilder<N> {
   entryState(): State {
     const entry: State = { reachable: true, calls: CALLS_0, vars: new Map(), dropped: false, nextVar: undefined };
     for (const [name, kind] of this.paramKinds) entry.vars.set(name, kind);
+    if (this.options.responses) entry.vars.set(CONTEXT, CONTEXT_KEPT);
     return entry;
   }
 
   /** An operation that may raise (a call, a member access, an await...), in state `s`. */
   raise(s: State): void {
+    if (s.reachable) this.raises++;
     this.edges.raise(s);
   }
 
   /** A try statement in state `s`: see `ExceptionalEdges.tryStatement`. */
   tryStatement(s: State, blocks: TryBlocks): State {
-    return this.edges.tryStatement(s, blocks);
+    const walkCatch = blocks.handlers;
+    if (!this.options.responses || !walkCatch) return this.edges.tryStatement(s, blocks);
+    // Responses: a catch clause whose try block raises nothing (Hono's `try { await next() } catch`,
+    // which never runs) is still read, from the state before the try; its paths prove nothing.
+    let raised = true;
+    return this.edges.tryStatement(s, {
+      ...blocks,
+      body: (entry) => {
+        const before = this.raises;
+        const out = blocks.body(entry);
+        raised = this.raises > before;
+        return out;
+      },
+      handlers: (entry) => {
+        if (!raised) this.contextHandedOn(entry);
+        return walkCatch(entry);
+      },
+    });
   }
 
   /** A loop entered in state `s`: see `LoopFixpoint`. */
@@ -225,6 +273,7 @@ export class FlowBuilder<N> {
     this.lastNextCall = call;
     this.lastNextCallCounts = s.calls;
     s.calls = addCall(s.calls);
+    this.contextNoLongerKept(s, CONTEXT_CALLED);
     return this.options.promiseLike ? NEXT_PROMISE : NEXT;
   }
 
@@ -272,6 +321,30 @@ export class FlowBuilder<N> {
     if (this.options.onion) this.floating.set(range.start, range);
   }
 
+  /**
+   * Responses only: from here on, the paths through `s` handed the context to code the walk does not
+   * follow (an argument, a store, a closure, a method not known) or wrote a member of it: that code
+   * may have sent the response, so exits reached from here prove nothing about one.
+   */
+  contextHandedOn(s: State): void {
+    if (this.options.responses && s.reachable) s.vars.set(CONTEXT, (s.vars.get(CONTEXT) ?? CONTEXT_HANDED) | CONTEXT_HANDED);
+  }
+
+  /**
+   * Responses only: a statement that builds a response and drops it (`c.json(...);`), `range` the
+   * dropped expression. `last`: nothing runs between it and the function's end (the front-end's
+   * syntax says so), so inserting `return ` before it makes that path return the response.
+   */
+  droppedResponse(range: Range, last: boolean, s: State): void {
+    if (!this.options.responses || !s.reachable) return;
+    if (!this.dropped.some((d) => d.range.start === range.start)) this.dropped.push({ range, last });
+    if (last) this.contextNoLongerKept(s, CONTEXT_DROPPED_LAST);
+  }
+
+  private contextNoLongerKept(s: State, fact: number): void {
+    if (this.options.responses && s.reachable) s.vars.set(CONTEXT, ((s.vars.get(CONTEXT) ?? CONTEXT_HANDED) & ~CONTEXT_KEPT) | fact);
+  }
+
   /** A member of the un-awaited next result used as if it were the response; one per start offset. */
   unawaitedUse(use: UnawaitedUse): void {
     this.unawaited.set(use.range.start, use);
@@ -311,7 +384,7 @@ export class FlowBuilder<N> {
   }
 
   private recordReturn(node: N, value: number, s: State, details: ReturnDetails | undefined): void {
-    const record: ExitRecord<N> = { node, kind: 'return', value, calls: s.calls, dropped: s.dropped };
+    const record: ExitRecord<N> = { node, kind: 'return', value, calls: s.calls, dropped: s.dropped, ...this.contextAt(s) };
     if (details?.valueRange) record.valueRange = details.valueRange;
     if (details?.description !== undefined) record.description = details.description;
     this.recordExit(record);
@@ -337,9 +410,14 @@ export class FlowBuilder<N> {
 
   /** Falling off the end in state `end` (reachable); `range` is the end of the function (its closing brace). */
   fallOffEnd(node: N, range: Range, end: State, returnFix?: Exit['returnFix']): void {
-    const record: ExitRecord<N> = { node, kind: 'implicit', value: NOTHING, calls: end.calls, dropped: end.dropped, range };
+    const record: ExitRecord<N> = { node, kind: 'implicit', value: NOTHING, calls: end.calls, dropped: end.dropped, range, ...this.contextAt(end) };
     if (returnFix) record.returnFix = returnFix;
     this.recordExit(record);
+  }
+
+  /** Responses only: the ghost context kinds at an exit in state `s`. */
+  private contextAt(s: State): { context?: number } {
+    return this.options.responses ? { context: s.vars.get(CONTEXT) ?? CONTEXT_HANDED } : {};
   }
 
   /** An exit reached again (in a loop's later pass, through another finally walk) joins into its first record. */
@@ -352,6 +430,7 @@ export class FlowBuilder<N> {
     prev.value |= r.value;
     prev.calls |= r.calls;
     prev.dropped = prev.dropped && r.dropped;
+    if (prev.context !== undefined || r.context !== undefined) prev.context = (prev.context ?? CONTEXT_HANDED) | (r.context ?? CONTEXT_HANDED);
     if (prev.description !== r.description) delete prev.description;
     if (!r.returnFix || prev.returnFix?.variable !== r.returnFix.variable) delete prev.returnFix;
   }
@@ -379,6 +458,7 @@ export class FlowBuilder<N> {
       ...(this.options.onion
         ? { floatingNextCalls: [...this.floating.values()], inertNextReferences: [...this.inert.values()], nextHandedOn: this.handedOn }
         : {}),
+      ...(this.options.responses ? { droppedResponses: this.dropped } : {}),
     };
   }
 }
@@ -395,5 +475,8 @@ function toExit<N>(r: ExitRecord<N>, rangeOf: (node: N) => Range): Exit {
     ...(r.description !== undefined ? { valueDescription: r.description } : {}),
     ...(r.valueRange ? { valueRange: r.valueRange } : {}),
     ...(r.returnFix ? { returnFix: r.returnFix } : {}),
+    ...(r.context !== undefined
+      ? { contextHandedOn: (r.context & ~CONTEXT_FOLLOWED) !== 0, endsWithDroppedResponse: (r.context & CONTEXT_DROPPED_LAST) !== 0 && (r.context & CONTEXT_KEPT) === 0 }
+      : {}),
   };
 }

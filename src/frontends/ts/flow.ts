@@ -52,6 +52,18 @@ export interface SummaryOptions {
   next: NextAccess;
   /** A parameter (by position) and what it holds: a hook's response or exception parameter. */
   paramKinds?: Array<{ index: number; kind: 'response' | 'exception' }>;
+  /** The handler returns its response, built by methods of its first parameter, the context (Hono): see `FlowOptions.responses`. */
+  responses?: ContextMethods;
+}
+
+/** What the methods of a handler's context give back (a framework's row says: `FrameworkSpec.responses`). */
+export interface ContextMethods {
+  /** Methods returning the Response the handler returns (`c.json(...)`). */
+  respond: ReadonlySet<string>;
+  /** Methods returning nothing and sending nothing (`c.status(400)`). */
+  nothing: ReadonlySet<string>;
+  /** Methods that read and send nothing (`c.get('user')`); any other method call may respond. */
+  read: ReadonlySet<string>;
 }
 
 const RESPONSE_FACTORY_METHODS = new Set(['json', 'redirect', 'error']);
@@ -76,13 +88,19 @@ class Summarizer {
   private readonly flow: FlowBuilder<ts.Node>;
   private readonly aliases = new Set<string>();
   private pendingLabels: string[] = [];
+  /** With `options.responses`: the context parameter's name, while the walk can follow it. */
+  private context: string | undefined;
+  /** With `options.responses`: nested functions and classes that refer to the context (they may respond at any time). */
+  private readonly contextClosures = new Set<ts.Node>();
+  /** With `options.responses`: the context is out of reach from the entry on (destructured, rebound, used by a hoisted function). */
+  private contextLostAtEntry = false;
 
   constructor(
     private readonly fn: ts.FunctionLikeDeclaration,
     private readonly sf: ts.SourceFile,
     private readonly options: SummaryOptions,
   ) {
-    this.flow = new FlowBuilder({ name: options.name, nameRange: options.nameRange, promiseLike: options.next.promiseLike, awaitableMembers: PROMISE_MEMBERS, ...(options.next.onion ? { onion: true } : {}), ...(options.next.nextNeverRejects ? { nextNeverRejects: true } : {}) });
+    this.flow = new FlowBuilder({ name: options.name, nameRange: options.nameRange, promiseLike: options.next.promiseLike, awaitableMembers: PROMISE_MEMBERS, ...(options.next.onion ? { onion: true } : {}), ...(options.next.nextNeverRejects ? { nextNeverRejects: true } : {}), ...(options.responses ? { responses: true } : {}) });
     const first = fn.parameters[0];
     if (first && T.isIdentifier(first.name)) this.flow.param(first.name.text, 'request');
     for (const { index, kind } of options.paramKinds ?? []) {
@@ -90,6 +108,53 @@ class Summarizer {
       if (p && T.isIdentifier(p.name)) this.flow.param(p.name.text, kind);
     }
     this.prescan();
+    if (options.responses) this.contextScan();
+  }
+
+  /**
+   * Responses: where the walk can follow the context (the first parameter). A first parameter that
+   * is no plain name, or a name bound again inside the function, loses it from the entry on; a
+   * nested function or class that refers to it or to the next layer may respond whenever it runs.
+   */
+  private contextScan(): void {
+    const first = this.fn.parameters[0];
+    if (first && !T.isIdentifier(first.name)) this.contextLostAtEntry = true;
+    const name = first && T.isIdentifier(first.name) ? first.name.text : undefined;
+    const body = this.fn.body;
+    if (name === undefined || !body) return;
+    let closure: ts.Node | undefined;
+    const visit = (node: ts.Node): void => {
+      const outer = closure;
+      if (closure === undefined && node !== body && (isFunctionLike(node) || T.isClassLike(node))) closure = node;
+      const bound = T.isVariableDeclaration(node) || T.isParameter(node) || T.isBindingElement(node) || T.isFunctionDeclaration(node) || T.isClassDeclaration(node) || T.isFunctionExpression(node) || T.isClassExpression(node) ? node.name : undefined;
+      if (bound && T.isIdentifier(bound) && bound.text === name) this.contextLostAtEntry = true;
+      // The next layer called from a closure (`.then(() => next())`) may respond whenever that runs, too.
+      const next = T.isIdentifier(node) && (this.options.next.identifiers.has(node.text) || this.aliases.has(node.text));
+      if (closure !== undefined && T.isIdentifier(node) && (node.text === name || next) && isReadReference(node)) {
+        this.contextClosures.add(closure);
+        // A hoisted declaration can run from anywhere in the function.
+        if (T.isFunctionDeclaration(closure) || T.isClassDeclaration(closure)) this.contextLostAtEntry = true;
+      }
+      T.forEachChild(node, visit);
+      closure = outer;
+    };
+    visit(body);
+    if (!this.contextLostAtEntry) this.context = name;
+  }
+
+  /** The expression is the context itself (`c`), while the walk follows it. */
+  private isContext(e: ts.Expression): e is ts.Identifier {
+    return this.context !== undefined && T.isIdentifier(e) && e.text === this.context;
+  }
+
+  /** `c.json(...)`: the name of the context's method a call calls, or '' for a computed one (`c[name](...)`). */
+  private contextMethod(callee: ts.Expression): string | undefined {
+    if (T.isPropertyAccessExpression(callee) && this.isContext(stripParens(callee.expression))) return callee.name.text;
+    if (T.isElementAccessExpression(callee) && this.isContext(stripParens(callee.expression))) {
+      const arg = callee.argumentExpression;
+      return T.isStringLiteral(arg) || T.isNoSubstitutionTemplateLiteral(arg) ? arg.text : '';
+    }
+    return undefined;
   }
 
   /**
@@ -210,6 +275,7 @@ class Summarizer {
     const fn = this.fn;
     const flow = this.flow;
     const entry = flow.entryState();
+    if (this.contextLostAtEntry) flow.contextHandedOn(entry);
     if (fn.body && T.isBlock(fn.body)) {
       const end = this.block(fn.body.statements, entry);
       if (end.reachable) {
@@ -261,7 +327,30 @@ class Summarizer {
     if (T.isIdentifier(inner)) return this.flow.describeLocal(inner.text);
     if (inner.kind === T.SyntaxKind.TrueKeyword || inner.kind === T.SyntaxKind.FalseKeyword || T.isNumericLiteral(inner)) return `\`${inner.getText(this.sf)}\``;
     if (T.isStringLiteral(inner) || T.isNoSubstitutionTemplateLiteral(inner) || T.isTemplateExpression(inner)) return 'a string';
+    // `return c.status(401)`: the method's own result, which is nothing.
+    if (T.isCallExpression(inner) && this.options.responses) {
+      const method = this.contextMethod(stripParens(inner.expression));
+      if (method && this.options.responses.nothing.has(method)) {
+        const text = inner.getText(this.sf);
+        return `${text.length <= 30 && !text.includes('\n') ? `\`${text}\`` : `\`${this.context}.${method}(...)\``} (\`${this.context}.${method}()\` returns nothing)`;
+      }
+    }
     return undefined;
+  }
+
+  /** Nothing runs between the statement and the function's end: it is last in each block and `if` branch around it, up to the body. */
+  private endsFunction(st: ts.Statement): boolean {
+    const body = this.fn.body;
+    let node: ts.Node = st;
+    for (;;) {
+      const p = node.parent;
+      if (!p) return false;
+      if (T.isBlock(p)) {
+        if (p.statements[p.statements.length - 1] !== node) return false;
+        if (p === body) return true;
+      } else if (!(T.isIfStatement(p) && p.expression !== node) && !T.isLabeledStatement(p)) return false;
+      node = p;
+    }
   }
 
   // ---- statements -------------------------------------------------------------------------
@@ -298,6 +387,8 @@ class Summarizer {
         if (value & NEXT_RESULT && this.isBareNextCall(e)) flow.drop(s);
         const floating = this.floatingNextCall(e);
         if (floating) flow.floatingNextCall(rangeOf(floating, this.sf));
+        // A response built and dropped on the spot (`c.json(...);`): the handler does not return it.
+        if (this.options.responses && value === RESPONSE) flow.droppedResponse(rangeOf(e, this.sf), this.endsFunction(st), s);
         return s;
       }
       case T.SyntaxKind.IfStatement: {
@@ -391,6 +482,12 @@ class Summarizer {
   }
 
   private declaration(decl: ts.VariableDeclaration, s: State): void {
+    // `const { req, env } = c` reads members of the context: nothing it holds can respond.
+    if (decl.initializer && T.isObjectBindingPattern(decl.name) && this.isContext(stripParens(decl.initializer))) {
+      this.flow.raise(s);
+      for (const name of boundNames(decl.name)) setUnknown(s, name);
+      return;
+    }
     const value = decl.initializer ? this.expr(decl.initializer, s) : NOTHING;
     if (T.isIdentifier(decl.name)) {
       this.assign(decl.name.text, value, s, decl.initializer);
@@ -499,6 +596,8 @@ class Summarizer {
       case T.SyntaxKind.Identifier: {
         const name = (e as ts.Identifier).text;
         if (name === 'undefined' && !s.vars.has(name)) return NOTHING;
+        // The context used as a value (an argument, a store, `arguments`) is handed on.
+        if (this.options.responses && (this.isContext(e as ts.Identifier) || name === 'arguments')) this.flow.contextHandedOn(s);
         // Any read of a local holding the next layer's result uses that result.
         return this.flow.readLocal(name, s);
       }
@@ -534,6 +633,7 @@ class Summarizer {
       case T.SyntaxKind.FunctionExpression:
       case T.SyntaxKind.ClassExpression:
         // Nested functions run at unknown times: their returns are not this function's exits.
+        if (this.contextClosures.has(e)) this.flow.contextHandedOn(s);
         return UNKNOWN;
       case T.SyntaxKind.PrefixUnaryExpression:
       case T.SyntaxKind.PostfixUnaryExpression: {
@@ -624,6 +724,15 @@ class Summarizer {
     } else if (!T.isIdentifier(callee)) this.expr(callee, s);
     for (const arg of c.arguments) flow.use(this.expr(arg, s), s);
     flow.raise(s);
+    const responses = this.options.responses;
+    const method = responses && this.contextMethod(callee);
+    if (responses && method !== undefined) {
+      if (responses.respond.has(method)) return RESPONSE;
+      if (responses.nothing.has(method)) return NOTHING;
+      // A method not known may respond (`c.render(...)` with a renderer that sets `c.res`).
+      if (!responses.read.has(method)) flow.contextHandedOn(s);
+      return UNKNOWN;
+    }
     if (T.isPropertyAccessExpression(callee) && RESPONSE_FACTORY_METHODS.has(callee.name.text) && endsWithResponse(callee.expression)) return RESPONSE;
     return UNKNOWN;
   }
@@ -639,7 +748,10 @@ class Summarizer {
         : undefined;
     // `this.x` is taken not to raise.
     if (object.kind === T.SyntaxKind.ThisKeyword) return UNKNOWN;
-    const objectValue = this.expr(object, s);
+    // A member of the context read or called is followed (the call decides); a write (`c.res = ...`) may respond.
+    const context = this.isContext(object);
+    if (context && how === 'write') this.flow.contextHandedOn(s);
+    const objectValue = context ? this.flow.readLocal(object.text, s) : this.expr(object, s);
     if (this.flow.member(objectValue, name, s)) {
       this.flow.unawaitedUse({ range: rangeOf(e, this.sf), kind: how === 'write' ? 'write' : 'read', member: name!, text: object.getText(this.sf) });
     }

@@ -43,6 +43,8 @@ interface Registrar {
   properties?: ReadonlySet<string>;
   /** Registration methods whose call is the middleware itself, known by the variable holding it: `const isAuthed = t.middleware(fn)`. */
   wrapping?: ReadonlySet<string>;
+  /** Route methods among them: their last argument is the route's handler, a unit even without a next parameter (`app.get('/', (c) => ...)`). */
+  routes?: ReadonlySet<string>;
 }
 
 export interface FrameworkSpec {
@@ -71,11 +73,25 @@ export interface FrameworkSpec {
   nextReturnsPromise?: boolean;
   /** Awaiting `next()` never rejects: the framework hands errors from below to its own error handler (Hono's `app.onError`). */
   nextNeverRejects?: boolean;
+  /**
+   * The handler returns its response, built by methods of its first parameter, the context (Hono's
+   * `return c.json(...)`), and the context sends nothing by itself. Read by the flow summary.
+   */
+  responses?: {
+    /** Context methods returning a Response. */
+    respond: readonly string[];
+    /** Context methods returning nothing and sending nothing (`c.status(400)` returns `void`). */
+    nothing: readonly string[];
+    /** Context methods that only read or record; a call of any method not listed may respond. */
+    read: readonly string[];
+  };
 }
 
 const KOA_ROUTER_METHODS = new Set(['use', 'get', 'post', 'put', 'patch', 'delete', 'del', 'head', 'options', 'all']);
 
 const HONO_METHODS = new Set(['use', 'get', 'post', 'put', 'delete', 'patch', 'all', 'on', 'options']);
+/** Hono's route methods: `app.METHOD(path, ...mw, handler)`, `app.on(methods, path, ...mw, handler)`. */
+const HONO_ROUTES = new Set([...HONO_METHODS].filter((m) => m !== 'use'));
 
 /** Express 4/5 applications and routers: `app.use`, `app.METHOD`, `app.param`; `app.route(path)` derives a route with the METHOD calls. */
 const EXPRESS_METHODS = new Set(['use', 'get', 'post', 'put', 'delete', 'patch', 'all', 'options', 'head', 'param']);
@@ -99,7 +115,12 @@ export const FRAMEWORKS: readonly FrameworkSpec[] = [
   {
     framework: 'hono',
     contract: 'onion',
-    registrars: [{ modules: ['hono'], named: ['Hono'], members: ['Hono'], methods: HONO_METHODS, derive: new Set(['basePath']) }],
+    registrars: [
+      // `hono/tiny` and `hono/quick` export the same `Hono` class with another router.
+      { modules: ['hono', 'hono/tiny', 'hono/quick'], named: ['Hono'], members: ['Hono'], methods: HONO_METHODS, routes: HONO_ROUTES, derive: new Set(['basePath']) },
+      // `const factory = createFactory(); factory.createMiddleware(async (c, next) => ...)`.
+      { modules: ['hono/factory'], named: ['createFactory'], methods: new Set(['createMiddleware']), wrapping: new Set(['createMiddleware']) },
+    ],
     composers: [],
     wrappers: { 'hono/factory': ['createMiddleware'] },
     functionTypes: { hono: ['MiddlewareHandler'] },
@@ -107,6 +128,13 @@ export const FRAMEWORKS: readonly FrameworkSpec[] = [
     nextTypes: { hono: ['Next'] },
     nextIndex: 1,
     nextNeverRejects: true,
+    // hono `src/context.ts`: these build a Response and set nothing on the context; `status`,
+    // `header`, `set` return `void`; only an assignment to `c.res` finalizes the context.
+    responses: {
+      respond: ['json', 'text', 'html', 'body', 'redirect', 'notFound', 'newResponse'],
+      nothing: ['status', 'header', 'set'],
+      read: ['get'],
+    },
   },
   {
     // Linear contract (NODE.md §1): `next(err?)` returns nothing; a path ends the response or calls `next` once.
@@ -193,6 +221,8 @@ interface Candidate {
   spec: FrameworkSpec;
   /** For an inline function: the registration call's callee, as the unit's name (`app.use`). */
   registeredWith?: string;
+  /** The last argument of a route method: the route's handler, a unit even without a next parameter. */
+  handler?: boolean;
 }
 
 function isFunctionNode(n: ts.Node): n is FunctionNode {
@@ -344,23 +374,29 @@ export function extractFunctionUnits(sf: ts.SourceFile, imports: readonly Import
   visitDecls(sf);
 
   const candidates = new Map<FunctionNode, Candidate>();
-  const add = (fn: FunctionNode | undefined, spec: FrameworkSpec, registeredWith?: string) => {
-    if (!fn || !fn.body || candidates.has(fn)) return;
-    candidates.set(fn, registeredWith === undefined ? { fn, spec } : { fn, spec, registeredWith });
+  const add = (fn: FunctionNode | undefined, spec: FrameworkSpec, registeredWith?: string, handler?: boolean) => {
+    if (!fn || !fn.body) return;
+    const known = candidates.get(fn);
+    if (known) {
+      if (handler) known.handler = true;
+      return;
+    }
+    candidates.set(fn, { fn, spec, ...(registeredWith === undefined ? {} : { registeredWith }), ...(handler ? { handler } : {}) });
   };
-  /** Middleware given as arguments: inline, by a name of the file, as what a factory of the file returns, or in (nested) arrays. */
-  const middlewareArgs = (args: readonly ts.Expression[], spec: FrameworkSpec, label: string): void => {
-    for (const arg of args) {
+  /** Middleware given as arguments: inline, by a name of the file, as what a factory of the file returns, or in (nested) arrays; `handler` marks the last one. */
+  const middlewareArgs = (args: readonly ts.Expression[], spec: FrameworkSpec, label: string, handler = false): void => {
+    args.forEach((arg, i) => {
       const a = stripParens(arg);
-      if (T.isArrowFunction(a) || T.isFunctionExpression(a)) add(a, spec, a.name ? undefined : label);
-      else if (T.isIdentifier(a)) add(functions.get(a.text), spec);
+      const last = handler && i === args.length - 1;
+      if (T.isArrowFunction(a) || T.isFunctionExpression(a)) add(a, spec, a.name ? undefined : label, last);
+      else if (T.isIdentifier(a)) add(functions.get(a.text), spec, undefined, last);
       else if (T.isArrayLiteralExpression(a)) middlewareArgs(a.elements, spec, label);
       else if (T.isCallExpression(a) && T.isIdentifier(a.expression)) {
         const factory = functions.get(a.expression.text);
         const fn = factory && returnedFunction(factory);
-        if (fn && isFunctionNode(fn)) add(fn, spec);
+        if (fn && isFunctionNode(fn)) add(fn, spec, undefined, last);
       }
-    }
+    });
   };
   /** The framework whose composer or wrapper a callee is (`compose` imported from `koa-compose`, `createMiddleware` from `hono/factory`). */
   const composerOf = (callee: ts.Expression): FrameworkSpec | undefined => {
@@ -380,7 +416,7 @@ export function extractFunctionUnits(sf: ts.SourceFile, imports: readonly Import
         // `t.procedure.use(…)`: a property of a variable is named as written.
         const root = T.isPropertyAccessExpression(recv) && T.isIdentifier(recv.expression) ? recv.getText(sf) : rootName(recv);
         const label = `${root !== undefined ? `${root}.` : ''}${method}(…)`;
-        middlewareArgs(n.arguments, specOf(r), (r.wrapping?.has(method) ? holderOf(n) : undefined) ?? label);
+        middlewareArgs(n.arguments, specOf(r), (r.wrapping?.has(method) ? holderOf(n) : undefined) ?? label, r.routes?.has(method) ?? false);
       }
     } else if (T.isCallExpression(n)) {
       const callee = stripParens(n.expression);
@@ -459,22 +495,26 @@ function nextAccessOf(fn: FunctionNode, spec: FrameworkSpec, sf: ts.SourceFile):
 function functionUnit(c: Candidate, sf: ts.SourceFile): Unit | undefined {
   const { fn, spec } = c;
   const next = nextAccessOf(fn, spec, sf);
-  // No next-layer parameter: a terminal handler, which every contract accepts.
-  if (!next) return undefined;
+  // No next layer: a terminal handler, which every contract accepts, unless the framework judges
+  // what a route's handler returns (Hono): then it is a unit with no next layer.
+  const routeHandler = !next && c.handler === true && spec.responses !== undefined && fn.parameters[spec.nextIndex] === undefined;
+  if (!next && !routeHandler) return undefined;
   const declared = unitName(c, sf);
   const onion = spec.contract === 'onion';
   const promise = onion || spec.nextReturnsPromise === true;
+  const responses = spec.responses && { respond: new Set(spec.responses.respond), nothing: new Set(spec.responses.nothing), read: new Set(spec.responses.read) };
   const handler = summarize(fn, sf, {
     name: declared.name,
     nameRange: declared.range,
     next: {
-      identifiers: new Set(next.identifier !== undefined ? [next.identifier] : []),
+      identifiers: new Set(next?.identifier !== undefined ? [next.identifier] : []),
       members: new Set(),
-      ...(next.property ? { property: next.property } : {}),
+      ...(next?.property ? { property: next.property } : {}),
       promiseLike: promise,
       onion,
       ...(spec.nextNeverRejects ? { nextNeverRejects: true } : {}),
     },
+    ...(responses ? { responses } : {}),
   });
   return {
     kind: 'function',
@@ -482,8 +522,8 @@ function functionUnit(c: Candidate, sf: ts.SourceFile): Unit | undefined {
     range: rangeOf(fn, sf),
     nameRange: declared.range,
     evidence: 'framework',
-    nextParam: { name: next.label, range: next.range },
-    nextIsAsync: promise ? true : null,
+    ...(next ? { nextParam: { name: next.label, range: next.range } } : {}),
+    nextIsAsync: promise && next ? true : null,
     nextFields: [],
     members: [],
     handler,
