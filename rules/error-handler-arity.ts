@@ -16,8 +16,8 @@ function why(fact: ErrorHandlerFact, framework: 'express' | 'connect'): string {
 
 /** The code that skips it, by framework and Express major (NODE.md §2: the same test in Express 4 and 5, from different files). */
 function source(linked: LinkedUnit, framework: 'express' | 'connect'): string {
-  if (framework === 'connect') return "Connect's `call()` in index.js";
-  if (linked.frameworkMajor === 4) return "Express 4's `Layer.prototype.handle_error` in lib/router/layer.js";
+  if (framework === 'connect') return "Connect's `call()`, index.js";
+  if (linked.frameworkMajor === 4) return "Express 4's `Layer.prototype.handle_error`, lib/router/layer.js";
   if (linked.frameworkMajor === 5) return "Express 5's router, lib/layer.js of the `router` package";
   return "Express's router layer";
 }
@@ -73,13 +73,13 @@ export default defineUnitRule({
     contracts: ['linear'],
     messages: {
       fewerParameters:
-        '`{{name}}` is meant as {{framework}} error-handling middleware ({{why}}) but declares {{count}}: {{framework}} hands errors only to middleware whose `length` is 4 ({{source}}), so every error skips it and, unless a later error handler takes it, the default handler answers `500` with the stack trace (hidden when NODE_ENV is `production`). Declare all four parameters: `{{expected}}`.',
+        '`{{name}}` is meant as {{framework}} error-handling middleware ({{why}}) but declares {{count}}: {{framework}} hands errors only to middleware whose `length` is 4 (the test is in {{source}}), so every error skips it and, unless a later error handler takes it, the default handler answers `500` with the stack trace (hidden when NODE_ENV is `production`). Declare all four parameters: `{{expected}}`.',
       defaultParameter:
-        '`{{name}}` is meant as {{framework}} error-handling middleware ({{why}}) but its `length` is {{length}}: `Function.length` stops at the first parameter with a default (`{{param}}`). {{framework}} hands errors only to middleware whose `length` is 4 ({{source}}), so every error skips it and, unless a later error handler takes it, the default handler answers `500` with the stack trace (hidden when NODE_ENV is `production`). Drop the default.',
+        '`{{name}}` is meant as {{framework}} error-handling middleware ({{why}}) but its `length` is {{length}}: `Function.length` stops at the first parameter with a default (`{{param}}`). {{framework}} hands errors only to middleware whose `length` is 4 (the test is in {{source}}), so every error skips it and, unless a later error handler takes it, the default handler answers `500` with the stack trace (hidden when NODE_ENV is `production`). Drop the default.',
       restParameter:
-        '`{{name}}` is meant as {{framework}} error-handling middleware ({{why}}) but its `length` is {{length}}: `Function.length` does not count a rest parameter. {{framework}} hands errors only to middleware whose `length` is 4 ({{source}}), so every error skips it and, unless a later error handler takes it, the default handler answers `500` with the stack trace (hidden when NODE_ENV is `production`). Declare `(err, req, res, next)`.',
+        '`{{name}}` is meant as {{framework}} error-handling middleware ({{why}}) but its `length` is {{length}}: `Function.length` does not count a rest parameter. {{framework}} hands errors only to middleware whose `length` is 4 (the test is in {{source}}), so every error skips it and, unless a later error handler takes it, the default handler answers `500` with the stack trace (hidden when NODE_ENV is `production`). Declare `(err, req, res, next)`.',
       moreParameters:
-        '`{{name}}` is meant as {{framework}} error-handling middleware ({{why}}) but declares {{count}}: {{framework}} hands errors only to middleware whose `length` is exactly 4 ({{source}}) and requests only to middleware of length 3 or less, so it never runs. Declare `(err, req, res, next)`.',
+        '`{{name}}` is meant as {{framework}} error-handling middleware ({{why}}) but declares {{count}}: {{framework}} hands errors only to middleware whose `length` is exactly 4 (the test is in {{source}}) and requests only to middleware of length 3 or less, so it never runs. Declare `(err, req, res, next)`.',
     },
   },
   check(ctx) {

@@ -111,8 +111,8 @@ describe('Express 4 or 5, from the nearest package.json', () => {
       writeFileSync(path, src);
       return lint([{ path, text: src }], { config: defaultConfig(), host: diskHost })[0]!.diagnostics[0]!.message;
     };
-    expect(messageIn('{"dependencies":{"express":"^4.19.2"}}')).toContain("Express 4's `Layer.prototype.handle_error` in lib/router/layer.js");
-    expect(messageIn('{"dependencies":{"express":"^5.0.0"}}')).toContain("Express 5's router, lib/layer.js of the `router` package");
-    expect(messageIn('{"dependencies":{"express":"*"}}')).toContain("Express's router layer");
+    expect(messageIn('{"dependencies":{"express":"^4.19.2"}}')).toContain("the test is in Express 4's `Layer.prototype.handle_error`, lib/router/layer.js");
+    expect(messageIn('{"dependencies":{"express":"^5.0.0"}}')).toContain("the test is in Express 5's router, lib/layer.js of the `router` package");
+    expect(messageIn('{"dependencies":{"express":"*"}}')).toContain("the test is in Express's router layer)");
   });
 });

@@ -390,7 +390,7 @@ export function extractFunctionUnits(sf: ts.SourceFile, imports: readonly Import
       if (spec) middlewareArgs(n.arguments, spec, holder ?? `${stripParens(n.expression).getText(sf)}(…)`);
     }
     if (isFunctionNode(n) && !candidates.has(n)) {
-      const spec = typedFramework(n, imports) ?? errorTypedFramework(n, imports);
+      const spec = typedFramework(n, imports) ?? errorTypedFramework(n, imports) ?? errorFirstFramework(n, imports);
       if (spec) add(n, spec);
     }
     if (T.isClassDeclaration(n)) {
@@ -533,9 +533,22 @@ function isThisParameter(p: ts.ParameterDeclaration): boolean {
 
 /** Names a first parameter holding the error goes by (the Express guide's `err`, and the usual others). */
 const ERROR_NAMES = new Set(['err', 'error', 'e']);
-/** Names and the members an error has and a request does not: `err.message` reads an error. */
+/** Names of a first parameter that is the request: never an error handler. */
 const REQUEST_NAMES = new Set(['req', 'request']);
+/** Members an error has and a request does not: `err.message` reads an error. */
 const ERROR_MEMBERS = new Set(['message', 'stack', 'status', 'statusCode', 'expose']);
+
+/** The parameter holds the error: named `err`/`error`/`e`, or typed as an error. */
+function errorFirst(p: ts.ParameterDeclaration | undefined): boolean {
+  return p !== undefined && !p.dotDotDotToken && ((T.isIdentifier(p.name) && ERROR_NAMES.has(p.name.text)) || typedError(p.type));
+}
+
+/** `(err: Error, req: Request, res: Response)`: an error first and the framework's request second. */
+function errorFirstFramework(fn: FunctionNode, imports: readonly ImportFact[]): FrameworkSpec | undefined {
+  const params = fn.parameters.filter((p) => !isThisParameter(p));
+  if (!errorFirst(params[0])) return undefined;
+  return FRAMEWORKS.find((spec) => spec.errorTypes !== undefined && typedAs(params[1]?.type, spec.contextTypes, imports));
+}
 
 /** The first parameter is typed as an error: `Error`, `HttpError`, `createError.HttpError`. */
 function typedError(type: ts.TypeNode | undefined): boolean {
@@ -560,7 +573,7 @@ function errorHandlerFact(c: Candidate & { fn: FunctionNode }, imports: readonly
   let evidence: ErrorHandlerFact['evidence'] | undefined;
   let read: string | undefined;
   if (typed) evidence = 'type';
-  else if (first && !first.dotDotDotToken && ((firstName !== undefined && ERROR_NAMES.has(firstName)) || typedError(first.type))) {
+  else if (errorFirst(first)) {
     // Registered by the framework's API (not as a `param` callback), or a request typed second.
     const registered = c.registration !== undefined && c.registration.method !== 'param';
     if (registered || typedAs(params[1]?.type, spec.contextTypes, imports)) evidence = 'parameter';
