@@ -334,9 +334,13 @@ export function extractFunctionUnits(sf: ts.SourceFile, imports: readonly Import
   const add = (fn: FunctionNode | undefined, spec: FrameworkSpec, registeredWith?: string, registration?: Registration) => {
     if (!fn || !fn.body) return;
     const known = candidates.get(fn);
-    // A typed function registered later by its name: keep where it was registered.
+    // A typed function registered later by its name: keep where it was registered; the registering
+    // framework wins over the types (Express-typed functions given to Nest's `consumer.apply`).
     if (known) {
-      if (registration && !known.registration && known.spec === spec) known.registration = registration;
+      if (registration && !known.registration) {
+        known.registration = registration;
+        known.spec = spec;
+      }
       return;
     }
     candidates.set(fn, { fn, spec, ...(registeredWith === undefined ? {} : { registeredWith }), ...(registration ? { registration } : {}) });
