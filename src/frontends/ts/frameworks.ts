@@ -1,7 +1,7 @@
 import type { ts } from 'ts-morph';
 import { rangeOf } from './syntax.js';
 import { T } from './typescript.js';
-import type { Contract, ErrorHandlerFact, Framework, ImportFact, Range, Signature, Unit } from '../../model.js';
+import type { Contract, ErrorHandlerFact, Framework, FunctionSummary, ImportFact, Range, Signature, Unit } from '../../model.js';
 import { summarize, stripParens } from './flow.js';
 import { declaredName, enclosingReturner, returnedFunction } from './units.js';
 
@@ -485,13 +485,17 @@ function functionUnit(c: Candidate & { fn: FunctionNode }, sf: ts.SourceFile, im
     next: { identifiers: new Set(hasNext ? [(next.name as ts.Identifier).text] : []), members: new Set(), promiseLike: spec.contract === 'onion', onion: spec.contract === 'onion', ...(spec.nextNeverRejects ? { nextNeverRejects: true } : {}) },
   });
   if (errorHandler) handler.signature = signatureOf(fn, sf);
+  const nextParam = hasNext ? { name: (next.name as ts.Identifier).text, range: rangeOf(next, sf) } : undefined;
+  return frameworkUnit(spec, { name: declared.name, range: rangeOf(fn, sf), nameRange: declared.range }, handler, nextParam, errorHandler);
+}
+
+/** A framework's unit: the fields every kind of framework middleware shares. */
+function frameworkUnit(spec: FrameworkSpec, named: Pick<Unit, 'name' | 'range' | 'nameRange'>, handler: FunctionSummary, nextParam: Unit['nextParam'], errorHandler?: ErrorHandlerFact): Unit {
   return {
     kind: 'function',
-    name: declared.name,
-    range: rangeOf(fn, sf),
-    nameRange: declared.range,
+    ...named,
     evidence: 'framework',
-    ...(hasNext ? { nextParam: { name: (next.name as ts.Identifier).text, range: rangeOf(next, sf) } } : {}),
+    ...(nextParam ? { nextParam } : {}),
     nextIsAsync: spec.contract === 'onion' ? true : null,
     nextFields: [],
     members: [],
@@ -514,21 +518,7 @@ function classUnit(c: Candidate, cls: ts.ClassDeclaration, sf: ts.SourceFile): U
     nameRange: rangeOf(method, sf),
     next: { identifiers: new Set([next.name.text]), members: new Set(), promiseLike: false, onion: false },
   });
-  return {
-    kind: 'function',
-    name: cls.name.text,
-    range: rangeOf(cls, sf),
-    nameRange: rangeOf(cls.name, sf),
-    evidence: 'framework',
-    nextParam: { name: next.name.text, range: rangeOf(next, sf) },
-    nextIsAsync: null,
-    nextFields: [],
-    members: [],
-    handler,
-    hooks: {},
-    framework: spec.framework,
-    contract: spec.contract,
-  };
+  return frameworkUnit(spec, { name: cls.name.text, range: rangeOf(cls, sf), nameRange: rangeOf(cls.name, sf) }, handler, { name: next.name.text, range: rangeOf(next, sf) });
 }
 
 function isThisParameter(p: ts.ParameterDeclaration): boolean {
