@@ -50,6 +50,8 @@ describe('error-handler-arity: which functions are error middleware', () => {
     expect(reportsOf("const express = require('express');\nconst app = express();\napp.use((thing, res, next) => { if (thing.status) next(); else next(); });\n", '/virtual/app.js')).toEqual([]);
     // A request first, even after the routes and even reading a member errors also have.
     expect(reportsOf(`${EXPRESS}app.use((req, res, next) => { console.log(req.message); next(); });\n`, '/virtual/app.js')).toEqual([]);
+    // `statusCode` is a member of requests too (`IncomingMessage`): no proof that the first parameter is an error.
+    expect(reportsOf(`${EXPRESS}app.use((r, res) => { res.status(r.statusCode || 404).end(); });\n`, '/virtual/app.js')).toEqual([]);
     // `(err, req, res)` given to something that is not Express: a callback.
     expect(reportsOf("import { pipeline } from 'node:stream';\npipeline(a, b, (err, req, res) => { if (err) console.error(err); });\n", '/virtual/app.js')).toEqual([]);
     expect(reportsOf("import express from 'express';\nfs.readFile('x', (err, data) => {});\nexport function cb(err, req, res) { return err; }\n", '/virtual/app.js')).toEqual([]);

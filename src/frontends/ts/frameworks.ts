@@ -529,8 +529,8 @@ function isThisParameter(p: ts.ParameterDeclaration): boolean {
 const ERROR_NAMES = new Set(['err', 'error', 'e']);
 /** Names of a first parameter that is the request: never an error handler. */
 const REQUEST_NAMES = new Set(['req', 'request']);
-/** Members an error has and a request does not: `err.message` reads an error. */
-const ERROR_MEMBERS = new Set(['message', 'stack', 'status', 'statusCode', 'expose']);
+/** Members an error has and a request does not (a request has `statusCode`, from `IncomingMessage`): `err.message` reads an error. */
+const ERROR_MEMBERS = new Set(['message', 'stack', 'status', 'expose']);
 
 /** The parameter holds the error: named `err`/`error`/`e`, or typed as an error. */
 function errorFirst(p: ts.ParameterDeclaration | undefined): boolean {
