@@ -146,7 +146,14 @@ export interface Signature {
   /** The parameter list (`(...)`), where reports about it go. */
   range: Range;
   /** Positional parameters in order (the instance parameter of a method included), with whether each has a default. */
-  positional: Array<{ name: string; hasDefault: boolean }>;
+  positional: Array<{
+    name: string;
+    hasDefault: boolean;
+    /** TypeScript/JavaScript: the ` = value` of a default (from the end of the name or type annotation), for a fix that drops it. */
+    defaultRange?: Range;
+    /** TypeScript: the parameter carries a type annotation. */
+    typed?: boolean;
+  }>;
   /** A `*args` parameter takes any further positional arguments. */
   restPositional: boolean;
   /** Keyword-only parameters without a default: a caller passing positional arguments only never fills them. */
@@ -155,6 +162,29 @@ export interface Signature {
   binding: 'instance' | 'static' | 'class' | 'function';
   /** Decorators other than `staticmethod`/`classmethod`: they may change what is called, so the parameters prove nothing. */
   otherDecorators: boolean;
+  /** TypeScript/JavaScript: where `, name` can be appended to a parenthesised parameter list (after its last parameter). */
+  appendAt?: number;
+}
+
+/**
+ * Express/Connect: why a function is used as error-handling middleware (the framework passes it
+ * `(err, req, res, next)` and hands errors only to functions whose `length` is 4).
+ * `parameter`: its first parameter is the error (`err`, `error`, `e`, or typed `Error`) and the
+ * framework's API registers or types it; `type`: it is typed `ErrorRequestHandler` (`ErrorHandleFunction`);
+ * `late`: it is registered with `use` after routes of the same app and reads its first parameter as
+ * an error (`err.message`).
+ */
+export interface ErrorHandlerFact {
+  evidence: 'parameter' | 'type' | 'late';
+  /** For `parameter` and `late`: the first parameter's name; for `late`: the error member it reads (`err.status`). */
+  errorParam?: string;
+  read?: string;
+  /** The function takes its parameter types from its context (a typed variable, an inline argument): an added parameter needs no annotation. */
+  contextuallyTyped: boolean;
+  /** The local name of the framework's next type when the file imports it (`NextFunction`), to annotate an added parameter. */
+  nextTypeName?: string;
+  /** Identifiers beginning with `_` that the function uses: names an added parameter must not take. */
+  underscoreNames: string[];
 }
 
 /**
@@ -252,8 +282,11 @@ export interface Unit {
    * `class`: a class whose constructor takes the next layer; `factory`: a function taking the next
    * layer and returning the handler; `function`: a function that is itself the handler and receives
    * the next layer as a parameter on every request (Koa's `(ctx, next)`, later Hono's `(c, next)` and
-   * Express's `(req, res, next)`). A `function` unit always has a `framework` and, except Alexi's (Django's contract in function form), a `contract`; its
-   * `handler` summarises the function itself, and `nextParam` is its next-layer parameter.
+   * Express's `(req, res, next)`). A `function` unit always has a `framework` and, except Alexi's
+   * (Django's contract in function form), a `contract`; its `handler` summarises the function itself,
+   * and `nextParam` is its next-layer parameter (absent for a Hono route handler, and for an
+   * Express/Connect error handler that declares none: see `errorHandler`). A NestJS class middleware
+   * is a `function` unit too: its handler is the class's `use(req, res, next)` method.
    */
   kind: 'class' | 'factory' | 'function';
   /** Class or function name (`default` for an anonymous default export). */
@@ -303,6 +336,11 @@ export interface Unit {
   framework?: Framework;
   /** The contract the unit is judged under; absent means Django's (see `Contract`). */
   contract?: Contract;
+  /**
+   * Express/Connect: the function is used as error-handling middleware (see `ErrorHandlerFact`);
+   * its next-layer parameter is the fourth, and `handler.signature` holds its declared parameters.
+   */
+  errorHandler?: ErrorHandlerFact;
 }
 
 export interface ImportFact {

@@ -2,6 +2,7 @@ import type { OnionConfig } from '../config.js';
 import type { LinkedUnit } from '../rules/api.js';
 import type { LintHost, SourceSet } from '../engine.js';
 import { createAliasResolver } from './aliases.js';
+import { createExpressVersionReader } from './express-version.js';
 import { PythonModules } from './python.js';
 import type { FactsLookup } from './resolve.js';
 import { linkStacks, type StackContext } from './stacks.js';
@@ -22,6 +23,14 @@ export function linkProject(sources: SourceSet, config: OnionConfig, host?: Lint
   const { stacks, listed, knowledge } = linkStacks([...sources.inputFacts(), ...sources.contextFacts()], lookup, config, host);
   // Resolving the stacks may have completed dormant files that a stack lists: link them as they are now.
   const units = linkUnits(sources.inputFacts(), lookup, config, listed);
+  // Express 4 or 5, where the project's manifest says (messages differ; see NODE.md §2).
+  const expressMajor = createExpressVersionReader(host ? (path: string) => host.readFile(path) : undefined);
+  for (const linked of units) {
+    const framework = linked.unit.framework;
+    if (framework !== 'express' && framework !== 'nest') continue;
+    const major = expressMajor(linked.filePath);
+    if (major !== undefined) linked.frameworkMajor = major;
+  }
   const stackContexts = stacks.map((stack) => ({ filePath: stack.filePath, stack, knowledge, presets: config.presets }));
   return { units, stackContexts };
 }

@@ -18,6 +18,11 @@ export interface LinkedUnit {
   members: string[];
   /** The handler, own or inherited. */
   handler?: FunctionSummary;
+  /**
+   * Express units (and Nest's on `@nestjs/platform-express`): the Express major version the nearest
+   * `package.json` declares (4 or 5), when its range allows only one (src/link/express-version.ts).
+   */
+  frameworkMajor?: number;
 }
 
 export interface SourceText {

@@ -1,7 +1,7 @@
 import type { ts } from 'ts-morph';
 import { rangeOf } from './syntax.js';
 import { T } from './typescript.js';
-import type { Contract, Framework, ImportFact, Range, Unit } from '../../model.js';
+import type { Contract, ErrorHandlerFact, Framework, FunctionSummary, ImportFact, Range, Signature, Unit } from '../../model.js';
 import { summarize, stripParens } from './flow.js';
 import { declaredName, enclosingReturner, returnedFunction } from './units.js';
 
@@ -31,8 +31,10 @@ interface Registrar {
   modules: readonly string[];
   /** Named exports of those modules that build it too (`new Hono()` from `import { Hono } from 'hono'`). */
   named?: readonly string[];
-  /** Members of the default or namespace import that build it (`express.Router()`, `new hono.Hono()`). */
+  /** Members of the default or namespace import that build it (`express.Router()`, `new hono.Hono()`); with `named`, members of those named exports (`NestFactory.create(...)`). */
   members?: readonly string[];
+  /** Types, by module, of a parameter that holds the registering object (`consumer: MiddlewareConsumer`). */
+  types?: Readonly<Record<string, readonly string[]>>;
   /** Methods returning a registering object of the same kind (`new Hono().basePath('/api')`). */
   derive?: ReadonlySet<string>;
   /** The methods that take middleware as arguments. */
@@ -85,6 +87,17 @@ export interface FrameworkSpec {
     /** Context methods that only read or record; a call of any method not listed may respond. */
     read: readonly string[];
   };
+  /**
+   * Types of error-handling middleware, by module (`ErrorRequestHandler` from `express`): the
+   * framework passes such a function the error first and its next layer one place later. Only
+   * frameworks that pick error handlers by `length` (Express, Connect) have them.
+   */
+  errorTypes?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Class middleware (NestJS): a class implementing `implements` from `module` (or registered by its
+   * name) whose `method(req, res, next)` is the handler.
+   */
+  classMiddleware?: { module: string; implements: string; method: string };
 }
 
 const KOA_ROUTER_METHODS = new Set(['use', 'get', 'post', 'put', 'patch', 'delete', 'del', 'head', 'options', 'all']);
@@ -151,6 +164,7 @@ export const FRAMEWORKS: readonly FrameworkSpec[] = [
     contextTypes: { express: ['Request'], 'express-serve-static-core': ['Request'] },
     nextTypes: { express: ['NextFunction'], 'express-serve-static-core': ['NextFunction'] },
     nextIndex: 2,
+    errorTypes: { express: ['ErrorRequestHandler'], 'express-serve-static-core': ['ErrorRequestHandler'] },
   },
   {
     framework: 'connect',
@@ -162,6 +176,26 @@ export const FRAMEWORKS: readonly FrameworkSpec[] = [
     contextTypes: { connect: ['IncomingMessage'] },
     nextTypes: { connect: ['NextFunction'] },
     nextIndex: 2,
+    errorTypes: { connect: ['ErrorHandleFunction'] },
+  },
+  {
+    // NestJS middleware (NODE.md §1, docs.nestjs.com/middleware): class middleware implementing
+    // `NestMiddleware` with `use(req, res, next)`, and functions given to `consumer.apply(...)` in a
+    // module's `configure(consumer: MiddlewareConsumer)` or to `app.use(...)` of
+    // `await NestFactory.create(...)`. The platform's `next` (Express's by default): linear.
+    framework: 'nest',
+    contract: 'linear',
+    registrars: [
+      { modules: ['@nestjs/core'], named: ['NestFactory'], members: ['create'], methods: new Set(['use']) },
+      { modules: [], types: { '@nestjs/common': ['MiddlewareConsumer'] }, methods: new Set(['apply']) },
+    ],
+    composers: [],
+    wrappers: {},
+    functionTypes: {},
+    contextTypes: {},
+    nextTypes: {},
+    nextIndex: 2,
+    classMiddleware: { module: '@nestjs/common', implements: 'NestMiddleware', method: 'use' },
   },
   {
     // Onion contract (NODE.md tRPC v11): return `next()`'s result, call it at most once; `next()` never
@@ -208,7 +242,17 @@ export const FRAMEWORKS: readonly FrameworkSpec[] = [
 
 /** The module names of every framework: a file that names none of them holds no function unit. */
 export const FRAMEWORK_MODULES: readonly string[] = [
-  ...new Set(FRAMEWORKS.flatMap((f) => [...f.registrars.flatMap((r) => r.modules), ...f.composers, ...Object.keys(f.wrappers), ...Object.keys(f.nextTypes), ...Object.keys(f.functionTypes)])),
+  ...new Set(
+    FRAMEWORKS.flatMap((f) => [
+      ...f.registrars.flatMap((r) => [...r.modules, ...Object.keys(r.types ?? {})]),
+      ...f.composers,
+      ...Object.keys(f.wrappers),
+      ...Object.keys(f.nextTypes),
+      ...Object.keys(f.functionTypes),
+      ...Object.keys(f.errorTypes ?? {}),
+      ...(f.classMiddleware ? [f.classMiddleware.module] : []),
+    ]),
+  ),
 ];
 
 /** The words a file must contain to hold a framework's unit (the pre-filter's text test): `koa` for `koa`, `@koa/router`, `koa-router`; `hono` for `hono`, `hono/factory`. */
@@ -216,13 +260,24 @@ export const FRAMEWORK_WORDS: readonly string[] = [...new Set(FRAMEWORK_MODULES.
 
 type FunctionNode = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction;
 
+/** Where a function was registered: the method, the receiver's root variable, and the call's offset. */
+interface Registration {
+  method: string;
+  root?: string;
+  at: number;
+}
+
 interface Candidate {
-  fn: FunctionNode;
+  fn: FunctionNode | ts.MethodDeclaration;
   spec: FrameworkSpec;
   /** For an inline function: the registration call's callee, as the unit's name (`app.use`). */
   registeredWith?: string;
   /** The last argument of a route method: the route's handler, a unit even without a next parameter. */
   handler?: boolean;
+  /** The first registration call it was given to, if any. */
+  registration?: Registration;
+  /** Class middleware: the class whose method `fn` is. */
+  cls?: ts.ClassDeclaration;
 }
 
 function isFunctionNode(n: ts.Node): n is FunctionNode {
@@ -314,9 +369,11 @@ export function extractFunctionUnits(sf: ts.SourceFile, imports: readonly Import
       if (T.isPropertyAccessExpression(callee) && T.isIdentifier(callee.expression)) {
         const base = callee.expression.text;
         const member = callee.name.text;
-        const imp = frameworkImports.find((i) => i.local === base && (i.imported === 'default' || i.imported === '*'));
-        if (imp) return FRAMEWORKS.flatMap((f) => f.registrars).find((r) => r.modules.includes(imp.source) && (r.members?.includes(member) ?? false));
-        return undefined;
+        const imp = frameworkImports.find((i) => i.local === base);
+        if (!imp) return undefined;
+        const whole = imp.imported === 'default' || imp.imported === '*';
+        // `NestFactory.create(AppModule)`: a building member of a named export.
+        return FRAMEWORKS.flatMap((f) => f.registrars).find((r) => r.modules.includes(imp.source) && (whole ? r.named === undefined : (r.named?.includes(imp.imported) ?? false)) && (r.members?.includes(member) ?? false));
       }
       return registrarOf(callee);
     }
@@ -358,9 +415,20 @@ export function extractFunctionUnits(sf: ts.SourceFile, imports: readonly Import
   /** Variables holding a wrapping method of a registering object: `const middleware = t.middleware`. */
   const wrapperAliases = new Map<string, Registrar>();
 
+  /** Registrars known by the type of a parameter holding them (`configure(consumer: MiddlewareConsumer)`). */
+  const typedRegistrar = (type: ts.TypeNode | undefined): Registrar | undefined =>
+    type ? FRAMEWORKS.flatMap((f) => f.registrars).find((r) => r.types !== undefined && typedAs(type, r.types, imports)) : undefined;
+  /** Classes of the file, by name, that frameworks with class middleware may register (`consumer.apply(LoggerMiddleware)`). */
+  const classes = new Map<string, ts.ClassDeclaration>();
   const visitDecls = (n: ts.Node): void => {
+    if (T.isParameter(n) && T.isIdentifier(n.name) && counts.get(n.name.text) === 1) {
+      const registrar = typedRegistrar(n.type);
+      if (registrar) objects.set(n.name.text, registrar);
+    } else if (T.isClassDeclaration(n) && n.name && counts.get(n.name.text) === 1) classes.set(n.name.text, n);
     if (T.isVariableDeclaration(n) && T.isIdentifier(n.name) && n.initializer && counts.get(n.name.text) === 1) {
-      const registrar = built(n.initializer) ?? receiver(n.initializer);
+      // `const app = await NestFactory.create(AppModule)`.
+      const initializer = T.isAwaitExpression(stripParens(n.initializer)) ? (stripParens(n.initializer) as ts.AwaitExpression).expression : n.initializer;
+      const registrar = built(initializer) ?? receiver(initializer);
       if (registrar) objects.set(n.name.text, registrar);
       const init = stripParens(n.initializer);
       if (T.isPropertyAccessExpression(init)) {
@@ -373,31 +441,46 @@ export function extractFunctionUnits(sf: ts.SourceFile, imports: readonly Import
   };
   visitDecls(sf);
 
-  const candidates = new Map<FunctionNode, Candidate>();
-  const add = (fn: FunctionNode | undefined, spec: FrameworkSpec, registeredWith?: string, handler?: boolean) => {
+  const candidates = new Map<FunctionNode | ts.MethodDeclaration, Candidate>();
+  const add = (fn: FunctionNode | undefined, spec: FrameworkSpec, registeredWith?: string, registration?: Registration, handler?: boolean) => {
     if (!fn || !fn.body) return;
     const known = candidates.get(fn);
+    // Known already (typed, or registered before): a route's handler stays one, and the registering
+    // framework wins over the types (Express-typed functions given to Nest's `consumer.apply`).
     if (known) {
       if (handler) known.handler = true;
+      if (registration && !known.registration) {
+        known.registration = registration;
+        known.spec = spec;
+      }
       return;
     }
-    candidates.set(fn, { fn, spec, ...(registeredWith === undefined ? {} : { registeredWith }), ...(handler ? { handler } : {}) });
+    candidates.set(fn, { fn, spec, ...(registeredWith === undefined ? {} : { registeredWith }), ...(registration ? { registration } : {}), ...(handler ? { handler } : {}) });
+  };
+  /** Class middleware: the class's handler method, when the framework has class middleware. */
+  const addClass = (cls: ts.ClassDeclaration | undefined, spec: FrameworkSpec): void => {
+    const method = cls && spec.classMiddleware && middlewareMethod(cls, spec.classMiddleware.method);
+    if (cls && method && !candidates.has(method)) candidates.set(method, { fn: method, spec, cls });
   };
   /** Middleware given as arguments: inline, by a name of the file, as what a factory of the file returns, or in (nested) arrays; `handler` marks the last one. */
-  const middlewareArgs = (args: readonly ts.Expression[], spec: FrameworkSpec, label: string, handler = false): void => {
+  const middlewareArgs = (args: readonly ts.Expression[], spec: FrameworkSpec, label: string, registration?: Registration, handler = false): void => {
     args.forEach((arg, i) => {
       const a = stripParens(arg);
       const last = handler && i === args.length - 1;
-      if (T.isArrowFunction(a) || T.isFunctionExpression(a)) add(a, spec, a.name ? undefined : label, last);
-      else if (T.isIdentifier(a)) add(functions.get(a.text), spec, undefined, last);
-      else if (T.isArrayLiteralExpression(a)) middlewareArgs(a.elements, spec, label);
+      if (T.isArrowFunction(a) || T.isFunctionExpression(a)) add(a, spec, a.name ? undefined : label, registration, last);
+      else if (T.isIdentifier(a)) {
+        add(functions.get(a.text), spec, undefined, registration, last);
+        addClass(classes.get(a.text), spec);
+      } else if (T.isArrayLiteralExpression(a)) middlewareArgs(a.elements, spec, label, registration);
       else if (T.isCallExpression(a) && T.isIdentifier(a.expression)) {
         const factory = functions.get(a.expression.text);
         const fn = factory && returnedFunction(factory);
-        if (fn && isFunctionNode(fn)) add(fn, spec, undefined, last);
+        if (fn && isFunctionNode(fn)) add(fn, spec, undefined, registration, last);
       }
     });
   };
+  /** Route registrations (`app.get(...)`), by receiver root and offset: an error handler is `use`d after them. */
+  const routeCalls: Array<{ root: string; at: number }> = [];
   /** The framework whose composer or wrapper a callee is (`compose` imported from `koa-compose`, `createMiddleware` from `hono/factory`). */
   const composerOf = (callee: ts.Expression): FrameworkSpec | undefined => {
     const e = stripParens(callee);
@@ -413,10 +496,14 @@ export function extractFunctionUnits(sf: ts.SourceFile, imports: readonly Import
       const method = n.expression.name.text;
       if (r && r.methods.has(method)) {
         const recv = stripParens(n.expression.expression);
+        const base = rootName(recv);
         // `t.procedure.use(…)`: a property of a variable is named as written.
-        const root = T.isPropertyAccessExpression(recv) && T.isIdentifier(recv.expression) ? recv.getText(sf) : rootName(recv);
+        const root = T.isPropertyAccessExpression(recv) && T.isIdentifier(recv.expression) ? recv.getText(sf) : base;
         const label = `${root !== undefined ? `${root}.` : ''}${method}(…)`;
-        middlewareArgs(n.arguments, specOf(r), (r.wrapping?.has(method) ? holderOf(n) : undefined) ?? label, r.routes?.has(method) ?? false);
+        const at = n.expression.name.getStart(sf);
+        if (base !== undefined && method !== 'use' && method !== 'param') routeCalls.push({ root: base, at });
+        const registration = { method, at, ...(base !== undefined ? { root: base } : {}) };
+        middlewareArgs(n.arguments, specOf(r), (r.wrapping?.has(method) ? holderOf(n) : undefined) ?? label, registration, r.routes?.has(method) ?? false);
       }
     } else if (T.isCallExpression(n)) {
       const callee = stripParens(n.expression);
@@ -426,8 +513,12 @@ export function extractFunctionUnits(sf: ts.SourceFile, imports: readonly Import
       if (spec) middlewareArgs(n.arguments, spec, holderOf(n) ?? `${callee.getText(sf)}(…)`);
     }
     if (isFunctionNode(n) && !candidates.has(n)) {
-      const spec = typedFramework(n, imports);
+      const spec = typedFramework(n, imports) ?? errorTypedFramework(n, imports) ?? errorFirstFramework(n, imports);
       if (spec) add(n, spec);
+    }
+    if (T.isClassDeclaration(n)) {
+      const spec = FRAMEWORKS.find((f) => f.classMiddleware && implementsType(n, f.classMiddleware, imports));
+      if (spec) addClass(n, spec);
     }
     T.forEachChild(n, visitCalls);
   };
@@ -435,7 +526,8 @@ export function extractFunctionUnits(sf: ts.SourceFile, imports: readonly Import
 
   const units: Unit[] = [];
   for (const c of candidates.values()) {
-    const unit = functionUnit(c, sf);
+    const late = c.registration?.method === 'use' && routeCalls.some((r) => r.root === c.registration!.root && r.at < c.registration!.at);
+    const unit = c.cls ? classUnit(c, c.cls, sf) : isFunctionNode(c.fn) ? functionUnit({ ...c, fn: c.fn }, sf, imports, late) : undefined;
     if (unit) units.push(unit);
   }
   return units;
@@ -444,6 +536,38 @@ export function extractFunctionUnits(sf: ts.SourceFile, imports: readonly Import
 /** The variable a call's value is stored in: `timing` for `const timing = createMiddleware(…)`. */
 function holderOf(call: ts.CallExpression): string | undefined {
   return call.parent && T.isVariableDeclaration(call.parent) && T.isIdentifier(call.parent.name) ? call.parent.name.text : undefined;
+}
+
+/** `class X implements NestMiddleware` with the interface imported from the framework's module (named or through a namespace). */
+function implementsType(cls: ts.ClassDeclaration, spec: NonNullable<FrameworkSpec['classMiddleware']>, imports: readonly ImportFact[]): boolean {
+  return (cls.heritageClauses ?? []).some(
+    (h) =>
+      h.token === T.SyntaxKind.ImplementsKeyword &&
+      h.types.some((t) => {
+        const e = t.expression;
+        if (T.isIdentifier(e)) return imports.some((i) => i.local === e.text && i.source === spec.module && i.imported === spec.implements);
+        return T.isPropertyAccessExpression(e) && T.isIdentifier(e.expression) && e.name.text === spec.implements && imports.some((i) => i.local === (e.expression as ts.Identifier).text && i.source === spec.module && i.imported === '*');
+      }),
+  );
+}
+
+/** The class's handler method (`use`), with a body, not static. */
+function middlewareMethod(cls: ts.ClassDeclaration, name: string): ts.MethodDeclaration | undefined {
+  return cls.members.find(
+    (m): m is ts.MethodDeclaration => T.isMethodDeclaration(m) && m.body !== undefined && T.isIdentifier(m.name) && m.name.text === name && !m.modifiers?.some((k) => k.kind === T.SyntaxKind.StaticKeyword),
+  );
+}
+
+/** The framework whose error-handler type the function carries (`const h: ErrorRequestHandler = ...`, or a factory returning one). */
+function errorTypedFramework(fn: FunctionNode, imports: readonly ImportFact[]): FrameworkSpec | undefined {
+  const parent = fn.parent;
+  const returner = enclosingReturner(fn);
+  return FRAMEWORKS.find(
+    (spec) =>
+      spec.errorTypes !== undefined &&
+      ((parent !== undefined && T.isVariableDeclaration(parent) && parent.initializer === fn && typedAs(parent.type, spec.errorTypes, imports)) ||
+        (returner !== undefined && typedAs(returner.type, spec.errorTypes, imports))),
+  );
 }
 
 /** The variable a chain of calls and member accesses starts from: `router` for `router.get(...).post`. */
@@ -468,14 +592,14 @@ function unitName(c: Candidate, sf: ts.SourceFile): { name: string; range: Range
   return { name: factoryName ?? c.registeredWith ?? 'middleware', range: head };
 }
 
-/** A function unit: the function is the handler, its next-layer parameter is `spec.nextIndex`. */
 /**
  * How the function reaches its next layer: a parameter at `spec.nextIndex`, or (`spec.nextProperty`)
  * a property of it, destructured (`({ ctx, next })`, `({ next: proceed })`) or read from the
- * parameter itself or a rest element (`opts.next`, `({ ctx, ...rest }) => rest.next()`).
+ * parameter itself or a rest element (`opts.next`, `({ ctx, ...rest }) => rest.next()`). `shift`: one
+ * parameter later for an error handler, whose error comes first.
  */
-function nextAccessOf(fn: FunctionNode, spec: FrameworkSpec, sf: ts.SourceFile): { label: string; range: Range; identifier?: string; property?: { object: string; name: string } } | undefined {
-  const param = fn.parameters[spec.nextIndex];
+function nextAccessOf(fn: FunctionNode, spec: FrameworkSpec, sf: ts.SourceFile, shift = 0): { label: string; range: Range; identifier?: string; property?: { object: string; name: string } } | undefined {
+  const param = fn.parameters.filter((p) => !isThisParameter(p))[spec.nextIndex + shift];
   if (!param || param.dotDotDotToken) return undefined;
   const name = param.name;
   if (spec.nextProperty === undefined) return T.isIdentifier(name) ? { label: name.text, range: rangeOf(param, sf), identifier: name.text } : undefined;
@@ -492,13 +616,15 @@ function nextAccessOf(fn: FunctionNode, spec: FrameworkSpec, sf: ts.SourceFile):
 }
 
 /** A function unit: the function is the handler, its next layer is reached as `nextAccessOf` says. */
-function functionUnit(c: Candidate, sf: ts.SourceFile): Unit | undefined {
+function functionUnit(c: Candidate & { fn: FunctionNode }, sf: ts.SourceFile, imports: readonly ImportFact[], late: boolean): Unit | undefined {
   const { fn, spec } = c;
-  const next = nextAccessOf(fn, spec, sf);
+  const errorHandler = errorHandlerFact(c, imports, late);
+  const next = nextAccessOf(fn, spec, sf, errorHandler ? 1 : 0);
   // No next layer: a terminal handler, which every contract accepts, unless the framework judges
   // what a route's handler returns (Hono): then it is a unit with no next layer.
   const routeHandler = !next && c.handler === true && spec.responses !== undefined && fn.parameters[spec.nextIndex] === undefined;
-  if (!next && !routeHandler) return undefined;
+  // An error handler is kept too, since its parameter count is what Express and Connect judge it by.
+  if (!next && !routeHandler && !errorHandler) return undefined;
   const declared = unitName(c, sf);
   const onion = spec.contract === 'onion';
   const promise = onion || spec.nextReturnsPromise === true;
@@ -516,19 +642,168 @@ function functionUnit(c: Candidate, sf: ts.SourceFile): Unit | undefined {
     },
     ...(responses ? { responses } : {}),
   });
+  if (errorHandler) handler.signature = signatureOf(fn, sf);
+  const nextParam = next ? { name: next.label, range: next.range } : undefined;
+  return frameworkUnit(spec, { name: declared.name, range: rangeOf(fn, sf), nameRange: declared.range }, handler, nextParam, errorHandler);
+}
+
+/** A framework's unit: the fields every kind of framework middleware shares. */
+function frameworkUnit(spec: FrameworkSpec, named: Pick<Unit, 'name' | 'range' | 'nameRange'>, handler: FunctionSummary, nextParam: Unit['nextParam'], errorHandler?: ErrorHandlerFact): Unit {
   return {
     kind: 'function',
-    name: declared.name,
-    range: rangeOf(fn, sf),
-    nameRange: declared.range,
+    ...named,
     evidence: 'framework',
-    ...(next ? { nextParam: { name: next.label, range: next.range } } : {}),
-    nextIsAsync: promise && next ? true : null,
+    ...(nextParam ? { nextParam } : {}),
+    nextIsAsync: nextParam && (spec.contract === 'onion' || spec.nextReturnsPromise === true) ? true : null,
     nextFields: [],
     members: [],
     handler,
     hooks: {},
     framework: spec.framework,
     ...(spec.contract ? { contract: spec.contract } : {}),
+    ...(errorHandler ? { errorHandler } : {}),
+  };
+}
+
+/** A NestJS class middleware: the unit is the class, its handler the `use(req, res, next)` method. */
+function classUnit(c: Candidate, cls: ts.ClassDeclaration, sf: ts.SourceFile): Unit | undefined {
+  const { fn, spec } = c;
+  const next = fn.parameters[spec.nextIndex];
+  if (!next || !T.isIdentifier(next.name) || next.dotDotDotToken || !cls.name) return undefined;
+  const method = fn.name as ts.Identifier;
+  const handler = summarize(fn, sf, {
+    name: `${cls.name.text}.${method.text}`,
+    nameRange: rangeOf(method, sf),
+    next: { identifiers: new Set([next.name.text]), members: new Set(), promiseLike: false, onion: false },
+  });
+  return frameworkUnit(spec, { name: cls.name.text, range: rangeOf(cls, sf), nameRange: rangeOf(cls.name, sf) }, handler, { name: next.name.text, range: rangeOf(next, sf) });
+}
+
+function isThisParameter(p: ts.ParameterDeclaration): boolean {
+  return T.isIdentifier(p.name) && p.name.text === 'this';
+}
+
+/** Names a first parameter holding the error goes by (the Express guide's `err`, and the usual others). */
+const ERROR_NAMES = new Set(['err', 'error', 'e']);
+/** Names of a first parameter that is the request: never an error handler. */
+const REQUEST_NAMES = new Set(['req', 'request']);
+/** Members an error has and a request does not (a request has `statusCode`, from `IncomingMessage`): `err.message` reads an error. */
+const ERROR_MEMBERS = new Set(['message', 'stack', 'status', 'expose']);
+
+/** The parameter holds the error: named `err`/`error`/`e`, or typed as an error. */
+function errorFirst(p: ts.ParameterDeclaration | undefined): boolean {
+  return p !== undefined && !p.dotDotDotToken && ((T.isIdentifier(p.name) && ERROR_NAMES.has(p.name.text)) || typedError(p.type));
+}
+
+/** `(err: Error, req: Request, res: Response)`: an error first and the framework's request second. */
+function errorFirstFramework(fn: FunctionNode, imports: readonly ImportFact[]): FrameworkSpec | undefined {
+  const params = fn.parameters.filter((p) => !isThisParameter(p));
+  if (!errorFirst(params[0])) return undefined;
+  return FRAMEWORKS.find((spec) => spec.errorTypes !== undefined && typedAs(params[1]?.type, spec.contextTypes, imports));
+}
+
+/** The first parameter is typed as an error: `Error`, `HttpError`, `createError.HttpError`. */
+function typedError(type: ts.TypeNode | undefined): boolean {
+  if (!type || !T.isTypeReferenceNode(type)) return false;
+  const name = T.isIdentifier(type.typeName) ? type.typeName.text : type.typeName.right.text;
+  return /Error$/.test(name);
+}
+
+/**
+ * Whether Express/Connect use the function as error middleware, and why (see `ErrorHandlerFact`).
+ * A first parameter that is a request (`req`, `request`, or typed `Request`) is never the error.
+ */
+function errorHandlerFact(c: Candidate & { fn: FunctionNode }, imports: readonly ImportFact[], late: boolean): ErrorHandlerFact | undefined {
+  const { fn, spec } = c;
+  if (!spec.errorTypes) return undefined;
+  const params = fn.parameters.filter((p) => !isThisParameter(p));
+  const first = params[0];
+  const firstName = first && T.isIdentifier(first.name) ? first.name.text : undefined;
+  if (first && ((firstName !== undefined && REQUEST_NAMES.has(firstName)) || typedAs(first.type, spec.contextTypes, imports))) return undefined;
+  const typed = errorTypedFramework(fn, imports) === spec;
+  const inline = fn.parent !== undefined && T.isCallExpression(fn.parent) && fn.parent.arguments.includes(fn as ts.Expression);
+  let evidence: ErrorHandlerFact['evidence'] | undefined;
+  let read: string | undefined;
+  if (typed) evidence = 'type';
+  else if (errorFirst(first)) {
+    // Registered by the framework's API (not as a `param` callback), or a request typed second.
+    const registered = c.registration !== undefined && c.registration.method !== 'param';
+    if (registered || typedAs(params[1]?.type, spec.contextTypes, imports)) evidence = 'parameter';
+  } else if (late && firstName !== undefined && !first!.dotDotDotToken) {
+    read = errorMemberRead(fn, firstName);
+    if (read) evidence = 'late';
+  }
+  if (!evidence) return undefined;
+  const nextType = nextTypeName(spec, imports);
+  return {
+    evidence,
+    ...(firstName !== undefined && evidence !== 'type' ? { errorParam: firstName } : {}),
+    ...(read ? { read } : {}),
+    contextuallyTyped: typed || inline,
+    ...(nextType ? { nextTypeName: nextType } : {}),
+    underscoreNames: underscoreNames(fn),
+  };
+}
+
+/** The first read of an error-only member of the parameter (`err.message`), as written. */
+function errorMemberRead(fn: FunctionNode, param: string): string | undefined {
+  let found: string | undefined;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (T.isPropertyAccessExpression(n) && T.isIdentifier(n.expression) && n.expression.text === param && ERROR_MEMBERS.has(n.name.text)) {
+      found = `${param}.${n.name.text}`;
+      return;
+    }
+    T.forEachChild(n, visit);
+  };
+  if (fn.body) visit(fn.body);
+  return found;
+}
+
+/** The file's local name for the framework's next type (`NextFunction`, or `express.NextFunction`), when imported. */
+function nextTypeName(spec: FrameworkSpec, imports: readonly ImportFact[]): string | undefined {
+  for (const [module, names] of Object.entries(spec.nextTypes)) {
+    const named = imports.find((i) => i.source === module && names.includes(i.imported));
+    if (named) return named.local;
+    const whole = imports.find((i) => i.source === module && (i.imported === '*' || i.imported === 'default'));
+    if (whole) return `${whole.local}.${names[0]}`;
+  }
+  return undefined;
+}
+
+function underscoreNames(fn: FunctionNode): string[] {
+  const names = new Set<string>();
+  const visit = (n: ts.Node): void => {
+    if (T.isIdentifier(n) && n.text.startsWith('_')) names.add(n.text);
+    T.forEachChild(n, visit);
+  };
+  visit(fn);
+  return [...names].sort();
+}
+
+/** The declared parameters as `Function.length` counts them (a `this` parameter is TypeScript's only). */
+function signatureOf(fn: FunctionNode, sf: ts.SourceFile): Signature {
+  const params = fn.parameters.filter((p) => !isThisParameter(p));
+  const children = fn.getChildren(sf);
+  const open = children.find((k) => k.kind === T.SyntaxKind.OpenParenToken);
+  const close = children.find((k) => k.kind === T.SyntaxKind.CloseParenToken);
+  const last = params[params.length - 1];
+  const range = open && close ? { start: open.getStart(sf), end: close.getEnd() } : last ? rangeOf(last, sf) : rangeOf(fn, sf);
+  const positional: Signature['positional'] = params
+    .filter((p) => !p.dotDotDotToken)
+    .map((p) => ({
+      name: p.name.getText(sf),
+      hasDefault: p.initializer !== undefined,
+      ...(p.initializer ? { defaultRange: { start: (p.type ?? p.questionToken ?? p.name).getEnd(), end: p.initializer.getEnd() } } : {}),
+      ...(p.type ? { typed: true } : {}),
+    }));
+  return {
+    range,
+    positional,
+    restPositional: params.some((p) => p.dotDotDotToken !== undefined),
+    requiredKeywordOnly: [],
+    binding: 'function',
+    otherDecorators: false,
+    ...(open && close && last ? { appendAt: last.getEnd() } : {}),
   };
 }

@@ -1,0 +1,10 @@
+// expect: call-next@7
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module';
+
+async function bootstrap() {
+  const app = await NestFactory.create(AppModule);
+  app.use((req, res, next) => next);
+  await app.listen(3000);
+}
+bootstrap();

@@ -1,0 +1,14 @@
+// expect: no-double-next@12
+import { Injectable, NestMiddleware } from '@nestjs/common';
+import { Request, Response, NextFunction } from 'express';
+
+@Injectable()
+export class ApiKeyMiddleware implements NestMiddleware {
+  use(req: Request, res: Response, next: NextFunction) {
+    if (req.headers['x-api-key'] !== 'secret') {
+      next(new Error('bad key'));
+    }
+    res.setHeader('X-Checked', '1');
+    res.send('checked');
+  }
+}

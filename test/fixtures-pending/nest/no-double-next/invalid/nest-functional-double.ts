@@ -1,0 +1,18 @@
+// expect: no-double-next@10
+import { Module, MiddlewareConsumer, NestModule } from '@nestjs/common';
+import { Request, Response, NextFunction } from 'express';
+
+export function cors(req: Request, res: Response, next: NextFunction) {
+  res.setHeader('Access-Control-Allow-Origin', '*');
+  if (req.method === 'OPTIONS') {
+    next();
+  }
+  next();
+}
+
+@Module({})
+export class AppModule implements NestModule {
+  configure(consumer: MiddlewareConsumer) {
+    consumer.apply(cors).forRoutes('*');
+  }
+}

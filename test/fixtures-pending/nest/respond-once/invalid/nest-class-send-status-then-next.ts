@@ -1,0 +1,13 @@
+// expect: respond-once@11
+import { Injectable, NestMiddleware } from '@nestjs/common';
+import { Request, Response, NextFunction } from 'express';
+
+@Injectable()
+export class MaintenanceMiddleware implements NestMiddleware {
+  use(req: Request, res: Response, next: NextFunction) {
+    if (process.env.MAINTENANCE === '1') {
+      res.sendStatus(503);
+    }
+    next();
+  }
+}

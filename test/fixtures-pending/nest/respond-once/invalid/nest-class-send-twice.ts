@@ -1,0 +1,13 @@
+// expect: respond-once@11
+import { Injectable, NestMiddleware } from '@nestjs/common';
+import { Request, Response, NextFunction } from 'express';
+
+@Injectable()
+export class AuthMiddleware implements NestMiddleware {
+  use(req: Request, res: Response, next: NextFunction) {
+    if (!req.headers.authorization) {
+      res.status(401).json({ message: 'Unauthorized' });
+    }
+    res.status(403).json({ message: 'Forbidden' });
+  }
+}
