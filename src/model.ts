@@ -50,6 +50,24 @@ export interface Exit {
    * still in scope: where `return <variable>;` can be inserted, and with which indentation.
    */
   returnFix?: { variable: string; offset: number; indent: string };
+  /**
+   * Linear contract only (Express, Connect): every count of completions (responses sent plus
+   * next-layer calls) that a path reaching this exit can have made (2 means 2+).
+   */
+  completions?: Array<0 | 1 | 2>;
+}
+
+/** Linear contract: one way a path completes the request — a response sent (`res.json(...)`) or a next-layer call (`next()`, `next(err)`). */
+export interface Completion {
+  kind: 'send' | 'next';
+  /** The call (`res.status(404).json(...)`, `next(err)`). */
+  range: Range;
+}
+
+/** Linear contract: a completion that a path reaches after it already completed the request. */
+export interface LateCompletion extends Completion {
+  /** The completions made before it on some path reaching it, in source order. */
+  after: Completion[];
 }
 
 /** A use of the next layer's un-awaited result as if it were a response. */
@@ -114,6 +132,14 @@ export interface FunctionSummary {
   inertNextReferences?: Range[];
   /** Onion contract only: some reference hands the next layer on (an argument, a store, `.bind`): it may be called elsewhere. */
   nextHandedOn?: boolean;
+  /**
+   * Linear contract only: the calls that send the response on the unit's response parameter
+   * (`res.json(...)`, `res.status(404).send(...)`), outside nested functions. A linear unit also
+   * records `inertNextReferences` and `nextHandedOn` as the onion ones do.
+   */
+  responseSends?: Range[];
+  /** Linear contract only: sends and next-layer calls reached after the request was completed on the same path. */
+  lateCompletions?: LateCompletion[];
 }
 
 /** A function's declared parameters, as a caller passing positional arguments meets them. */

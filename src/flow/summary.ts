@@ -1,4 +1,4 @@
-import type { Exit, FunctionSummary, Range, RequestAccess, UnawaitedUse } from '../model.js';
+import type { Completion, Exit, FunctionSummary, LateCompletion, Range, RequestAccess, UnawaitedUse } from '../model.js';
 import { ExceptionalEdges, JumpTargets, LoopFixpoint, type TryBlocks } from './control.js';
 import {
   addCall,
@@ -10,10 +10,12 @@ import {
   NEXT,
   NEXT_PROMISE,
   NEXT_RESULT,
+  NO_SITES,
   NOT_RESPONSE,
   NOTHING,
   removeCall,
   RESPONSE,
+  unionSites,
   UNKNOWN,
   UNREACHABLE,
   type State,
@@ -48,6 +50,13 @@ export interface FlowOptions {
    * `app.onError`). A `catch` around `await next()` alone is then never entered.
    */
   nextNeverRejects?: boolean;
+  /**
+   * The linear contract (Express, Connect): a path completes the request by sending a response or
+   * calling the next layer, once. The summary then records the completions (`sendResponse`, and
+   * every next-layer call), the ones reached after another on the same path, the completion counts
+   * at the exits, and the onion's reference facts (`inertNextReference`, `nextHandedOn`).
+   */
+  linear?: boolean;
 }
 
 /** What a parameter holds. */
@@ -59,6 +68,8 @@ interface ExitRecord<N> {
   value: number;
   calls: number;
   dropped: boolean;
+  /** Linear contract: the completion counts (CALLS_* bits). */
+  done: number;
   /** Given for an implicit exit (the front-end knows where the function's end is); else the node's range. */
   range?: Range;
   description?: string;
@@ -102,6 +113,11 @@ export class FlowBuilder<N> {
   private readonly floating = new Map<number, Range>();
   private readonly inert = new Map<number, Range>();
   private handedOn = false;
+  /** Linear contract: the completion sites met, by node; a site's id is its index in `siteList`. */
+  private readonly sites = new Map<N, number>();
+  private readonly siteList: Array<{ node: N; kind: Completion['kind'] }> = [];
+  /** Linear contract: the completions reached after another, by node, with the ids of those before them. */
+  private readonly late = new Map<N, { kind: Completion['kind']; after: Set<number> }>();
 
   constructor(private readonly options: FlowOptions) {}
 
@@ -158,7 +174,7 @@ export class FlowBuilder<N> {
 
   /** The state at the function's entry: the parameters bound, no call made. */
   entryState(): State {
-    const entry: State = { reachable: true, calls: CALLS_0, vars: new Map(), dropped: false, nextVar: undefined };
+    const entry: State = { reachable: true, calls: CALLS_0, vars: new Map(), dropped: false, nextVar: undefined, done: CALLS_0, doneAt: NO_SITES };
     for (const [name, kind] of this.paramKinds) entry.vars.set(name, kind);
     return entry;
   }
@@ -225,7 +241,34 @@ export class FlowBuilder<N> {
     this.lastNextCall = call;
     this.lastNextCallCounts = s.calls;
     s.calls = addCall(s.calls);
+    this.complete('next', call, s);
     return this.options.promiseLike ? NEXT_PROMISE : NEXT;
+  }
+
+  /**
+   * Linear contract: a call that sends the response (`res.json(...)`), evaluated in `s` (its edge
+   * out when it raised already taken: a send that raised sent nothing).
+   */
+  sendResponse(call: N, s: State): void {
+    this.complete('send', call, s);
+  }
+
+  /** Linear contract: a completion at `node` in state `s`; recorded as late when some path here already completed. */
+  private complete(kind: Completion['kind'], node: N, s: State): void {
+    if (!this.options.linear || !s.reachable) return;
+    let id = this.sites.get(node);
+    if (id === undefined) {
+      id = this.siteList.length;
+      this.sites.set(node, id);
+      this.siteList.push({ node, kind });
+    }
+    if (s.doneAt.size > 0) {
+      const record = this.late.get(node) ?? { kind, after: new Set<number>() };
+      for (const before of s.doneAt) record.after.add(before);
+      this.late.set(node, record);
+    }
+    s.done = addCall(s.done);
+    s.doneAt = unionSites(s.doneAt, new Set([id]));
   }
 
   /**
@@ -311,7 +354,7 @@ export class FlowBuilder<N> {
   }
 
   private recordReturn(node: N, value: number, s: State, details: ReturnDetails | undefined): void {
-    const record: ExitRecord<N> = { node, kind: 'return', value, calls: s.calls, dropped: s.dropped };
+    const record: ExitRecord<N> = { node, kind: 'return', value, calls: s.calls, dropped: s.dropped, done: s.done };
     if (details?.valueRange) record.valueRange = details.valueRange;
     if (details?.description !== undefined) record.description = details.description;
     this.recordExit(record);
@@ -319,7 +362,7 @@ export class FlowBuilder<N> {
 
   /** `throw` / `raise` in state `s` (its operand evaluated): an exit unless a handler certainly catches it. The state after it is unreachable. */
   throwValue(node: N, s: State): State {
-    if (!this.edges.caught) this.recordExit({ node, kind: 'throw', value: 0, calls: s.calls, dropped: s.dropped });
+    if (!this.edges.caught) this.recordExit({ node, kind: 'throw', value: 0, calls: s.calls, dropped: s.dropped, done: s.done });
     this.raise(s);
     return UNREACHABLE;
   }
@@ -337,7 +380,7 @@ export class FlowBuilder<N> {
 
   /** Falling off the end in state `end` (reachable); `range` is the end of the function (its closing brace). */
   fallOffEnd(node: N, range: Range, end: State, returnFix?: Exit['returnFix']): void {
-    const record: ExitRecord<N> = { node, kind: 'implicit', value: NOTHING, calls: end.calls, dropped: end.dropped, range };
+    const record: ExitRecord<N> = { node, kind: 'implicit', value: NOTHING, calls: end.calls, dropped: end.dropped, done: end.done, range };
     if (returnFix) record.returnFix = returnFix;
     this.recordExit(record);
   }
@@ -351,6 +394,7 @@ export class FlowBuilder<N> {
     }
     prev.value |= r.value;
     prev.calls |= r.calls;
+    prev.done |= r.done;
     prev.dropped = prev.dropped && r.dropped;
     if (prev.description !== r.description) delete prev.description;
     if (!r.returnFix || prev.returnFix?.variable !== r.returnFix.variable) delete prev.returnFix;
@@ -360,7 +404,8 @@ export class FlowBuilder<N> {
 
   /** The summary; `rangeOf` gives the range of a node the core kept (a return, a throw, a member access, a callee). */
   build(range: Range, async: boolean, rangeOf: (node: N) => Range): FunctionSummary {
-    const exits: Exit[] = [...this.exits.values()].map((r) => toExit(r, rangeOf)).sort((a, b) => a.range.start - b.range.start);
+    const linear = this.options.linear === true;
+    const exits: Exit[] = [...this.exits.values()].map((r) => toExit(r, rangeOf, linear)).sort((a, b) => a.range.start - b.range.start);
     const accesses = (m: Map<string, N>): RequestAccess[] => [...m].map(([attribute, node]) => ({ attribute, range: rangeOf(node) }));
     return {
       name: this.options.name,
@@ -379,13 +424,27 @@ export class FlowBuilder<N> {
       ...(this.options.onion
         ? { floatingNextCalls: [...this.floating.values()], inertNextReferences: [...this.inert.values()], nextHandedOn: this.handedOn }
         : {}),
+      ...(linear ? this.linearFacts(rangeOf) : {}),
+    };
+  }
+
+  /** Linear contract: the sends, the late completions and the reference facts, in source order. */
+  private linearFacts(rangeOf: (node: N) => Range): Pick<FunctionSummary, 'responseSends' | 'lateCompletions' | 'inertNextReferences' | 'nextHandedOn'> {
+    const byStart = (a: { range: Range }, b: { range: Range }) => a.range.start - b.range.start;
+    const site = (id: number): Completion => ({ kind: this.siteList[id]!.kind, range: rangeOf(this.siteList[id]!.node) });
+    const late: LateCompletion[] = [...this.late].map(([node, r]) => ({ kind: r.kind, range: rangeOf(node), after: [...r.after].map(site).sort(byStart) }));
+    return {
+      responseSends: this.siteList.filter((x) => x.kind === 'send').map((x) => rangeOf(x.node)).sort((a, b) => a.start - b.start),
+      lateCompletions: late.sort(byStart),
+      inertNextReferences: [...this.inert.values()],
+      nextHandedOn: this.handedOn,
     };
   }
 }
 
 const NO_LABELS: readonly string[] = [];
 
-function toExit<N>(r: ExitRecord<N>, rangeOf: (node: N) => Range): Exit {
+function toExit<N>(r: ExitRecord<N>, rangeOf: (node: N) => Range, linear: boolean): Exit {
   return {
     kind: r.kind,
     range: r.range ?? rangeOf(r.node),
@@ -395,5 +454,6 @@ function toExit<N>(r: ExitRecord<N>, rangeOf: (node: N) => Range): Exit {
     ...(r.description !== undefined ? { valueDescription: r.description } : {}),
     ...(r.valueRange ? { valueRange: r.valueRange } : {}),
     ...(r.returnFix ? { returnFix: r.returnFix } : {}),
+    ...(linear ? { completions: callCounts(r.done) } : {}),
   };
 }

@@ -39,6 +39,18 @@ export interface NextAccess {
   onion?: boolean;
   /** Onion only: awaiting the next layer never raises (Hono): see `FlowOptions.nextNeverRejects`. */
   nextNeverRejects?: boolean;
+  /** The linear contract (Express, Connect): see `FlowOptions.linear`. */
+  linear?: boolean;
+}
+
+/** Linear contract: how the handler sends the response (`res.json(...)`, `res.status(404).send(...)`). */
+export interface ResponseAccess {
+  /** The response parameter's name (`res`). */
+  name: string;
+  /** Methods of the response that send it. */
+  sendMethods: ReadonlySet<string>;
+  /** Methods of the response that return it, so a send may follow in a chain (`status`, `set`). */
+  chainMethods: ReadonlySet<string>;
 }
 
 export interface SummaryOptions {
@@ -47,6 +59,8 @@ export interface SummaryOptions {
   next: NextAccess;
   /** A parameter (by position) and what it holds: a hook's response or exception parameter. */
   paramKinds?: Array<{ index: number; kind: 'response' | 'exception' }>;
+  /** Linear contract: the response parameter whose sends are completions. */
+  response?: ResponseAccess;
 }
 
 const RESPONSE_FACTORY_METHODS = new Set(['json', 'redirect', 'error']);
@@ -71,13 +85,16 @@ class Summarizer {
   private readonly flow: FlowBuilder<ts.Node>;
   private readonly aliases = new Set<string>();
   private pendingLabels: string[] = [];
+  /** Linear contract: the response parameter, unless the function binds or assigns its name elsewhere. */
+  private response: ResponseAccess | undefined;
 
   constructor(
     private readonly fn: ts.FunctionLikeDeclaration,
     private readonly sf: ts.SourceFile,
     private readonly options: SummaryOptions,
   ) {
-    this.flow = new FlowBuilder({ name: options.name, nameRange: options.nameRange, promiseLike: options.next.promiseLike, awaitableMembers: PROMISE_MEMBERS, ...(options.next.onion ? { onion: true } : {}), ...(options.next.nextNeverRejects ? { nextNeverRejects: true } : {}) });
+    this.flow = new FlowBuilder({ name: options.name, nameRange: options.nameRange, promiseLike: options.next.promiseLike, awaitableMembers: PROMISE_MEMBERS, ...(options.next.onion ? { onion: true } : {}), ...(options.next.nextNeverRejects ? { nextNeverRejects: true } : {}), ...(options.next.linear ? { linear: true } : {}) });
+    this.response = options.response;
     const first = fn.parameters[0];
     if (first && T.isIdentifier(first.name)) this.flow.param(first.name.text, 'request');
     for (const { index, kind } of options.paramKinds ?? []) {
@@ -113,6 +130,7 @@ class Summarizer {
           }
         }
       }
+      if (this.response && rebinds(node, this.response.name, inside)) this.response = undefined;
       if (inside) {
         if (T.isIdentifier(node)) {
           if (isReadReference(node)) this.flow.readInNestedScope(node.text);
@@ -143,7 +161,7 @@ class Summarizer {
         if (parent && T.isCallExpression(parent) && parent.expression === node) this.flow.nextCallSite(rangeOf(parent, this.sf));
         else if (parent && T.isPropertyAccessExpression(parent) && parent.expression === node && (parent.name.text === 'call' || parent.name.text === 'apply') && T.isCallExpression(parent.parent) && parent.parent.expression === parent) {
           this.flow.nextCallSite(rangeOf(parent.parent, this.sf));
-        } else if (this.options.next.onion) {
+        } else if (this.options.next.onion || this.options.next.linear) {
           if (isInertUse(node)) this.flow.inertNextReference(rangeOf(node, this.sf));
           else this.flow.nextHandedOn();
         }
@@ -594,8 +612,29 @@ class Summarizer {
     } else if (!T.isIdentifier(callee)) this.expr(callee, s);
     for (const arg of c.arguments) flow.use(this.expr(arg, s), s);
     flow.raise(s);
+    if (this.isSend(c)) flow.sendResponse(c, s);
     if (T.isPropertyAccessExpression(callee) && RESPONSE_FACTORY_METHODS.has(callee.name.text) && endsWithResponse(callee.expression)) return RESPONSE;
     return UNKNOWN;
+  }
+
+  /**
+   * Linear contract: a call that sends the response: a send method on the response parameter or on
+   * a chain of its chainable methods (`res.status(404).json(...)`). `res.render(view, callback)`
+   * hands the rendered page to the callback instead of sending it, so only `render(view)` and
+   * `render(view, { ...locals })` count.
+   */
+  private isSend(c: ts.CallExpression): boolean {
+    const response = this.response;
+    const callee = stripParens(c.expression);
+    if (!response || !T.isPropertyAccessExpression(callee) || !response.sendMethods.has(callee.name.text)) return false;
+    if (callee.name.text === 'render' && (c.arguments.length > 2 || (c.arguments.length === 2 && !T.isObjectLiteralExpression(stripParens(c.arguments[1]!))))) return false;
+    let object = stripParens(callee.expression);
+    while (T.isCallExpression(object)) {
+      const inner = stripParens(object.expression);
+      if (!T.isPropertyAccessExpression(inner) || !response.chainMethods.has(inner.name.text)) return false;
+      object = stripParens(inner.expression);
+    }
+    return T.isIdentifier(object) && object.text === response.name;
   }
 
   /** A property access: request attribute reads/writes, and uses of an un-awaited next result. */
@@ -678,6 +717,24 @@ function isInertUse(ref: ts.Expression): boolean {
   if (T.isVoidExpression(p)) return true;
   if (T.isReturnStatement(p) || T.isExpressionStatement(p)) return true;
   return T.isArrowFunction(p) && p.body === node;
+}
+
+/**
+ * Whether `node` binds or assigns `name` so that it may no longer denote the parameter: a declaration
+ * outside nested functions (a shadowing `const res = await fetch(url)`), or an assignment anywhere.
+ */
+function rebinds(node: ts.Node, name: string, inNested: boolean): boolean {
+  const named = (n: ts.Node | undefined): boolean => n !== undefined && T.isIdentifier(n) && n.text === name;
+  if (!inNested && (T.isVariableDeclaration(node) || T.isBindingElement(node) || T.isFunctionDeclaration(node) || T.isClassDeclaration(node))) {
+    return T.isVariableDeclaration(node) || T.isBindingElement(node) ? boundNames(node.name).includes(name) : named(node.name);
+  }
+  if (T.isBinaryExpression(node) && node.operatorToken.kind >= T.SyntaxKind.FirstAssignment && node.operatorToken.kind <= T.SyntaxKind.LastAssignment) {
+    // `res = other`, `[res] = pair`; not `res.locals.user = user`.
+    const target = stripParens(node.left);
+    return named(target) || ((T.isArrayLiteralExpression(target) || T.isObjectLiteralExpression(target)) && assignedNames(target).includes(name));
+  }
+  const counts = (T.isPrefixUnaryExpression(node) || T.isPostfixUnaryExpression(node)) && (node.operator === T.SyntaxKind.PlusPlusToken || node.operator === T.SyntaxKind.MinusMinusToken);
+  return counts && named(node.operand);
 }
 
 /** An identifier that reads a variable (not a declaration name, property name or assignment target). */

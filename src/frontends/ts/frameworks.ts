@@ -57,6 +57,17 @@ export interface FrameworkSpec {
   nextIndex: number;
   /** Awaiting `next()` never rejects: the framework hands errors from below to its own error handler (Hono's `app.onError`). */
   nextNeverRejects?: boolean;
+  /**
+   * Linear contract: the response parameter's position, the methods of it that send the response
+   * (`res.json`), and those that return it for a chain (`res.status(404).json`).
+   */
+  response?: { index: number; sendMethods: ReadonlySet<string>; chainMethods: ReadonlySet<string> };
+  /**
+   * Linear contract: a function declaring exactly this many parameters is an error handler
+   * (`(err, req, res, next)`, Express's and Connect's `fn.length === 4` test): its response and next
+   * parameters sit one position later.
+   */
+  errorHandlerArity?: number;
 }
 
 const KOA_ROUTER_METHODS = new Set(['use', 'get', 'post', 'put', 'patch', 'delete', 'del', 'head', 'options', 'all']);
@@ -65,6 +76,13 @@ const HONO_METHODS = new Set(['use', 'get', 'post', 'put', 'delete', 'patch', 'a
 
 /** Express 4/5 applications and routers: `app.use`, `app.METHOD`, `app.param`; `app.route(path)` derives a route with the METHOD calls. */
 const EXPRESS_METHODS = new Set(['use', 'get', 'post', 'put', 'delete', 'patch', 'all', 'options', 'head', 'param']);
+
+/** Express's response methods that send it (NODE.md §2), and those returning it for a chain. */
+const EXPRESS_SENDS = new Set(['send', 'json', 'jsonp', 'end', 'render', 'redirect', 'sendFile', 'sendStatus', 'download']);
+const EXPRESS_CHAIN = new Set(['status', 'set', 'header', 'type', 'contentType', 'cookie', 'clearCookie', 'location', 'links', 'vary', 'append', 'attachment']);
+/** Connect's response is Node's `http.ServerResponse`: `end` sends; `writeHead` and `setHeader` return it. */
+const CONNECT_SENDS = new Set(['end']);
+const CONNECT_CHAIN = new Set(['writeHead', 'setHeader']);
 
 /** One row per framework; Hono, tRPC and Express plug in here with their own modules and types. */
 export const FRAMEWORKS: readonly FrameworkSpec[] = [
@@ -109,6 +127,8 @@ export const FRAMEWORKS: readonly FrameworkSpec[] = [
     contextTypes: { express: ['Request'], 'express-serve-static-core': ['Request'] },
     nextTypes: { express: ['NextFunction'], 'express-serve-static-core': ['NextFunction'] },
     nextIndex: 2,
+    response: { index: 1, sendMethods: EXPRESS_SENDS, chainMethods: EXPRESS_CHAIN },
+    errorHandlerArity: 4,
   },
   {
     framework: 'connect',
@@ -120,6 +140,8 @@ export const FRAMEWORKS: readonly FrameworkSpec[] = [
     contextTypes: { connect: ['IncomingMessage'] },
     nextTypes: { connect: ['NextFunction'] },
     nextIndex: 2,
+    response: { index: 1, sendMethods: CONNECT_SENDS, chainMethods: CONNECT_CHAIN },
+    errorHandlerArity: 4,
   },
 ];
 
@@ -345,14 +367,18 @@ function unitName(c: Candidate, sf: ts.SourceFile): { name: string; range: Range
 /** A function unit: the function is the handler, its next-layer parameter is `spec.nextIndex`. */
 function functionUnit(c: Candidate, sf: ts.SourceFile): Unit | undefined {
   const { fn, spec } = c;
-  const next = fn.parameters[spec.nextIndex];
+  // An error handler (`(err, req, res, next)`) takes the error first.
+  const shift = spec.errorHandlerArity !== undefined && fn.parameters.length === spec.errorHandlerArity ? 1 : 0;
+  const next = fn.parameters[spec.nextIndex + shift];
   // No next-layer parameter: a terminal handler, which every contract accepts.
   if (!next || !T.isIdentifier(next.name) || next.dotDotDotToken) return undefined;
   const declared = unitName(c, sf);
+  const res = spec.response && fn.parameters[spec.response.index + shift];
   const handler = summarize(fn, sf, {
     name: declared.name,
     nameRange: declared.range,
-    next: { identifiers: new Set([next.name.text]), members: new Set(), promiseLike: spec.contract === 'onion', onion: spec.contract === 'onion', ...(spec.nextNeverRejects ? { nextNeverRejects: true } : {}) },
+    next: { identifiers: new Set([next.name.text]), members: new Set(), promiseLike: spec.contract === 'onion', onion: spec.contract === 'onion', ...(spec.nextNeverRejects ? { nextNeverRejects: true } : {}), ...(spec.contract === 'linear' ? { linear: true } : {}) },
+    ...(spec.response && res && T.isIdentifier(res.name) ? { response: { name: res.name.text, sendMethods: spec.response.sendMethods, chainMethods: spec.response.chainMethods } } : {}),
   });
   return {
     kind: 'function',
