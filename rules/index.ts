@@ -15,6 +15,7 @@ import hookSignature from './hook-signature.js';
 import mixinInit from './mixin-init.js';
 import hookCallsNext from './hook-calls-next.js';
 import asyncCapable from './async-capable.js';
+import respondOnce from './respond-once.js';
 
 /** Every rule, in catalogue order (RULES.md). */
 export const allRules: Rule[] = [
@@ -29,6 +30,7 @@ export const allRules: Rule[] = [
   mixinInit,
   hookCallsNext,
   asyncCapable,
+  respondOnce,
   middlewareOrder,
   noDuplicateMiddleware,
   resolvableMiddleware,

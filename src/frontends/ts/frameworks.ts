@@ -160,6 +160,8 @@ interface Candidate {
   spec: FrameworkSpec;
   /** For an inline function: the registration call's callee, as the unit's name (`app.use`). */
   registeredWith?: string;
+  /** Given to a registration method whose functions take their own arguments (`app.param`: `(req, res, next, value)`), never an error handler. */
+  paramHandler?: boolean;
 }
 
 function isFunctionNode(n: ts.Node): n is FunctionNode {
@@ -286,9 +288,12 @@ export function extractFunctionUnits(sf: ts.SourceFile, imports: readonly Import
   visitDecls(sf);
 
   const candidates = new Map<FunctionNode, Candidate>();
+  /** `app.param(name, fn)`: registrations whose functions are not middleware of the error-handler shape. */
+  const paramHandlers = new Set<FunctionNode>();
   const add = (fn: FunctionNode | undefined, spec: FrameworkSpec, registeredWith?: string) => {
     if (!fn || !fn.body || candidates.has(fn)) return;
-    candidates.set(fn, registeredWith === undefined ? { fn, spec } : { fn, spec, registeredWith });
+    const base: Candidate = registeredWith === undefined ? { fn, spec } : { fn, spec, registeredWith };
+    candidates.set(fn, paramHandlers.has(fn) ? { ...base, paramHandler: true } : base);
   };
   /** Middleware given as arguments: inline, by a name of the file, as what a factory of the file returns, or in (nested) arrays. */
   const middlewareArgs = (args: readonly ts.Expression[], spec: FrameworkSpec, label: string): void => {
@@ -317,6 +322,13 @@ export function extractFunctionUnits(sf: ts.SourceFile, imports: readonly Import
     if (T.isCallExpression(n) && T.isPropertyAccessExpression(n.expression)) {
       const r = receiver(n.expression.expression);
       if (r && r.methods.has(n.expression.name.text)) {
+        if (n.expression.name.text === 'param') {
+          for (const arg of n.arguments) {
+            const a = stripParens(arg);
+            const fn = T.isIdentifier(a) ? functions.get(a.text) : a;
+            if (fn && isFunctionNode(fn)) paramHandlers.add(fn);
+          }
+        }
         const root = rootName(n.expression.expression);
         middlewareArgs(n.arguments, specOf(r), `${root !== undefined ? `${root}.` : ''}${n.expression.name.text}(…)`);
       }
@@ -368,7 +380,7 @@ function unitName(c: Candidate, sf: ts.SourceFile): { name: string; range: Range
 function functionUnit(c: Candidate, sf: ts.SourceFile): Unit | undefined {
   const { fn, spec } = c;
   // An error handler (`(err, req, res, next)`) takes the error first.
-  const shift = spec.errorHandlerArity !== undefined && fn.parameters.length === spec.errorHandlerArity ? 1 : 0;
+  const shift = spec.errorHandlerArity !== undefined && fn.parameters.length === spec.errorHandlerArity && c.paramHandler !== true ? 1 : 0;
   const next = fn.parameters[spec.nextIndex + shift];
   // No next-layer parameter: a terminal handler, which every contract accepts.
   if (!next || !T.isIdentifier(next.name) || next.dotDotDotToken) return undefined;
