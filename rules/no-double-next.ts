@@ -1,5 +1,5 @@
 import { defineUnitRule } from '../src/rules/api.js';
-import { callText, earlier, linearFramework, returnBefore, whereText } from '../src/rules/linear.js';
+import { advice, callText, earlier, linearFramework, returnBefore, whereText } from '../src/rules/linear.js';
 import { nextLabel } from '../src/rules/unit-helpers.js';
 
 /** Two calls of the next layer run the view twice: double writes, double charges. */
@@ -18,7 +18,7 @@ export default defineUnitRule({
       honoCalledTwice:
         'Hono middleware `{{name}}` can reach this exit after calling `{{next}}()` twice or more: the second call rejects with `Error: next() called multiple times`, which goes to `app.onError` (by default `500 Internal Server Error`). Call `{{next}}()` once per request.',
       linearCalledTwice:
-        '{{framework}} middleware `{{name}}` can call `{{call}}` here after `{{first}}` ({{where}}) already handed the request on: {{framework}} has no guard against a second call, so the handlers below it (the 404 handler, error handlers) run again after the response and fail with `Error [ERR_HTTP_HEADERS_SENT]: Cannot set headers after they are sent to the client`, or do nothing. Return right after the first call (`return {{first}};`).',
+        '{{framework}} middleware `{{name}}` can call `{{call}}` here after `{{first}}` ({{where}}) already handed the request on: {{framework}} has no guard against a second call, so the handlers below it (the 404 handler, error handlers) run again after the response and fail with `Error [ERR_HTTP_HEADERS_SENT]: Cannot set headers after they are sent to the client`, or do nothing. {{advice}}',
       addReturn: 'Add `return` before `{{first}}` ({{where}}), so that path ends there.',
       calledTwice:
         '`{{name}}` can reach this exit after calling `{{next}}` twice or more, so the view runs more than once for one request (double writes, double charges). Call `{{next}}` once and reuse its response.',
@@ -33,8 +33,9 @@ export default defineUnitRule({
       for (const late of handler.lateCompletions ?? []) {
         const first = late.kind === 'next' ? earlier(late, ['next']) : undefined;
         if (!first) continue;
-        const data = { framework: linearFramework(ctx.unit), name: handler.name, call: callText(text, late), first: callText(text, first), where: whereText(text, late, first) };
-        const fix = returnBefore(text, late, first);
+        const firstText = callText(text, first);
+        const data = { framework: linearFramework(ctx.unit), name: handler.name, call: callText(text, late), first: firstText, where: whereText(text, late, first), advice: advice(late, first, firstText) };
+        const fix = returnBefore(late, first);
         ctx.report({ messageId: 'linearCalledTwice', data, range: late.range, ...(fix ? { suggest: [{ messageId: 'addReturn', data, fix }] } : {}) });
       }
       return;

@@ -1,5 +1,5 @@
 import { defineUnitRule } from '../src/rules/api.js';
-import { callText, earlier, linearFramework, returnBefore, whereText } from '../src/rules/linear.js';
+import { advice, callText, earlier, linearFramework, returnBefore, whereText } from '../src/rules/linear.js';
 import { nextLabel } from '../src/rules/unit-helpers.js';
 
 const HEADERS_SENT = '`Error [ERR_HTTP_HEADERS_SENT]: Cannot set headers after they are sent to the client`';
@@ -19,9 +19,9 @@ export default defineUnitRule({
     hasSuggestions: true,
     contracts: ['linear'],
     messages: {
-      sendAfterSend: `{{framework}} middleware \`{{name}}\` can send a second response here: \`{{first}}\` ({{where}}) already sent one on this path, so this send throws ${HEADERS_SENT}. End the path at the first send (\`return {{first}};\`).`,
-      sendAfterNext: `{{framework}} middleware \`{{name}}\` can send a response here after \`{{first}}\` ({{where}}) handed the request on: the layers below (or the error handler, for \`{{next}}(err)\`) answer first, and this send throws ${HEADERS_SENT}. Return right after the call (\`return {{first}};\`), or check \`res.headersSent\`.`,
-      nextAfterSend: `{{framework}} middleware \`{{name}}\` can call \`{{call}}\` here after \`{{first}}\` ({{where}}) sent the response: the layers below answer again and fail with ${HEADERS_SENT} (when none does, the 404 handler runs after the response). End the path at the send (\`return {{first}};\`).`,
+      sendAfterSend: `{{framework}} middleware \`{{name}}\` can send a second response here: \`{{first}}\` ({{where}}) already sent one on this path, so this send throws ${HEADERS_SENT}. {{advice}}`,
+      sendAfterNext: `{{framework}} middleware \`{{name}}\` can send a response here after \`{{first}}\` ({{where}}) handed the request on: the layers below (or the error handler, for \`{{next}}(err)\`) answer first, and this send throws ${HEADERS_SENT}. {{advice}}`,
+      nextAfterSend: `{{framework}} middleware \`{{name}}\` can call \`{{call}}\` here after \`{{first}}\` ({{where}}) sent the response: the layers below (the error handlers, for \`{{next}}(err)\`) answer again and fail with ${HEADERS_SENT} (when none does, the 404 handler runs after the response). {{advice}}`,
       addReturn: 'Add `return` before `{{first}}` ({{where}}), so that path ends there.',
     },
   },
@@ -34,8 +34,9 @@ export default defineUnitRule({
       const first = late.kind === 'send' ? earlier(late, ['send', 'next']) : earlier(late, ['send']);
       if (!first) continue;
       const messageId = late.kind === 'next' ? 'nextAfterSend' : first.kind === 'send' ? 'sendAfterSend' : 'sendAfterNext';
-      const data = { framework: linearFramework(ctx.unit), name: handler.name, next: nextLabel(ctx.unit), call: callText(text, late), first: callText(text, first), where: whereText(text, late, first) };
-      const fix = returnBefore(text, late, first);
+      const firstText = callText(text, first);
+      const data = { framework: linearFramework(ctx.unit), name: handler.name, next: nextLabel(ctx.unit), call: callText(text, late), first: firstText, where: whereText(text, late, first), advice: advice(late, first, firstText) };
+      const fix = returnBefore(late, first);
       ctx.report({ messageId, data, range: late.range, ...(fix ? { suggest: [{ messageId: 'addReturn', data, fix }] } : {}) });
     }
   },

@@ -62,6 +62,11 @@ export interface Completion {
   kind: 'send' | 'next';
   /** The call (`res.status(404).json(...)`, `next(err)`). */
   range: Range;
+  /**
+   * The call is a statement of its own that ends an `if`/`else` branch or a `case` (`if (!user) {
+   * res.status(401).json(...); }`): `return` before it ends that path and cuts off nothing else.
+   */
+  endsBranch?: boolean;
 }
 
 /** Linear contract: a completion that a path reaches after it already completed the request. */

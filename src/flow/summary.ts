@@ -118,6 +118,8 @@ export class FlowBuilder<N> {
   private readonly siteList: Array<{ node: N; kind: Completion['kind'] }> = [];
   /** Linear contract: the completions reached after another, by node, with the ids of those before them. */
   private readonly late = new Map<N, { kind: Completion['kind']; after: Set<number> }>();
+  /** Linear contract: completion calls that end a branch (see `Completion.endsBranch`). */
+  private readonly branchEnds = new Set<N>();
 
   constructor(private readonly options: FlowOptions) {}
 
@@ -251,6 +253,11 @@ export class FlowBuilder<N> {
    */
   sendResponse(call: N, s: State): void {
     this.complete('send', call, s);
+  }
+
+  /** Linear contract: the completion call `node` is a statement that ends an `if`/`else` branch or a `case` (see `Completion.endsBranch`). */
+  endsBranch(node: N): void {
+    this.branchEnds.add(node);
   }
 
   /** Linear contract: a completion at `node` in state `s`; recorded as late when some path here already completed. */
@@ -431,7 +438,10 @@ export class FlowBuilder<N> {
   /** Linear contract: the sends, the late completions and the reference facts, in source order. */
   private linearFacts(rangeOf: (node: N) => Range): Pick<FunctionSummary, 'responseSends' | 'lateCompletions' | 'inertNextReferences' | 'nextHandedOn'> {
     const byStart = (a: { range: Range }, b: { range: Range }) => a.range.start - b.range.start;
-    const site = (id: number): Completion => ({ kind: this.siteList[id]!.kind, range: rangeOf(this.siteList[id]!.node) });
+    const site = (id: number): Completion => {
+      const { kind, node } = this.siteList[id]!;
+      return { kind, range: rangeOf(node), ...(this.branchEnds.has(node) ? { endsBranch: true } : {}) };
+    };
     const late: LateCompletion[] = [...this.late].map(([node, r]) => ({ kind: r.kind, range: rangeOf(node), after: [...r.after].map(site).sort(byStart) }));
     return {
       responseSends: this.siteList.filter((x) => x.kind === 'send').map((x) => rangeOf(x.node)).sort((a, b) => a.start - b.start),

@@ -47,17 +47,13 @@ export function whereText(text: string, late: Completion, first: Completion): st
   return first.range.start === late.range.start ? 'this same call, on an earlier pass of the loop' : `line ${lineOf(text, first.range.start)}`;
 }
 
-/**
- * `return ` inserted before the earlier completion, when it starts a statement of its own (only
- * blanks, `{`, `;`, `)` or `else` before it on its line; a `;` or the line's end after it): that
- * path then ends there. Undefined otherwise (`ok && next()`, a loop's own call).
- */
-export function returnBefore(text: string, late: Completion, first: Completion): Fix | undefined {
-  if (first.range.start === late.range.start) return undefined;
-  const lineStart = text.lastIndexOf('\n', first.range.start - 1) + 1;
-  const before = text.slice(lineStart, first.range.start);
-  if (!/(^|[{;)]|\belse)\s*$/.test(before)) return undefined;
-  const after = text.slice(first.range.end, text.indexOf('\n', first.range.end) < 0 ? text.length : text.indexOf('\n', first.range.end));
-  if (!/^\s*(;|$|\/\/)/.test(after)) return undefined;
+/** `return ` inserted before the earlier completion when it ends a branch (`Completion.endsBranch`): that path then ends there, and nothing else is cut off. */
+export function returnBefore(late: Completion, first: Completion): Fix | undefined {
+  if (first.range.start === late.range.start || first.endsBranch !== true) return undefined;
   return { range: { start: first.range.start, end: first.range.start }, text: 'return ' };
+}
+
+/** The advice closing a message: `return` where it is the fix, else the contract. */
+export function advice(late: Completion, first: Completion, firstText: string): string {
+  return returnBefore(late, first) ? `End that path there: \`return ${firstText};\`.` : 'Make sure no path goes on after it (return right after it, or move what follows it out of that path).';
 }

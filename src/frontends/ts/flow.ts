@@ -603,6 +603,7 @@ class Summarizer {
     if (this.isNextCall(c)) {
       if (T.isPropertyAccessExpression(callee) && callee.expression.kind === T.SyntaxKind.ThisKeyword) flow.selfCall(callee.name.text, callee);
       for (const arg of c.arguments) this.expr(arg, s);
+      if (this.options.next.linear && endsBranch(c)) flow.endsBranch(c);
       return flow.callNext(c, s);
     }
     if (T.isPropertyAccessExpression(callee)) {
@@ -612,7 +613,10 @@ class Summarizer {
     } else if (!T.isIdentifier(callee)) this.expr(callee, s);
     for (const arg of c.arguments) flow.use(this.expr(arg, s), s);
     flow.raise(s);
-    if (this.isSend(c)) flow.sendResponse(c, s);
+    if (this.isSend(c)) {
+      if (endsBranch(c)) flow.endsBranch(c);
+      flow.sendResponse(c, s);
+    }
     if (T.isPropertyAccessExpression(callee) && RESPONSE_FACTORY_METHODS.has(callee.name.text) && endsWithResponse(callee.expression)) return RESPONSE;
     return UNKNOWN;
   }
@@ -717,6 +721,19 @@ function isInertUse(ref: ts.Expression): boolean {
   if (T.isVoidExpression(p)) return true;
   if (T.isReturnStatement(p) || T.isExpressionStatement(p)) return true;
   return T.isArrowFunction(p) && p.body === node;
+}
+
+/**
+ * A call that is a statement of its own ending an `if`/`else` branch or a `case` clause: the whole
+ * branch (`if (!ok) next(err);`) or the last statement of the branch's block.
+ */
+function endsBranch(call: ts.CallExpression): boolean {
+  const st = call.parent;
+  if (!st || !T.isExpressionStatement(st)) return false;
+  const holder = st.parent;
+  if (T.isIfStatement(holder)) return true;
+  if (T.isCaseClause(holder) || T.isDefaultClause(holder)) return holder.statements[holder.statements.length - 1] === st;
+  return T.isBlock(holder) && holder.statements[holder.statements.length - 1] === st && T.isIfStatement(holder.parent);
 }
 
 /**
