@@ -466,6 +466,8 @@ export interface Fix {
 export interface Suggestion {
   messageId: string;
   message: string;
+  /** The values of the message's placeholders (the ESLint plugin hands them on). */
+  data?: Record<string, string | number>;
   fix: Fix;
 }
 

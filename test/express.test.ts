@@ -37,6 +37,12 @@ describe('Express and Connect units: which parameter is `res`, which is `next`',
     expect(u).toMatchObject({ next: 'next', sends: [5], late: ['send@5 after next@4'] });
   });
 
+  it('four parameters with a default or rest one (`fn.length` below 4): which holds what is unknown, no linear facts', () => {
+    const src = `${EXPRESS}app.use((err, req, res, next = () => {}) => {\n  res.send('x');\n  next();\n  next();\n});\n`;
+    expect(factsOf(src).units.map((u) => [u.framework, u.handler?.lateCompletions, u.handler?.responseSends])).toEqual([['express', undefined, undefined]]);
+    expect(reportsOf(src)).toEqual([]);
+  });
+
   it('`app.param` callbacks `(req, res, next, value)` are never error handlers, inline or by name', () => {
     const inline = linear(`${EXPRESS}app.param('id', (req, res, next, id) => {\n  res.sendStatus(404);\n  next();\n});\n`);
     expect(inline).toMatchObject([{ next: 'next', sends: [4], late: ['next@5 after send@4'] }]);

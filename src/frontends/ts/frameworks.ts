@@ -385,11 +385,14 @@ function functionUnit(c: Candidate, sf: ts.SourceFile): Unit | undefined {
   // No next-layer parameter: a terminal handler, which every contract accepts.
   if (!next || !T.isIdentifier(next.name) || next.dotDotDotToken) return undefined;
   const declared = unitName(c, sf);
-  const res = spec.response && fn.parameters[spec.response.index + shift];
+  // `(err, req, res, next = noop)` has `fn.length` 3: the framework calls it as `(req, res, next)`,
+  // so which parameter holds what is unknown and no linear facts are recorded (error-handler-arity's case).
+  const linear = spec.contract === 'linear' && !(shift === 1 && fn.parameters.some((p) => p.initializer !== undefined || p.dotDotDotToken !== undefined));
+  const res = linear && spec.response ? fn.parameters[spec.response.index + shift] : undefined;
   const handler = summarize(fn, sf, {
     name: declared.name,
     nameRange: declared.range,
-    next: { identifiers: new Set([next.name.text]), members: new Set(), promiseLike: spec.contract === 'onion', onion: spec.contract === 'onion', ...(spec.nextNeverRejects ? { nextNeverRejects: true } : {}), ...(spec.contract === 'linear' ? { linear: true } : {}) },
+    next: { identifiers: new Set([next.name.text]), members: new Set(), promiseLike: spec.contract === 'onion', onion: spec.contract === 'onion', ...(spec.nextNeverRejects ? { nextNeverRejects: true } : {}), ...(linear ? { linear: true } : {}) },
     ...(spec.response && res && T.isIdentifier(res.name) ? { response: { name: res.name.text, sendMethods: spec.response.sendMethods, chainMethods: spec.response.chainMethods } } : {}),
   });
   return {
