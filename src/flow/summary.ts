@@ -260,6 +260,14 @@ export class FlowBuilder<N> {
     this.branchEnds.add(node);
   }
 
+  /**
+   * Linear contract: the code tests whether the response went out (`res.headersSent`) in state `s`:
+   * the completions before are known to it, so none of them makes a later completion late.
+   */
+  responseStateKnown(s: State): void {
+    if (this.options.linear && s.reachable) s.doneAt = NO_SITES;
+  }
+
   /** Linear contract: a completion at `node` in state `s`; recorded as late when some path here already completed. */
   private complete(kind: Completion['kind'], node: N, s: State): void {
     if (!this.options.linear || !s.reachable) return;

@@ -291,6 +291,7 @@ class Summarizer {
       case T.SyntaxKind.IfStatement: {
         const ifs = st as ts.IfStatement;
         this.expr(ifs.expression, s);
+        this.responseStateTest(ifs.expression, s);
         const thenOut = this.statement(ifs.thenStatement, copy(s));
         const elseOut = ifs.elseStatement ? this.statement(ifs.elseStatement, copy(s)) : s;
         return join(thenOut, elseOut);
@@ -497,6 +498,7 @@ class Summarizer {
       case T.SyntaxKind.ConditionalExpression: {
         const c = e as ts.ConditionalExpression;
         this.expr(c.condition, s);
+        this.responseStateTest(c.condition, s);
         const a = copy(s);
         const b = copy(s);
         const va = this.expr(c.whenTrue, a);
@@ -571,6 +573,7 @@ class Summarizer {
     }
     if (op === T.SyntaxKind.AmpersandAmpersandToken || op === T.SyntaxKind.BarBarToken || op === T.SyntaxKind.QuestionQuestionToken) {
       const left = this.expr(b.left, s);
+      this.responseStateTest(b.left, s);
       const rightState = copy(s);
       const right = this.expr(b.right, rightState);
       mergeAlternatives(s, s, rightState);
@@ -622,6 +625,25 @@ class Summarizer {
   }
 
   /**
+   * Linear contract: a condition that reads whether the response went out (`res.headersSent`,
+   * `res.writableEnded`, ...): the code after it knows what the path did, so earlier completions no
+   * longer make a later one late (`if (res.headersSent) return next(err);` in a `catch` after a send
+   * is Express's documented idiom).
+   */
+  private responseStateTest(condition: ts.Expression, s: State): void {
+    const response = this.response;
+    if (!response) return;
+    let reads = false;
+    const visit = (n: ts.Node): void => {
+      if (reads || isFunctionLike(n)) return;
+      if (T.isPropertyAccessExpression(n) && RESPONSE_STATE.has(n.name.text) && T.isIdentifier(stripParens(n.expression)) && (stripParens(n.expression) as ts.Identifier).text === response.name) reads = true;
+      else T.forEachChild(n, visit);
+    };
+    visit(condition);
+    if (reads) this.flow.responseStateKnown(s);
+  }
+
+  /**
    * Linear contract: a call that sends the response: a send method on the response parameter or on
    * a chain of its chainable methods (`res.status(404).json(...)`). `res.render(view, callback)`
    * hands the rendered page to the callback instead of sending it, so only `render(view)` and
@@ -662,6 +684,9 @@ class Summarizer {
 }
 
 const PROMISE_MEMBERS = new Set(['then', 'catch', 'finally']);
+
+/** Members of Node's response that tell whether it went out. */
+const RESPONSE_STATE = new Set(['headersSent', 'writableEnded', 'writableFinished', 'finished']);
 
 /** Expressions of the generic case that never raise of their own (built on first use: `T` loads lazily). */
 let nonRaising: Set<ts.SyntaxKind> | undefined;
