@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { defaultConfig } from '../src/config.js';
+import { lint } from '../src/engine.js';
 import { allFixtureCases } from './fixture-cases.js';
 import { factsOf, reportsOf } from './helpers.js';
 
@@ -133,9 +135,7 @@ describe('Linear rules', () => {
     expect(reportsOf(src)).toEqual([]);
   });
 
-  it('messages name the framework, the earlier completion and the runtime failure; `return` is suggested where it ends that path', async () => {
-    const { lint } = await import('../src/engine.js');
-    const { defaultConfig } = await import('../src/config.js');
+  it('messages name the framework, the earlier completion and the runtime failure; `return` is suggested where it ends that path', () => {
     const text = `${CONNECT}app.use((req, res, next) => {\n  if (req.method === 'OPTIONS') {\n    res.end();\n  }\n  next();\n});\n`;
     const [result] = lint([{ path: '/virtual/app.js', text }], { config: defaultConfig() });
     const [d] = result!.diagnostics;
@@ -145,9 +145,7 @@ describe('Linear rules', () => {
     expect(d!.suggestions?.map((s) => s.fix)).toEqual([{ range: { start: text.indexOf('res.end()'), end: text.indexOf('res.end()') }, text: 'return ' }]);
   });
 
-  it('no `return` suggestion where it would cut off more than the path (a call in a `try` followed by other work)', async () => {
-    const { lint } = await import('../src/engine.js');
-    const { defaultConfig } = await import('../src/config.js');
+  it('no `return` suggestion where it would cut off more than the path (a call in a `try` followed by other work)', () => {
     const text = `${EXPRESS}app.use((req, res, next) => {\n  try {\n    next();\n    metrics.count();\n  } catch (err) {\n    next(err);\n  }\n});\n`;
     const [result] = lint([{ path: '/virtual/app.ts', text }], { config: defaultConfig() });
     expect(result!.diagnostics.map((d) => [d.ruleId, d.suggestions?.length ?? 0])).toEqual([['onion/no-double-next', 0]]);
