@@ -16,6 +16,7 @@ import mixinInit from './mixin-init.js';
 import hookCallsNext from './hook-calls-next.js';
 import asyncCapable from './async-capable.js';
 import errorHandlerArity from './error-handler-arity.js';
+import respondOnce from './respond-once.js';
 
 /** Every rule, in catalogue order (RULES.md). */
 export const allRules: Rule[] = [
@@ -31,6 +32,7 @@ export const allRules: Rule[] = [
   hookCallsNext,
   asyncCapable,
   errorHandlerArity,
+  respondOnce,
   middlewareOrder,
   noDuplicateMiddleware,
   resolvableMiddleware,

@@ -218,6 +218,7 @@ function runRules(model: ProjectModel, sources: SourceSet, config: OnionConfig, 
               suggestions: descriptor.suggest.map((s) => ({
                 messageId: s.messageId,
                 message: formatMessage(rule.meta.messages[s.messageId], s.data),
+                ...(s.data ? { data: s.data } : {}),
                 fix: s.fix,
               })),
             }

@@ -69,6 +69,29 @@ export interface Exit {
    * Absent for other contracts.
    */
   endsWithDroppedResponse?: boolean;
+  /**
+   * Linear contract only (Express, Connect): every count of completions (responses sent plus
+   * next-layer calls) that a path reaching this exit can have made (2 means 2+).
+   */
+  completions?: Array<0 | 1 | 2>;
+}
+
+/** Linear contract: one way a path completes the request — a response sent (`res.json(...)`) or a next-layer call (`next()`, `next(err)`). */
+export interface Completion {
+  kind: 'send' | 'next';
+  /** The call (`res.status(404).json(...)`, `next(err)`). */
+  range: Range;
+  /**
+   * The call is a statement of its own that ends an `if`/`else` branch or a `case` (`if (!user) {
+   * res.status(401).json(...); }`): `return` before it ends that path and cuts off nothing else.
+   */
+  endsBranch?: boolean;
+}
+
+/** Linear contract: a completion that a path reaches after it already completed the request. */
+export interface LateCompletion extends Completion {
+  /** The completions made before it on some path reaching it, in source order. */
+  after: Completion[];
 }
 
 /** A use of the next layer's un-awaited result as if it were a response. */
@@ -139,6 +162,14 @@ export interface FunctionSummary {
    * the statement and the function's end, so `return ` inserted before it returns the response.
    */
   droppedResponses?: Array<{ range: Range; last: boolean }>;
+  /**
+   * Linear contract only: the calls that send the response on the unit's response parameter
+   * (`res.json(...)`, `res.status(404).send(...)`), outside nested functions. A linear unit also
+   * records `inertNextReferences` and `nextHandedOn` as the onion ones do.
+   */
+  responseSends?: Range[];
+  /** Linear contract only: sends and next-layer calls reached after the request was completed on the same path. */
+  lateCompletions?: LateCompletion[];
 }
 
 /** A function's declared parameters, as a caller passing positional arguments meets them. */
@@ -498,6 +529,8 @@ export interface Fix {
 export interface Suggestion {
   messageId: string;
   message: string;
+  /** The values of the message's placeholders (the ESLint plugin hands them on). */
+  data?: Record<string, string | number>;
   fix: Fix;
 }
 

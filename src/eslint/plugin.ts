@@ -117,6 +117,7 @@ function adapt(rule: Rule): TSESLint.RuleModule<string, readonly unknown[]> {
                 ? {
                     suggest: d.suggestions.map((s) => ({
                       messageId: s.messageId,
+                      ...(s.data ? { data: s.data } : {}),
                       fix: (fixer: TSESLint.RuleFixer) => fixer.replaceTextRange([s.fix.range.start, s.fix.range.end], s.fix.text),
                     })),
                   }

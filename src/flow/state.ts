@@ -79,10 +79,20 @@ export interface State {
   dropped: boolean;
   /** The variable that last received the next layer's result, while it still holds it. */
   nextVar: string | undefined;
+  /**
+   * Linear contract (Express, Connect): the possible counts of completions so far (CALLS_* bits):
+   * responses sent and next-layer calls made. Stays CALLS_0 for other contracts.
+   */
+  done: number;
+  /** Linear contract: the completion sites (ids the summary builder gives) made on some path reaching here. Never changed in place. */
+  doneAt: ReadonlySet<number>;
 }
 
+/** No completion site: the `doneAt` of a state before any response or next-layer call. */
+export const NO_SITES: ReadonlySet<number> = new Set();
+
 /** No path reaches this point (after a return, a raise, a break...). Never change it. */
-export const UNREACHABLE: State = { reachable: false, calls: 0, vars: new Map(), dropped: false, nextVar: undefined };
+export const UNREACHABLE: State = { reachable: false, calls: 0, vars: new Map(), dropped: false, nextVar: undefined, done: 0, doneAt: NO_SITES };
 
 export function copy(s: State): State {
   return { ...s, vars: new Map(s.vars) };
@@ -101,11 +111,27 @@ export function join(a: State, b: State): State {
     vars,
     dropped: a.dropped && b.dropped,
     nextVar: a.nextVar === b.nextVar ? a.nextVar : undefined,
+    done: a.done | b.done,
+    doneAt: unionSites(a.doneAt, b.doneAt),
   };
 }
 
+/** The sites of either set (one of them itself when it holds the other). */
+export function unionSites(a: ReadonlySet<number>, b: ReadonlySet<number>): ReadonlySet<number> {
+  if (sameSites(a, b) || b.size === 0) return a;
+  if (a.size === 0) return b;
+  return new Set([...a, ...b]);
+}
+
+function sameSites(a: ReadonlySet<number>, b: ReadonlySet<number>): boolean {
+  if (a === b) return true;
+  if (a.size !== b.size) return false;
+  for (const x of a) if (!b.has(x)) return false;
+  return true;
+}
+
 export function sameState(a: State, b: State): boolean {
-  if (a.reachable !== b.reachable || a.calls !== b.calls || a.dropped !== b.dropped || a.nextVar !== b.nextVar) return false;
+  if (a.reachable !== b.reachable || a.calls !== b.calls || a.dropped !== b.dropped || a.nextVar !== b.nextVar || a.done !== b.done || !sameSites(a.doneAt, b.doneAt)) return false;
   if (a.vars.size !== b.vars.size) return false;
   for (const [k, v] of a.vars) if (b.vars.get(k) !== v) return false;
   return true;

@@ -1,4 +1,4 @@
-import type { Exit, FunctionSummary, Range, RequestAccess, UnawaitedUse } from '../model.js';
+import type { Completion, Exit, FunctionSummary, LateCompletion, Range, RequestAccess, UnawaitedUse } from '../model.js';
 import { ExceptionalEdges, JumpTargets, LoopFixpoint, type TryBlocks } from './control.js';
 import {
   addCall,
@@ -10,10 +10,12 @@ import {
   NEXT,
   NEXT_PROMISE,
   NEXT_RESULT,
+  NO_SITES,
   NOT_RESPONSE,
   NOTHING,
   removeCall,
   RESPONSE,
+  unionSites,
   UNKNOWN,
   UNREACHABLE,
   type State,
@@ -55,6 +57,13 @@ export interface FlowOptions {
    * (`Exit.contextHandedOn`, `Exit.endsWithDroppedResponse`) and in `FunctionSummary.droppedResponses`.
    */
   responses?: boolean;
+  /**
+   * The linear contract (Express, Connect): a path completes the request by sending a response or
+   * calling the next layer, once. The summary then records the completions (`sendResponse`, and
+   * every next-layer call), the ones reached after another on the same path, the completion counts
+   * at the exits, and the onion's reference facts (`inertNextReference`, `nextHandedOn`).
+   */
+  linear?: boolean;
 }
 
 /*
@@ -83,6 +92,8 @@ interface ExitRecord<N> {
   value: number;
   calls: number;
   dropped: boolean;
+  /** Linear contract: the completion counts (CALLS_* bits). */
+  done: number;
   /** Given for an implicit exit (the front-end knows where the function's end is); else the node's range. */
   range?: Range;
   description?: string;
@@ -131,6 +142,13 @@ export class FlowBuilder<N> {
   private readonly dropped: Array<{ range: Range; last: boolean }> = [];
   /** Operations that may raise, walked so far (responses: whether a try block raises at all). */
   private raises = 0;
+  /** Linear contract: the completion sites met, by node; a site's id is its index in `siteList`. */
+  private readonly sites = new Map<N, number>();
+  private readonly siteList: Array<{ node: N; kind: Completion['kind'] }> = [];
+  /** Linear contract: the completions reached after another, by node, with the ids of those before them. */
+  private readonly late = new Map<N, { kind: Completion['kind']; after: Set<number> }>();
+  /** Linear contract: completion calls that end a branch (see `Completion.endsBranch`). */
+  private readonly branchEnds = new Set<N>();
 
   constructor(private readonly options: FlowOptions) {}
 
@@ -187,7 +205,7 @@ export class FlowBuilder<N> {
 
   /** The state at the function's entry: the parameters bound, no call made. */
   entryState(): State {
-    const entry: State = { reachable: true, calls: CALLS_0, vars: new Map(), dropped: false, nextVar: undefined };
+    const entry: State = { reachable: true, calls: CALLS_0, vars: new Map(), dropped: false, nextVar: undefined, done: CALLS_0, doneAt: NO_SITES };
     for (const [name, kind] of this.paramKinds) entry.vars.set(name, kind);
     if (this.options.responses) entry.vars.set(CONTEXT, CONTEXT_KEPT);
     return entry;
@@ -274,7 +292,47 @@ export class FlowBuilder<N> {
     this.lastNextCallCounts = s.calls;
     s.calls = addCall(s.calls);
     this.contextNoLongerKept(s, CONTEXT_CALLED);
+    this.complete('next', call, s);
     return this.options.promiseLike ? NEXT_PROMISE : NEXT;
+  }
+
+  /**
+   * Linear contract: a call that sends the response (`res.json(...)`), evaluated in `s` (its edge
+   * out when it raised already taken: a send that raised sent nothing).
+   */
+  sendResponse(call: N, s: State): void {
+    this.complete('send', call, s);
+  }
+
+  /** Linear contract: the completion call `node` is a statement that ends an `if`/`else` branch or a `case` (see `Completion.endsBranch`). */
+  endsBranch(node: N): void {
+    this.branchEnds.add(node);
+  }
+
+  /**
+   * Linear contract: the code tests whether the response went out (`res.headersSent`) in state `s`:
+   * the completions before are known to it, so none of them makes a later completion late.
+   */
+  responseStateKnown(s: State): void {
+    if (this.options.linear && s.reachable) s.doneAt = NO_SITES;
+  }
+
+  /** Linear contract: a completion at `node` in state `s`; recorded as late when some path here already completed. */
+  private complete(kind: Completion['kind'], node: N, s: State): void {
+    if (!this.options.linear || !s.reachable) return;
+    let id = this.sites.get(node);
+    if (id === undefined) {
+      id = this.siteList.length;
+      this.sites.set(node, id);
+      this.siteList.push({ node, kind });
+    }
+    if (s.doneAt.size > 0) {
+      const record = this.late.get(node) ?? { kind, after: new Set<number>() };
+      for (const before of s.doneAt) record.after.add(before);
+      this.late.set(node, record);
+    }
+    s.done = addCall(s.done);
+    s.doneAt = unionSites(s.doneAt, new Set([id]));
   }
 
   /**
@@ -384,7 +442,7 @@ export class FlowBuilder<N> {
   }
 
   private recordReturn(node: N, value: number, s: State, details: ReturnDetails | undefined): void {
-    const record: ExitRecord<N> = { node, kind: 'return', value, calls: s.calls, dropped: s.dropped, ...this.contextAt(s) };
+    const record: ExitRecord<N> = { node, kind: 'return', value, calls: s.calls, dropped: s.dropped, done: s.done, ...this.contextAt(s) };
     if (details?.valueRange) record.valueRange = details.valueRange;
     if (details?.description !== undefined) record.description = details.description;
     this.recordExit(record);
@@ -392,7 +450,7 @@ export class FlowBuilder<N> {
 
   /** `throw` / `raise` in state `s` (its operand evaluated): an exit unless a handler certainly catches it. The state after it is unreachable. */
   throwValue(node: N, s: State): State {
-    if (!this.edges.caught) this.recordExit({ node, kind: 'throw', value: 0, calls: s.calls, dropped: s.dropped });
+    if (!this.edges.caught) this.recordExit({ node, kind: 'throw', value: 0, calls: s.calls, dropped: s.dropped, done: s.done });
     this.raise(s);
     return UNREACHABLE;
   }
@@ -410,7 +468,7 @@ export class FlowBuilder<N> {
 
   /** Falling off the end in state `end` (reachable); `range` is the end of the function (its closing brace). */
   fallOffEnd(node: N, range: Range, end: State, returnFix?: Exit['returnFix']): void {
-    const record: ExitRecord<N> = { node, kind: 'implicit', value: NOTHING, calls: end.calls, dropped: end.dropped, range, ...this.contextAt(end) };
+    const record: ExitRecord<N> = { node, kind: 'implicit', value: NOTHING, calls: end.calls, dropped: end.dropped, done: end.done, range, ...this.contextAt(end) };
     if (returnFix) record.returnFix = returnFix;
     this.recordExit(record);
   }
@@ -429,6 +487,7 @@ export class FlowBuilder<N> {
     }
     prev.value |= r.value;
     prev.calls |= r.calls;
+    prev.done |= r.done;
     prev.dropped = prev.dropped && r.dropped;
     if (prev.context !== undefined || r.context !== undefined) prev.context = (prev.context ?? CONTEXT_HANDED) | (r.context ?? CONTEXT_HANDED);
     if (prev.description !== r.description) delete prev.description;
@@ -439,7 +498,8 @@ export class FlowBuilder<N> {
 
   /** The summary; `rangeOf` gives the range of a node the core kept (a return, a throw, a member access, a callee). */
   build(range: Range, async: boolean, rangeOf: (node: N) => Range): FunctionSummary {
-    const exits: Exit[] = [...this.exits.values()].map((r) => toExit(r, rangeOf)).sort((a, b) => a.range.start - b.range.start);
+    const linear = this.options.linear === true;
+    const exits: Exit[] = [...this.exits.values()].map((r) => toExit(r, rangeOf, linear)).sort((a, b) => a.range.start - b.range.start);
     const accesses = (m: Map<string, N>): RequestAccess[] => [...m].map(([attribute, node]) => ({ attribute, range: rangeOf(node) }));
     return {
       name: this.options.name,
@@ -459,13 +519,30 @@ export class FlowBuilder<N> {
         ? { floatingNextCalls: [...this.floating.values()], inertNextReferences: [...this.inert.values()], nextHandedOn: this.handedOn }
         : {}),
       ...(this.options.responses ? { droppedResponses: this.dropped } : {}),
+      ...(linear ? this.linearFacts(rangeOf) : {}),
+    };
+  }
+
+  /** Linear contract: the sends, the late completions and the reference facts, in source order. */
+  private linearFacts(rangeOf: (node: N) => Range): Pick<FunctionSummary, 'responseSends' | 'lateCompletions' | 'inertNextReferences' | 'nextHandedOn'> {
+    const byStart = (a: { range: Range }, b: { range: Range }) => a.range.start - b.range.start;
+    const site = (id: number): Completion => {
+      const { kind, node } = this.siteList[id]!;
+      return { kind, range: rangeOf(node), ...(this.branchEnds.has(node) ? { endsBranch: true } : {}) };
+    };
+    const late: LateCompletion[] = [...this.late].map(([node, r]) => ({ kind: r.kind, range: rangeOf(node), after: [...r.after].map(site).sort(byStart) }));
+    return {
+      responseSends: this.siteList.filter((x) => x.kind === 'send').map((x) => rangeOf(x.node)).sort((a, b) => a.start - b.start),
+      lateCompletions: late.sort(byStart),
+      inertNextReferences: [...this.inert.values()],
+      nextHandedOn: this.handedOn,
     };
   }
 }
 
 const NO_LABELS: readonly string[] = [];
 
-function toExit<N>(r: ExitRecord<N>, rangeOf: (node: N) => Range): Exit {
+function toExit<N>(r: ExitRecord<N>, rangeOf: (node: N) => Range, linear: boolean): Exit {
   return {
     kind: r.kind,
     range: r.range ?? rangeOf(r.node),
@@ -478,5 +555,6 @@ function toExit<N>(r: ExitRecord<N>, rangeOf: (node: N) => Range): Exit {
     ...(r.context !== undefined
       ? { contextHandedOn: (r.context & ~CONTEXT_FOLLOWED) !== 0, endsWithDroppedResponse: (r.context & CONTEXT_DROPPED_LAST) !== 0 && (r.context & CONTEXT_KEPT) === 0 }
       : {}),
+    ...(linear ? { completions: callCounts(r.done) } : {}),
   };
 }

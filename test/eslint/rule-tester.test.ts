@@ -39,7 +39,15 @@ for (const rule of allRules) {
         const mine = results.find((r) => r.filePath === f.path)!.diagnostics.filter((d) => d.ruleId === `onion/${id}`);
         const lineOf = (o: number) => f.text.slice(0, o).split('\n').length;
         const colOf = (o: number) => o - f.text.lastIndexOf('\n', o - 1);
-        const errors = mine.map((d) => ({ messageId: d.messageId!, line: lineOf(d.range.start), column: colOf(d.range.start), endLine: lineOf(d.range.end), endColumn: colOf(d.range.end) }));
+        const errors = mine.map((d) => ({
+          messageId: d.messageId!,
+          line: lineOf(d.range.start),
+          column: colOf(d.range.start),
+          endLine: lineOf(d.range.end),
+          endColumn: colOf(d.range.end),
+          // Suggestions (respond-once's `return`): the same message ids and the same text once applied.
+          ...(d.suggestions?.length ? { suggestions: d.suggestions.map((sg) => ({ messageId: sg.messageId, output: applyFixes(f.text, [sg.fix]).output })) } : {}),
+        }));
         // The test fails here too if the engine's lines drift from the expect comment.
         const lines = errors.map((e) => `${id}@${e.line}`).sort();
         if (JSON.stringify(lines) !== JSON.stringify([...wanted].sort())) throw new Error(`${f.relPath}: engine reports ${lines.join(', ')} but the fixture expects ${wanted.join(', ')}`);

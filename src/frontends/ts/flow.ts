@@ -44,6 +44,18 @@ export interface NextAccess {
   onion?: boolean;
   /** Onion only: awaiting the next layer never raises (Hono): see `FlowOptions.nextNeverRejects`. */
   nextNeverRejects?: boolean;
+  /** The linear contract (Express, Connect): see `FlowOptions.linear`. */
+  linear?: boolean;
+}
+
+/** Linear contract: how the handler sends the response (`res.json(...)`, `res.status(404).send(...)`). */
+export interface ResponseAccess {
+  /** The response parameter's name (`res`). */
+  name: string;
+  /** Methods of the response that send it. */
+  sendMethods: ReadonlySet<string>;
+  /** Methods of the response that return it, so a send may follow in a chain (`status`, `set`). */
+  chainMethods: ReadonlySet<string>;
 }
 
 export interface SummaryOptions {
@@ -52,6 +64,8 @@ export interface SummaryOptions {
   next: NextAccess;
   /** A parameter (by position) and what it holds: a hook's response or exception parameter. */
   paramKinds?: Array<{ index: number; kind: 'response' | 'exception' }>;
+  /** Linear contract: the response parameter whose sends are completions. */
+  response?: ResponseAccess;
   /** The handler returns its response, built by methods of its first parameter, the context (Hono): see `FlowOptions.responses`. */
   responses?: ContextMethods;
 }
@@ -94,13 +108,16 @@ class Summarizer {
   private readonly contextClosures = new Set<ts.Node>();
   /** With `options.responses`: the context is out of reach from the entry on (destructured, rebound, used by a hoisted function). */
   private contextLostAtEntry = false;
+  /** Linear contract: the response parameter, unless the function binds or assigns its name elsewhere. */
+  private response: ResponseAccess | undefined;
 
   constructor(
     private readonly fn: ts.FunctionLikeDeclaration,
     private readonly sf: ts.SourceFile,
     private readonly options: SummaryOptions,
   ) {
-    this.flow = new FlowBuilder({ name: options.name, nameRange: options.nameRange, promiseLike: options.next.promiseLike, awaitableMembers: PROMISE_MEMBERS, ...(options.next.onion ? { onion: true } : {}), ...(options.next.nextNeverRejects ? { nextNeverRejects: true } : {}), ...(options.responses ? { responses: true } : {}) });
+    this.flow = new FlowBuilder({ name: options.name, nameRange: options.nameRange, promiseLike: options.next.promiseLike, awaitableMembers: PROMISE_MEMBERS, ...(options.next.onion ? { onion: true } : {}), ...(options.next.nextNeverRejects ? { nextNeverRejects: true } : {}), ...(options.responses ? { responses: true } : {}), ...(options.next.linear ? { linear: true } : {}) });
+    this.response = options.response;
     const first = fn.parameters[0];
     if (first && T.isIdentifier(first.name)) this.flow.param(first.name.text, 'request');
     for (const { index, kind } of options.paramKinds ?? []) {
@@ -192,6 +209,7 @@ class Summarizer {
           }
         }
       }
+      if (this.response && rebinds(node, this.response.name, inside)) this.response = undefined;
       if (inside) {
         if (T.isIdentifier(node)) {
           if (isReadReference(node)) this.flow.readInNestedScope(node.text);
@@ -224,7 +242,7 @@ class Summarizer {
         if (parent && T.isCallExpression(parent) && parent.expression === node) this.flow.nextCallSite(rangeOf(parent, this.sf));
         else if (parent && T.isPropertyAccessExpression(parent) && parent.expression === node && (parent.name.text === 'call' || parent.name.text === 'apply') && T.isCallExpression(parent.parent) && parent.parent.expression === parent) {
           this.flow.nextCallSite(rangeOf(parent.parent, this.sf));
-        } else if (this.options.next.onion) {
+        } else if (this.options.next.onion || this.options.next.linear) {
           if (isInertUse(node)) this.flow.inertNextReference(rangeOf(node, this.sf));
           else this.flow.nextHandedOn();
         }
@@ -394,6 +412,7 @@ class Summarizer {
       case T.SyntaxKind.IfStatement: {
         const ifs = st as ts.IfStatement;
         this.expr(ifs.expression, s);
+        this.responseStateTest(ifs.expression, s);
         const thenOut = this.statement(ifs.thenStatement, copy(s));
         const elseOut = ifs.elseStatement ? this.statement(ifs.elseStatement, copy(s)) : s;
         return join(thenOut, elseOut);
@@ -608,6 +627,7 @@ class Summarizer {
       case T.SyntaxKind.ConditionalExpression: {
         const c = e as ts.ConditionalExpression;
         this.expr(c.condition, s);
+        this.responseStateTest(c.condition, s);
         const a = copy(s);
         const b = copy(s);
         const va = this.expr(c.whenTrue, a);
@@ -683,6 +703,7 @@ class Summarizer {
     }
     if (op === T.SyntaxKind.AmpersandAmpersandToken || op === T.SyntaxKind.BarBarToken || op === T.SyntaxKind.QuestionQuestionToken) {
       const left = this.expr(b.left, s);
+      this.responseStateTest(b.left, s);
       const rightState = copy(s);
       const right = this.expr(b.right, rightState);
       mergeAlternatives(s, s, rightState);
@@ -715,6 +736,7 @@ class Summarizer {
     if (this.isNextCall(c)) {
       if (T.isPropertyAccessExpression(callee) && callee.expression.kind === T.SyntaxKind.ThisKeyword) flow.selfCall(callee.name.text, callee);
       for (const arg of c.arguments) this.expr(arg, s);
+      if (this.options.next.linear && endsBranch(c)) flow.endsBranch(c);
       return flow.callNext(c, s);
     }
     if (T.isPropertyAccessExpression(callee)) {
@@ -724,6 +746,10 @@ class Summarizer {
     } else if (!T.isIdentifier(callee)) this.expr(callee, s);
     for (const arg of c.arguments) flow.use(this.expr(arg, s), s);
     flow.raise(s);
+    if (this.isSend(c)) {
+      if (endsBranch(c)) flow.endsBranch(c);
+      flow.sendResponse(c, s);
+    }
     const responses = this.options.responses;
     const method = responses && this.contextMethod(callee);
     if (responses && method !== undefined) {
@@ -735,6 +761,45 @@ class Summarizer {
     }
     if (T.isPropertyAccessExpression(callee) && RESPONSE_FACTORY_METHODS.has(callee.name.text) && endsWithResponse(callee.expression)) return RESPONSE;
     return UNKNOWN;
+  }
+
+  /**
+   * Linear contract: a condition that reads whether the response went out (`res.headersSent`,
+   * `res.writableEnded`, ...): the code after it knows what the path did, so earlier completions no
+   * longer make a later one late (`if (res.headersSent) return next(err);` in a `catch` after a send
+   * is Express's documented idiom).
+   */
+  private responseStateTest(condition: ts.Expression, s: State): void {
+    const response = this.response;
+    if (!response) return;
+    let reads = false;
+    const visit = (n: ts.Node): void => {
+      if (reads || isFunctionLike(n)) return;
+      if (T.isPropertyAccessExpression(n) && RESPONSE_STATE.has(n.name.text) && T.isIdentifier(stripParens(n.expression)) && (stripParens(n.expression) as ts.Identifier).text === response.name) reads = true;
+      else T.forEachChild(n, visit);
+    };
+    visit(condition);
+    if (reads) this.flow.responseStateKnown(s);
+  }
+
+  /**
+   * Linear contract: a call that sends the response: a send method on the response parameter or on
+   * a chain of its chainable methods (`res.status(404).json(...)`). `res.render(view, callback)`
+   * hands the rendered page to the callback instead of sending it, so only `render(view)` and
+   * `render(view, { ...locals })` count.
+   */
+  private isSend(c: ts.CallExpression): boolean {
+    const response = this.response;
+    const callee = stripParens(c.expression);
+    if (!response || !T.isPropertyAccessExpression(callee) || !response.sendMethods.has(callee.name.text)) return false;
+    if (callee.name.text === 'render' && (c.arguments.length > 2 || (c.arguments.length === 2 && !T.isObjectLiteralExpression(stripParens(c.arguments[1]!))))) return false;
+    let object = stripParens(callee.expression);
+    while (T.isCallExpression(object)) {
+      const inner = stripParens(object.expression);
+      if (!T.isPropertyAccessExpression(inner) || !response.chainMethods.has(inner.name.text)) return false;
+      object = stripParens(inner.expression);
+    }
+    return T.isIdentifier(object) && object.text === response.name;
   }
 
   /** A property access: request attribute reads/writes, and uses of an un-awaited next result. */
@@ -761,6 +826,9 @@ class Summarizer {
 }
 
 const PROMISE_MEMBERS = new Set(['then', 'catch', 'finally']);
+
+/** Members of Node's response that tell whether it went out. */
+const RESPONSE_STATE = new Set(['headersSent', 'writableEnded', 'writableFinished', 'finished']);
 
 /** Expressions of the generic case that never raise of their own (built on first use: `T` loads lazily). */
 let nonRaising: Set<ts.SyntaxKind> | undefined;
@@ -828,6 +896,37 @@ function readsOwnProperty(id: ts.Identifier): boolean {
   if (p && T.isPropertyAccessExpression(p) && p.expression === id) return true;
   if (p && T.isVariableDeclaration(p) && p.initializer === id && T.isObjectBindingPattern(p.name)) return !p.name.elements.some((el) => el.dotDotDotToken);
   return false;
+}
+
+/**
+ * A call that is a statement of its own ending an `if`/`else` branch or a `case` clause: the whole
+ * branch (`if (!ok) next(err);`) or the last statement of the branch's block.
+ */
+function endsBranch(call: ts.CallExpression): boolean {
+  const st = call.parent;
+  if (!st || !T.isExpressionStatement(st)) return false;
+  const holder = st.parent;
+  if (T.isIfStatement(holder)) return true;
+  if (T.isCaseClause(holder) || T.isDefaultClause(holder)) return holder.statements[holder.statements.length - 1] === st;
+  return T.isBlock(holder) && holder.statements[holder.statements.length - 1] === st && T.isIfStatement(holder.parent);
+}
+
+/**
+ * Whether `node` binds or assigns `name` so that it may no longer denote the parameter: a declaration
+ * outside nested functions (a shadowing `const res = await fetch(url)`), or an assignment anywhere.
+ */
+function rebinds(node: ts.Node, name: string, inNested: boolean): boolean {
+  const named = (n: ts.Node | undefined): boolean => n !== undefined && T.isIdentifier(n) && n.text === name;
+  if (!inNested && (T.isVariableDeclaration(node) || T.isBindingElement(node) || T.isFunctionDeclaration(node) || T.isClassDeclaration(node))) {
+    return T.isVariableDeclaration(node) || T.isBindingElement(node) ? boundNames(node.name).includes(name) : named(node.name);
+  }
+  if (T.isBinaryExpression(node) && node.operatorToken.kind >= T.SyntaxKind.FirstAssignment && node.operatorToken.kind <= T.SyntaxKind.LastAssignment) {
+    // `res = other`, `[res] = pair`; not `res.locals.user = user`.
+    const target = stripParens(node.left);
+    return named(target) || ((T.isArrayLiteralExpression(target) || T.isObjectLiteralExpression(target)) && assignedNames(target).includes(name));
+  }
+  const counts = (T.isPrefixUnaryExpression(node) || T.isPostfixUnaryExpression(node)) && (node.operator === T.SyntaxKind.PlusPlusToken || node.operator === T.SyntaxKind.MinusMinusToken);
+  return counts && named(node.operand);
 }
 
 /** An identifier that reads a variable (not a declaration name, property name or assignment target). */

@@ -98,6 +98,17 @@ export interface FrameworkSpec {
    * name) whose `method(req, res, next)` is the handler.
    */
   classMiddleware?: { module: string; implements: string; method: string };
+  /**
+   * Linear contract: the response parameter's position, the methods of it that send the response
+   * (`res.json`), and those that return it for a chain (`res.status(404).json`).
+   */
+  response?: { index: number; sendMethods: ReadonlySet<string>; chainMethods: ReadonlySet<string> };
+  /**
+   * Linear contract: a function declaring exactly this many parameters is an error handler
+   * (`(err, req, res, next)`, Express's and Connect's `fn.length === 4` test): its response and next
+   * parameters sit one position later.
+   */
+  errorHandlerArity?: number;
 }
 
 const KOA_ROUTER_METHODS = new Set(['use', 'get', 'post', 'put', 'patch', 'delete', 'del', 'head', 'options', 'all']);
@@ -108,6 +119,13 @@ const HONO_ROUTES = new Set([...HONO_METHODS].filter((m) => m !== 'use'));
 
 /** Express 4/5 applications and routers: `app.use`, `app.METHOD`, `app.param`; `app.route(path)` derives a route with the METHOD calls. */
 const EXPRESS_METHODS = new Set(['use', 'get', 'post', 'put', 'delete', 'patch', 'all', 'options', 'head', 'param']);
+
+/** Express's response methods that send it (NODE.md §2), and those returning it for a chain. */
+const EXPRESS_SENDS = new Set(['send', 'json', 'jsonp', 'end', 'render', 'redirect', 'sendFile', 'sendStatus', 'download']);
+const EXPRESS_CHAIN = new Set(['status', 'set', 'header', 'type', 'contentType', 'cookie', 'clearCookie', 'location', 'links', 'vary', 'append', 'attachment']);
+/** Connect's response is Node's `http.ServerResponse`: `end` sends; `writeHead` and `setHeader` return it. */
+const CONNECT_SENDS = new Set(['end']);
+const CONNECT_CHAIN = new Set(['writeHead', 'setHeader']);
 
 /** One row per framework; Hono, tRPC and Express plug in here with their own modules and types. */
 export const FRAMEWORKS: readonly FrameworkSpec[] = [
@@ -165,6 +183,8 @@ export const FRAMEWORKS: readonly FrameworkSpec[] = [
     nextTypes: { express: ['NextFunction'], 'express-serve-static-core': ['NextFunction'] },
     nextIndex: 2,
     errorTypes: { express: ['ErrorRequestHandler'], 'express-serve-static-core': ['ErrorRequestHandler'] },
+    response: { index: 1, sendMethods: EXPRESS_SENDS, chainMethods: EXPRESS_CHAIN },
+    errorHandlerArity: 4,
   },
   {
     framework: 'connect',
@@ -177,6 +197,8 @@ export const FRAMEWORKS: readonly FrameworkSpec[] = [
     nextTypes: { connect: ['NextFunction'] },
     nextIndex: 2,
     errorTypes: { connect: ['ErrorHandleFunction'] },
+    response: { index: 1, sendMethods: CONNECT_SENDS, chainMethods: CONNECT_CHAIN },
+    errorHandlerArity: 4,
   },
   {
     // NestJS middleware (NODE.md §1, docs.nestjs.com/middleware): class middleware implementing
@@ -195,6 +217,8 @@ export const FRAMEWORKS: readonly FrameworkSpec[] = [
     contextTypes: {},
     nextTypes: {},
     nextIndex: 2,
+    // Nest's default platform is Express: its response methods send.
+    response: { index: 1, sendMethods: EXPRESS_SENDS, chainMethods: EXPRESS_CHAIN },
     classMiddleware: { module: '@nestjs/common', implements: 'NestMiddleware', method: 'use' },
   },
   {
@@ -618,8 +642,12 @@ function nextAccessOf(fn: FunctionNode, spec: FrameworkSpec, sf: ts.SourceFile, 
 /** A function unit: the function is the handler, its next layer is reached as `nextAccessOf` says. */
 function functionUnit(c: Candidate & { fn: FunctionNode }, sf: ts.SourceFile, imports: readonly ImportFact[], late: boolean): Unit | undefined {
   const { fn, spec } = c;
+  const params = fn.parameters.filter((p) => !isThisParameter(p));
   const errorHandler = errorHandlerFact(c, imports, late);
-  const next = nextAccessOf(fn, spec, sf, errorHandler ? 1 : 0);
+  // An error handler takes the error first: one Express and Connect pick by `fn.length === 4` (not an
+  // `app.param` callback, `(req, res, next, value)`), or one errorHandlerFact proves by its error.
+  const shifted = errorHandler !== undefined || (spec.errorHandlerArity !== undefined && params.length === spec.errorHandlerArity && c.registration?.method !== 'param');
+  const next = nextAccessOf(fn, spec, sf, shifted ? 1 : 0);
   // No next layer: a terminal handler, which every contract accepts, unless the framework judges
   // what a route's handler returns (Hono): then it is a unit with no next layer.
   const routeHandler = !next && c.handler === true && spec.responses !== undefined && fn.parameters[spec.nextIndex] === undefined;
@@ -629,6 +657,10 @@ function functionUnit(c: Candidate & { fn: FunctionNode }, sf: ts.SourceFile, im
   const onion = spec.contract === 'onion';
   const promise = onion || spec.nextReturnsPromise === true;
   const responses = spec.responses && { respond: new Set(spec.responses.respond), nothing: new Set(spec.responses.nothing), read: new Set(spec.responses.read) };
+  // An error handler whose `fn.length` is not 4 (`(err, req, res)`, `next = noop`) is called as
+  // `(req, res, next)`: which parameter holds what is unknown, so no linear facts (error-handler-arity's case).
+  const lengthHolds = !shifted || (params.length === 4 && params.every((p) => p.initializer === undefined && p.dotDotDotToken === undefined));
+  const linear = spec.contract === 'linear' && lengthHolds;
   const handler = summarize(fn, sf, {
     name: declared.name,
     nameRange: declared.range,
@@ -639,8 +671,10 @@ function functionUnit(c: Candidate & { fn: FunctionNode }, sf: ts.SourceFile, im
       promiseLike: promise,
       onion,
       ...(spec.nextNeverRejects ? { nextNeverRejects: true } : {}),
+      ...(linear ? { linear: true } : {}),
     },
     ...(responses ? { responses } : {}),
+    ...(linear ? responseOption(spec, params[(spec.response?.index ?? 0) + (shifted ? 1 : 0)]) : {}),
   });
   if (errorHandler) handler.signature = signatureOf(fn, sf);
   const nextParam = next ? { name: next.label, range: next.range } : undefined;
@@ -674,9 +708,15 @@ function classUnit(c: Candidate, cls: ts.ClassDeclaration, sf: ts.SourceFile): U
   const handler = summarize(fn, sf, {
     name: `${cls.name.text}.${method.text}`,
     nameRange: rangeOf(method, sf),
-    next: { identifiers: new Set([next.name.text]), members: new Set(), promiseLike: false, onion: false },
+    next: { identifiers: new Set([next.name.text]), members: new Set(), promiseLike: false, onion: false, linear: true },
+    ...responseOption(spec, fn.parameters[spec.response?.index ?? 1]),
   });
   return frameworkUnit(spec, { name: cls.name.text, range: rangeOf(cls, sf), nameRange: rangeOf(cls.name, sf) }, handler, { name: next.name.text, range: rangeOf(next, sf) });
+}
+
+/** Linear contract: the summary option naming the response parameter whose sends complete the request. */
+function responseOption(spec: FrameworkSpec, res: ts.ParameterDeclaration | undefined): { response?: { name: string; sendMethods: ReadonlySet<string>; chainMethods: ReadonlySet<string> } } {
+  return spec.response && res && T.isIdentifier(res.name) ? { response: { name: res.name.text, sendMethods: spec.response.sendMethods, chainMethods: spec.response.chainMethods } } : {};
 }
 
 function isThisParameter(p: ts.ParameterDeclaration): boolean {
