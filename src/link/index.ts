@@ -6,6 +6,7 @@ import { PythonModules } from './python.js';
 import type { FactsLookup } from './resolve.js';
 import { linkStacks, type StackContext } from './stacks.js';
 import { linkUnits } from './units.js';
+import { linkFrameworkCandidates, registrationsAround } from './frameworks.js';
 
 /** The cross-file view: every unit linked to its bases, every stack resolved. */
 export interface ProjectModel {
@@ -20,8 +21,15 @@ export function linkProject(sources: SourceSet, config: OnionConfig, host?: Lint
     python: new PythonModules(config.roots),
   });
   const { stacks, listed, knowledge } = linkStacks([...sources.inputFacts(), ...sources.contextFacts()], lookup, config, host);
-  // Resolving the stacks may have completed dormant files that a stack lists: link them as they are now.
-  const units = linkUnits(sources.inputFacts(), lookup, config, listed);
+  // Function units defined in one module and registered in another (issue 11): follow the given files'
+  // registrations; a run given none looks for them around its files (ESLint linting one module).
+  const given = [...sources.inputFacts(), ...sources.contextFacts()];
+  const around = given.some((f) => f.frameworkUses)
+    ? []
+    : registrationsAround({ inputs: sources.inputFacts(), given: new Set([...sources.inputs, ...sources.context]), textOf: (p) => sources.textOf(p) }, lookup, config, host?.listDirectory?.bind(host));
+  const registered = linkFrameworkCandidates([...given, ...around], new Set(sources.inputs), lookup, config);
+  // Resolving the stacks and registrations may have completed dormant files: link them as they are now.
+  const units = [...linkUnits(sources.inputFacts(), lookup, config, listed), ...registered];
   const stackContexts = stacks.map((stack) => ({ filePath: stack.filePath, stack, knowledge, presets: config.presets }));
   return { units, stackContexts };
 }

@@ -2,11 +2,11 @@ import type { ts } from 'ts-morph';
 import { rangeOf } from './syntax.js';
 import { loadTypeScript, T } from './typescript.js';
 import type { FrontendOptions, NameSettings } from '../../config.js';
-import type { ExportFact, FileFacts, ImportFact, SuppressionDirective } from '../../model.js';
+import type { ExportFact, FileFacts, FrameworkUse, ImportFact, SuppressionDirective } from '../../model.js';
 import { parseDirective } from '../../suppress.js';
 import { extractStacks } from './stacks.js';
 import { OTHER_SETTINGS } from '../settings-names.js';
-import { extractFunctionUnits, FRAMEWORK_MODULES, FRAMEWORK_WORDS } from './frameworks.js';
+import { extractFunctionCandidates, extractFunctionUnits, FRAMEWORK_MODULES, FRAMEWORK_WORDS } from './frameworks.js';
 import { extractUnits, firstSuperCall, HOOKS, memberName, provablyNotNext, WEAK_NEXT_NAMES } from './units.js';
 
 export const TS_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
@@ -244,7 +244,12 @@ export function extractTypeScriptFacts(path: string, text: string, options: Fron
     collectModuleFacts(tree, facts);
     const { units, classFactories } = extractUnits(tree, options.names);
     // Function units come after the others: `classFactories` index into the units before them.
-    facts.units = [...units, ...extractFunctionUnits(tree, facts.imports)];
+    const uses: FrameworkUse[] = [];
+    facts.units = [...units, ...extractFunctionUnits(tree, facts.imports, uses)];
+    if (uses.length > 0) facts.frameworkUses = uses;
+    // Exported `(ctx, next)` functions without evidence here: the link step judges those a registration reaches.
+    const candidates = extractFunctionCandidates(tree, facts.exports, facts.units, options.names);
+    if (candidates.length > 0) facts.functionCandidates = candidates;
     facts.classFactories = classFactories;
     const settings = extractStacks(tree, options);
     facts.stacks = settings.stacks;
