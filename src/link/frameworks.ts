@@ -76,6 +76,10 @@ function nextParameterPattern(config: OnionConfig): RegExp | undefined {
 
 /** At most this many source files are read around a run's files (a larger project is left to a whole-project run). */
 const SEARCH_LIMIT = 20_000;
+/** A run given more files than this is a whole-project run, or close to one: its registrations are among them. */
+const SEARCH_INPUTS = 200;
+/** How long the framework files found under a root serve the runs of one host (an ESLint process lints file after file). */
+const WALK_TTL_MS = 10_000;
 
 export interface SearchSources {
   /** The files given to lint, with their facts as they stand (dormant ones included). */
@@ -85,56 +89,75 @@ export interface SearchSources {
   textOf(path: string): string | undefined;
 }
 
+interface SearchHost {
+  listDirectory?(dir: string): string[];
+}
+
+/** Per host, per project root: the source files whose text names a framework, and when they were listed. */
+const walks = new WeakMap<SearchHost, Map<string, { at: number; files: string[] }>>();
+
 /**
  * The registering files of the project around a run that was given none (no given file registers
- * anything from another module): when a given file exports candidates, the source files under its
- * project root (the nearest folder with a package.json or tsconfig.json; `node_modules` and dot
- * folders skipped) that name a framework and the candidate's module or export are analysed, so
- * linting one middleware module judges it as the whole-project run does. A dormant given file is
- * analysed first when its text has a next-named parameter after another (`(ctx, next)`).
+ * anything from another module) and few files (ESLint lints one; a pre-commit run the staged
+ * ones): when a given file exports candidates, the source files under its project root (the
+ * nearest folder with a package.json or tsconfig.json; `node_modules` and dot folders skipped) that
+ * name a framework and the candidate's module or export are analysed, so linting one middleware
+ * module judges it as the whole-project run does. A dormant given file is analysed first when its
+ * text has a next-named parameter after another (`(ctx, next)`).
  */
-export function registrationsAround(sources: SearchSources, lookup: FactsLookup, config: OnionConfig, listDirectory: ((dir: string) => string[]) | undefined): FileFacts[] {
-  if (!listDirectory) return [];
+export function registrationsAround(sources: SearchSources, lookup: FactsLookup, config: OnionConfig, host: SearchHost | undefined): FileFacts[] {
+  if (!host?.listDirectory || sources.inputs.length > SEARCH_INPUTS) return [];
   const pattern = nextParameterPattern(config);
   const holders: FileFacts[] = [];
   for (const given of sources.inputs) {
     const facts = given.dormant && !given.fatal && pattern?.test(sources.textOf(given.path) ?? '') ? lookup(given.path) : given;
     if (facts?.functionCandidates?.length) holders.push(facts);
   }
-  if (holders.length === 0) return [];
   const out: FileFacts[] = [];
-  const visited = new Set<string>();
-  let budget = SEARCH_LIMIT;
   for (const [root, files] of groupBy(holders, (f) => projectRoot(f.path))) {
-    // What a registering file must write: a framework's name, and the candidate's module or export name.
+    // What a registering file must write besides a framework's name: the candidate's module or export name.
     const hints = [...new Set(files.flatMap((f) => [moduleStem(f.path), ...f.functionCandidates!.map((c) => c.name).filter((n) => n !== 'default')]))];
-    const walk = (dir: string): void => {
-      let names: string[];
-      try {
-        names = listDirectory(dir);
-      } catch {
-        return;
-      }
-      for (const name of names) {
-        if (budget <= 0) return;
-        if (name.startsWith('.') || name === 'node_modules') continue;
-        const path = join(dir, name);
-        if (!RESOLVE_EXTENSIONS.some((ext) => name.endsWith(ext))) {
-          if (!name.includes('.')) walk(path);
-          continue;
-        }
-        if (name.endsWith('.d.ts') || sources.given.has(path) || visited.has(path)) continue;
-        visited.add(path);
-        budget--;
-        const text = sources.textOf(path);
-        if (text === undefined || !hints.some((h) => text.includes(h)) || !FRAMEWORK_WORDS.some((w) => text.includes(w))) continue;
-        const facts = lookup(path);
-        if (facts?.frameworkUses) out.push(facts);
-      }
-    };
-    walk(root);
+    for (const path of frameworkFilesUnder(root, host, sources.textOf)) {
+      if (sources.given.has(path) || !hints.some((h) => sources.textOf(path)?.includes(h))) continue;
+      const facts = lookup(path);
+      if (facts?.frameworkUses) out.push(facts);
+    }
   }
   return out;
+}
+
+/** The source files under a root whose text names a framework (FRAMEWORK_WORDS), listed once per host for WALK_TTL_MS. */
+function frameworkFilesUnder(root: string, host: SearchHost, textOf: (path: string) => string | undefined): string[] {
+  let byRoot = walks.get(host);
+  if (!byRoot) walks.set(host, (byRoot = new Map()));
+  const known = byRoot.get(root);
+  if (known && Date.now() - known.at < WALK_TTL_MS) return known.files;
+  const files: string[] = [];
+  let budget = SEARCH_LIMIT;
+  const walk = (dir: string): void => {
+    let names: string[];
+    try {
+      names = host.listDirectory!(dir);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      if (budget <= 0) return;
+      if (name.startsWith('.') || name === 'node_modules') continue;
+      const path = join(dir, name);
+      if (!RESOLVE_EXTENSIONS.some((ext) => name.endsWith(ext))) {
+        if (!name.includes('.')) walk(path);
+        continue;
+      }
+      if (name.endsWith('.d.ts')) continue;
+      budget--;
+      const text = textOf(path);
+      if (text !== undefined && FRAMEWORK_WORDS.some((w) => text.includes(w))) files.push(path);
+    }
+  };
+  walk(root);
+  byRoot.set(root, { at: Date.now(), files });
+  return files;
 }
 
 /** The name a module is imported by: its file name without extension, or its folder's for an index module. */

@@ -26,7 +26,7 @@ export function linkProject(sources: SourceSet, config: OnionConfig, host?: Lint
   const given = [...sources.inputFacts(), ...sources.contextFacts()];
   const around = given.some((f) => f.frameworkUses)
     ? []
-    : registrationsAround({ inputs: sources.inputFacts(), given: new Set([...sources.inputs, ...sources.context]), textOf: (p) => sources.textOf(p) }, lookup, config, host?.listDirectory?.bind(host));
+    : registrationsAround({ inputs: sources.inputFacts(), given: new Set([...sources.inputs, ...sources.context]), textOf: (p) => sources.textOf(p) }, lookup, config, host);
   const registered = linkFrameworkCandidates([...given, ...around], new Set(sources.inputs), lookup, config);
   // Resolving the stacks and registrations may have completed dormant files: link them as they are now.
   const units = [...linkUnits(sources.inputFacts(), lookup, config, listed), ...registered];
