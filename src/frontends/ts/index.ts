@@ -100,6 +100,13 @@ export function dormantFacts(path: string): FileFacts {
 //    module (frameworks.ts finds nothing without one). It never looks further (whether the
 //    handler calls the next layer, what a factory returns): those only make a unit less likely,
 //    and the full analysis decides.
+// Detection across files (issue 11) keeps this guarantee without widening either stage: a module
+// that only exports `(ctx, next)` functions (`functionCandidates`) holds nothing judged on its own,
+// since a candidate is judged only when a registration in another file reaches it. The registering
+// file imports a framework, so it passes both stages, and the link step completes the dormant module
+// when it follows the registration (src/link/frameworks.ts). A run given the module without any
+// registering file (ESLint, staged files) completes it there when its text has a next-named
+// parameter after another one, and looks for the registering files around it.
 // A rule that judges some other part of a unit must widen both stages.
 // ---------------------------------------------------------------------------------------------
 
