@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../src/config.js';
 import { extractFacts, frontendOptions, lint, lintProject, type LintHost } from '../src/engine.js';
 import plugin from '../src/eslint/plugin.js';
-import { project } from './cli/run.js';
+import { project, run } from './cli/run.js';
 import { diskHost as readOnlyDiskHost } from './helpers.js';
 
 const host: LintHost = { ...readOnlyDiskHost, listDirectory: (dir) => readdirSync(dir) };
@@ -206,6 +206,14 @@ describe('pre-filter, cache format and ESLint', () => {
     expect(reportsOf(koa, ['errors.js'])).toEqual(['no-double-next@errors.js:7']);
     const hono = project({ 'package.json': PKG, 'errors.js': text, 'app.js': "import { Hono } from 'hono';\nimport { errors } from './errors.js';\nnew Hono().use(errors);\n" });
     expect(reportsOf(hono, ['errors.js'])).toEqual([]);
+  });
+
+  it('the CLI given the middleware module alone (a pre-commit run) finds the registration around it', async () => {
+    const root = project({ 'package.json': PKG, 'src/auth.js': `export const auth = ${DROPS};\n`, 'src/app.js': KOA_APP("import { auth } from './auth.js';", 'auth') });
+    const alone = await run(['--format', 'compact', 'src/auth.js'], root);
+    expect(alone.code).toBe(1);
+    expect(alone.stdout).toContain('src/auth.js: line 3, col 3, Error - Koa middleware `auth` calls `next()` without awaiting');
+    expect((await run(['--format', 'compact', '.'], root)).stdout).toBe(alone.stdout);
   });
 
   it('the ESLint plugin, linting the middleware module alone, reports what the CLI reports', async () => {
