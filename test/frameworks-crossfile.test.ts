@@ -107,6 +107,16 @@ describe('a Koa middleware registered in another module', () => {
     expectReports(files, 'src/middleware/auth.ts', ['await-next@src/middleware/auth.ts:3']);
   });
 
+  it('a module that registers middleware itself and exports one that another module registers', () => {
+    const files = {
+      'package.json': PKG,
+      'guards.js': 'export async function requireLogin(ctx, next) {\n  if (!ctx.state.user) ctx.throw(401);\n  await next();\n}\n',
+      'routes.js': `import Router from '@koa/router';\nimport { requireLogin } from './guards.js';\nexport const router = new Router();\nrouter.get('/me', requireLogin, (ctx) => { ctx.body = ctx.state.user; });\nexport const audit = ${DROPS};\n`,
+      'app.js': KOA_APP("import { audit, router } from './routes.js';", 'audit).use(router.routes()'),
+    };
+    expectReports(files, 'routes.js', ['await-next@routes.js:7']);
+  });
+
   it('koa-compose and @koa/router registrations count too', () => {
     const files = {
       'package.json': PKG,

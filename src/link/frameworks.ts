@@ -20,8 +20,8 @@ import { linkUnits, resolveExport, type UnitsOf } from './units.js';
  * nothing registers (Redux middleware, helpers), one registered under two frameworks, an import that
  * does not resolve.
  *
- * A run that is given no registering file (ESLint linting one module; `onionlint src/middleware`)
- * looks for them around its files: see `registrationsAround`.
+ * A run given few files (ESLint lints one module; pre-commit the staged ones) also follows the
+ * registrations of the project around its files: see `registrationsAround`.
  */
 
 /** The units a resolution looks for: each candidate's first variant, named as the module binds it. */
@@ -97,9 +97,9 @@ interface SearchHost {
 const walks = new WeakMap<SearchHost, Map<string, { at: number; files: string[] }>>();
 
 /**
- * The registering files of the project around a run that was given none (no given file registers
- * anything from another module) and few files (ESLint lints one; a pre-commit run the staged
- * ones): when a given file exports candidates, the source files under its project root (the
+ * The registering files of the project around a run given few files (ESLint lints one; a
+ * pre-commit run the staged ones), so that a candidate meets every registration a whole-project
+ * run would see: when a given file exports candidates, the source files under its project root (the
  * nearest folder with a package.json or tsconfig.json; `node_modules` and dot folders skipped) that
  * name a framework and the candidate's module or export are analysed, so linting one middleware
  * module judges it as the whole-project run does. A dormant given file is analysed first when its

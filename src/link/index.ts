@@ -22,11 +22,9 @@ export function linkProject(sources: SourceSet, config: OnionConfig, host?: Lint
   });
   const { stacks, listed, knowledge } = linkStacks([...sources.inputFacts(), ...sources.contextFacts()], lookup, config, host);
   // Function units defined in one module and registered in another (issue 11): follow the given files'
-  // registrations; a run given none looks for them around its files (ESLint linting one module).
+  // registrations, and in a run given few files those of the project around them (ESLint lints one module).
   const given = [...sources.inputFacts(), ...sources.contextFacts()];
-  const around = given.some((f) => f.frameworkUses)
-    ? []
-    : registrationsAround({ inputs: sources.inputFacts(), given: new Set([...sources.inputs, ...sources.context]), textOf: (p) => sources.textOf(p) }, lookup, config, host);
+  const around = registrationsAround({ inputs: sources.inputFacts(), given: new Set([...sources.inputs, ...sources.context]), textOf: (p) => sources.textOf(p) }, lookup, config, host);
   const registered = linkFrameworkCandidates([...given, ...around], new Set(sources.inputs), lookup, config);
   // Resolving the stacks and registrations may have completed dormant files: link them as they are now.
   const units = [...linkUnits(sources.inputFacts(), lookup, config, listed), ...registered];
