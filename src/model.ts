@@ -513,10 +513,56 @@ export interface FileFacts {
   /** A fatal problem: the file does not parse. When set, nothing else is trustworthy. */
   fatal?: SyntaxProblem;
   /**
+   * Middleware arguments of the file's registrations, composers and wrappers (`app.use(auth)`,
+   * `compose([a, b])`) that name another module's export: the link step follows them to that
+   * module's `functionCandidates` (issue 11, detection across files). Absent when there are none.
+   */
+  frameworkUses?: FrameworkUse[];
+  /**
+   * Exported functions that are middleware only if a registration in another file says so (no
+   * framework evidence in this file): judged once the link step confirms one (`frameworkUses`).
+   * Absent when there are none.
+   */
+  functionCandidates?: FunctionCandidate[];
+  /**
    * Only checked for syntax: the file cannot hold middleware or a stack, so its imports, exports
    * and declarations were not extracted. The link step completes it when another file refers to it.
    */
   dormant?: true;
+}
+
+/** A registration argument naming an export of another module (`app.use(auth)` with `auth` imported). */
+export interface FrameworkUse {
+  /** The framework whose registration, composer or wrapper takes it. */
+  framework: Framework;
+  /** The module specifier as written (`./auth.js`, an alias, `require('./auth')`). */
+  source: string;
+  /** The export it names: `default` for a default import, a CommonJS `require` bound whole, or `module.exports`. */
+  imported: string;
+  /** Registered as what calling the export returns (`app.use(logger())`): the export is a factory. */
+  call: boolean;
+  /** The argument in the registering file. */
+  range: Range;
+}
+
+/**
+ * A function with a next-layer parameter and no framework evidence of its own, reachable by the
+ * name `name` in its module (an export, `default`, or a factory returning it). It is judged only
+ * once the link step finds a registration reaching it, as the variant of the registering framework:
+ * the front-end builds the unit as each framework that could register it would (their flow options
+ * differ: Koa's `next()` may reject, Hono's never does, Express's is no promise), and keeps the
+ * distinct ones. Plain data, like every fact.
+ */
+export interface FunctionCandidate {
+  /** The name in its module: the function's own, its variable's, `default`, a CommonJS export's, or the factory's. */
+  name: string;
+  /** The function is what the named factory returns: only a registration calling it reaches it. */
+  factory: boolean;
+  /** The position of its next-layer parameter: a registering framework must pass the next layer there. */
+  nextIndex: number;
+  /** The distinct units (named `name`); `byFramework` says which one each framework gets. */
+  variants: Unit[];
+  byFramework: Partial<Record<Framework, number>>;
 }
 
 export type Severity = 'off' | 'warn' | 'error';

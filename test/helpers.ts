@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { defaultConfig } from '../src/config.js';
-import { lint, type LintHost } from '../src/engine.js';
+import { lint, lintProject, type LintHost } from '../src/engine.js';
 import { extractTypeScriptFacts } from '../src/frontends/ts/index.js';
 
 /** Facts of one in-memory file. */
@@ -27,3 +27,9 @@ export const diskHost: LintHost = {
     }
   },
 };
+
+/** The frameworks of the confirmed function units of files linted together, those registered from another file of the set included. */
+export function linkedFrameworks(files: Array<{ path: string; text: string }>): Set<string> {
+  const { model } = lintProject(files, { config: defaultConfig(), host: diskHost });
+  return new Set(model.units.flatMap((u) => (u.confirmed && u.unit.framework ? [u.unit.framework] : [])));
+}

@@ -34,9 +34,10 @@ const RACY_MS = 3000;
 
 /**
  * The file format: a header line, then the entries; bump when either changes shape, the facts
- * inside the entries included (3: Python facts — classes, functions, signatures, capabilities).
+ * inside the entries included (3: Python facts — classes, functions, signatures, capabilities;
+ * 4: `frameworkUses` and `functionCandidates`, detection across files).
  */
-const FORMAT = 3;
+const FORMAT = 4;
 const MAGIC = 'facts cache';
 /** How every cache file starts; a file that stops within it was cut short. */
 const PREFIX = `{"onionlint":"${MAGIC}"`;

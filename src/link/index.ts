@@ -7,6 +7,7 @@ import { PythonModules } from './python.js';
 import type { FactsLookup } from './resolve.js';
 import { linkStacks, type StackContext } from './stacks.js';
 import { linkUnits } from './units.js';
+import { linkFrameworkCandidates, registrationsAround } from './frameworks.js';
 
 /** The cross-file view: every unit linked to its bases, every stack resolved. */
 export interface ProjectModel {
@@ -21,8 +22,13 @@ export function linkProject(sources: SourceSet, config: OnionConfig, host?: Lint
     python: new PythonModules(config.roots),
   });
   const { stacks, listed, knowledge } = linkStacks([...sources.inputFacts(), ...sources.contextFacts()], lookup, config, host);
-  // Resolving the stacks may have completed dormant files that a stack lists: link them as they are now.
-  const units = linkUnits(sources.inputFacts(), lookup, config, listed);
+  // Function units defined in one module and registered in another (issue 11): follow the given files'
+  // registrations, and in a run given few files those of the project around them (ESLint lints one module).
+  const given = [...sources.inputFacts(), ...sources.contextFacts()];
+  const around = registrationsAround({ inputs: sources.inputFacts(), given: new Set([...sources.inputs, ...sources.context]), textOf: (p) => sources.textOf(p) }, lookup, config, host);
+  const registered = linkFrameworkCandidates([...given, ...around], new Set(sources.inputs), lookup, config);
+  // Resolving the stacks and registrations may have completed dormant files: link them as they are now.
+  const units = [...linkUnits(sources.inputFacts(), lookup, config, listed), ...registered];
   // Express 4 or 5, where the project's manifest says (messages differ; see NODE.md §2).
   const expressMajor = createExpressVersionReader(host ? (path: string) => host.readFile(path) : undefined);
   for (const linked of units) {

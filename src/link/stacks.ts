@@ -72,7 +72,8 @@ export interface StackContext {
   presets: string[];
 }
 
-function projectRoot(file: string): string {
+/** The nearest folder above a file with a package.json or tsconfig.json (the file's own folder when there is none). */
+export function projectRoot(file: string): string {
   let dir = dirname(file);
   for (;;) {
     if (existsSync(join(dir, 'package.json')) || existsSync(join(dir, 'tsconfig.json'))) return dir;

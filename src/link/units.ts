@@ -14,13 +14,13 @@ export type Binding =
  * Finds what `name` (an identifier, or `ns.X` through a namespace import) denotes in a file:
  * a local unit, or one imported from a relative module (following re-exports), or an external one.
  */
-export function resolveBinding(facts: FileFacts, name: string, lookup: FactsLookup, seen = new Set<string>()): Binding {
+export function resolveBinding(facts: FileFacts, name: string, lookup: FactsLookup, seen = new Set<string>(), unitsOf: UnitsOf = ownUnits): Binding {
   const key = `${facts.path}#${name}`;
   if (seen.has(key)) return { kind: 'unknown' };
   seen.add(key);
   const [head, ...rest] = name.split('.');
   if (rest.length === 0) {
-    const local = facts.units.find((u) => u.name === name && !isReturnedOnly(facts, u));
+    const local = unitsOf(facts).find((u) => u.name === name && !isReturnedOnly(facts, u));
     if (local) return { kind: 'unit', facts, unit: local };
   }
   const imp = facts.imports.find((i) => i.local === head);
@@ -31,11 +31,16 @@ export function resolveBinding(facts: FileFacts, name: string, lookup: FactsLook
   if (!target) {
     return imp.source.startsWith('.') ? { kind: 'unknown' } : { kind: 'external', source: imp.source, name: imported };
   }
-  return resolveExport(target, imported, lookup, seen);
+  return resolveExport(target, imported, lookup, seen, unitsOf);
 }
 
+/** The units a resolution looks for by name in a module: its own, or others (the link step's function candidates). */
+export type UnitsOf = (facts: FileFacts) => readonly Unit[];
+
+const ownUnits: UnitsOf = (facts) => facts.units;
+
 /** Finds what a module exports under `name`, following `export {x} from` and `export *`. */
-export function resolveExport(facts: FileFacts, name: string, lookup: FactsLookup, seen = new Set<string>()): Binding {
+export function resolveExport(facts: FileFacts, name: string, lookup: FactsLookup, seen = new Set<string>(), unitsOf: UnitsOf = ownUnits): Binding {
   // Modules that re-export each other (`export *` both ways, Python star imports in a cycle): once round is enough.
   const key = `${facts.path}#export:${name}`;
   if (seen.has(key)) return { kind: 'unknown' };
@@ -46,20 +51,20 @@ export function resolveExport(facts: FileFacts, name: string, lookup: FactsLooku
     if (exp.source) {
       const target = resolveRelativeModule(facts.path, exp.source, lookup);
       if (!target) return { kind: 'external', source: exp.source, name: [exp.imported ?? head, ...rest].join('.') };
-      return resolveExport(target, [exp.imported ?? head, ...rest].join('.'), lookup, seen);
+      return resolveExport(target, [exp.imported ?? head, ...rest].join('.'), lookup, seen, unitsOf);
     }
     const localName = [exp.local ?? head, ...rest].join('.');
     if (exp.exported === 'default' && exp.local === undefined) {
-      const unit = facts.units.find((u) => u.name === 'default');
+      const unit = unitsOf(facts).find((u) => u.name === 'default');
       return unit ? { kind: 'unit', facts, unit } : { kind: 'unknown' };
     }
-    return resolveBinding(facts, localName, lookup, seen);
+    return resolveBinding(facts, localName, lookup, seen, unitsOf);
   }
   for (const exp of facts.exports) {
     if (exp.exported !== '*' || !exp.source) continue;
     const target = resolveRelativeModule(facts.path, exp.source, lookup);
     if (!target) continue;
-    const found = resolveExport(target, name, lookup, seen);
+    const found = resolveExport(target, name, lookup, seen, unitsOf);
     if (found.kind !== 'unknown') return found;
   }
   return { kind: 'unknown' };

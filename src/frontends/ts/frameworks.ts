@@ -1,7 +1,8 @@
 import type { ts } from 'ts-morph';
 import { rangeOf } from './syntax.js';
 import { T } from './typescript.js';
-import type { Contract, ErrorHandlerFact, Framework, FunctionSummary, ImportFact, Range, Signature, Unit } from '../../model.js';
+import type { Contract, ErrorHandlerFact, ExportFact, Framework, FrameworkUse, FunctionCandidate, FunctionSummary, ImportFact, Range, Signature, Unit } from '../../model.js';
+import type { NameSettings } from '../../config.js';
 import { summarize, stripParens } from './flow.js';
 import { declaredName, enclosingReturner, returnedFunction } from './units.js';
 
@@ -22,8 +23,16 @@ import { declaredName, enclosingReturner, returnedFunction } from './units.js';
  *     context or next types (`(ctx: Context, next: Next)` from `koa`).
  *
  * Imports are ESM (`import Koa from 'koa'`, `import * as Koa`, named imports) or CommonJS
- * (`const Koa = require('koa')`), as the module facts record them. Functions registered from another
- * file are not followed yet (issue 11: "Detection follows imports across files").
+ * (`const Koa = require('koa')`), as the module facts record them.
+ *
+ * Across files (issue 11: "Detection follows imports across files"), the front-end only records
+ * facts and the link step decides (src/link/frameworks.ts): a registration argument that names
+ * another module's export, or calls one (`app.use(auth)`, `app.use(logger())` with `auth`/`logger`
+ * imported or required), is a `FrameworkUse`; an exported function of a file without framework
+ * evidence whose parameter at a next position is named like the next layer (`(ctx, next)`,
+ * `(req, res, next)`), directly or as what an exported factory returns, is a `FunctionCandidate`,
+ * built as each framework with that next position would build its unit. A candidate no
+ * registration reaches is never judged.
  */
 
 interface Registrar {
@@ -361,8 +370,11 @@ function bindingCounts(sf: ts.SourceFile): Map<string, number> {
   return counts;
 }
 
-/** Finds the function units of every framework in a file (see the comment at the top). */
-export function extractFunctionUnits(sf: ts.SourceFile, imports: readonly ImportFact[]): Unit[] {
+/**
+ * Finds the function units of every framework in a file (see the comment at the top). Registration
+ * arguments naming another module's export are added to `uses` when it is given.
+ */
+export function extractFunctionUnits(sf: ts.SourceFile, imports: readonly ImportFact[], uses?: FrameworkUse[]): Unit[] {
   const frameworkImports = imports.filter((i) => FRAMEWORK_MODULES.includes(i.source));
   // `require('koa-router')()` builds a router without binding the module to a name.
   const quoted = (m: string) => sf.text.includes(`'${m}'`) || sf.text.includes(`"${m}"`);
@@ -418,6 +430,8 @@ export function extractFunctionUnits(sf: ts.SourceFile, imports: readonly Import
   // Variables holding a registering object; a name bound more than once anywhere is left out (it may be something else).
   const objects = new Map<string, Registrar>();
   const functions = new Map<string, FunctionNode>();
+  /** Names bound by a CommonJS `require` of the file (`const auth = require('./auth')`, destructured too). */
+  const required = new Set<string>();
   /** The registering object a call's receiver denotes: a variable, a fresh `new Koa()`, or a chained registration call. */
   const receiver = (e: ts.Expression): Registrar | undefined => {
     const inner = stripParens(e);
@@ -460,6 +474,10 @@ export function extractFunctionUnits(sf: ts.SourceFile, imports: readonly Import
         if (owner?.wrapping?.has(init.name.text)) wrapperAliases.set(n.name.text, owner);
       }
       if (T.isArrowFunction(init) || T.isFunctionExpression(init)) functions.set(n.name.text, init);
+    }
+    if (T.isVariableDeclaration(n) && n.initializer && requireOf(n.initializer) !== undefined) {
+      if (T.isIdentifier(n.name)) required.add(n.name.text);
+      else if (T.isObjectBindingPattern(n.name)) for (const el of n.name.elements) if (T.isIdentifier(el.name)) required.add(el.name.text);
     } else if (T.isFunctionDeclaration(n) && n.name && n.body && counts.get(n.name.text) === 1) functions.set(n.name.text, n);
     T.forEachChild(n, visitDecls);
   };
@@ -492,19 +510,53 @@ export function extractFunctionUnits(sf: ts.SourceFile, imports: readonly Import
       const a = stripParens(arg);
       const last = handler && i === args.length - 1;
       if (T.isArrowFunction(a) || T.isFunctionExpression(a)) add(a, spec, a.name ? undefined : label, registration, last);
-      else if (T.isIdentifier(a)) {
+      else if (T.isIdentifier(a) && (functions.has(a.text) || classes.has(a.text))) {
         add(functions.get(a.text), spec, undefined, registration, last);
         addClass(classes.get(a.text), spec);
       } else if (T.isArrayLiteralExpression(a)) middlewareArgs(a.elements, spec, label, registration);
-      else if (T.isCallExpression(a) && T.isIdentifier(a.expression)) {
+      else if (T.isCallExpression(a) && T.isIdentifier(a.expression) && functions.has(a.expression.text)) {
         const factory = functions.get(a.expression.text);
         const fn = factory && returnedFunction(factory);
         if (fn && isFunctionNode(fn)) add(fn, spec, undefined, registration, last);
+      } else if (uses) {
+        // Another module's export (`auth`), or what calling one returns (`logger()`): the link step follows it.
+        const call = T.isCallExpression(a) && requireOf(a) === undefined;
+        const target = importedExport(call ? stripParens((a as ts.CallExpression).expression) : a);
+        if (target) uses.push({ framework: spec.framework, ...target, call, range: rangeOf(a, sf) });
       }
     });
   };
   /** Route registrations (`app.get(...)`), by receiver root and offset: an error handler is `use`d after them. */
   const routeCalls: Array<{ root: string; at: number }> = [];
+  /**
+   * The export of another module an expression names: an imported or required name bound once
+   * (`auth`), a member of a namespace import or of a required module (`mw.auth`), or a `require`
+   * itself (`require('./auth')`, `require('./mw').auth`). Framework modules are no project code.
+   */
+  const importedExport = (e: ts.Expression): { source: string; imported: string } | undefined => {
+    const inner = stripParens(e);
+    const inline = requireOf(inner);
+    if (inline !== undefined) return FRAMEWORK_MODULES.includes(inline) ? undefined : { source: inline, imported: 'default' };
+    let head: ts.Expression = inner;
+    let member: string | undefined;
+    if (T.isPropertyAccessExpression(inner) && T.isIdentifier(inner.name)) {
+      head = stripParens(inner.expression);
+      member = inner.name.text;
+      const source = requireOf(head);
+      if (source !== undefined) return FRAMEWORK_MODULES.includes(source) ? undefined : { source, imported: member };
+    }
+    if (!T.isIdentifier(head)) return undefined;
+    // Bound by the import alone (or by its `require` declaration), never shadowed anywhere in the file.
+    if ((counts.get(head.text) ?? 0) !== (required.has(head.text) ? 1 : 0)) return undefined;
+    const imp = imports.find((i) => i.local === (head as ts.Identifier).text);
+    if (!imp || FRAMEWORK_MODULES.includes(imp.source)) return undefined;
+    if (member === undefined) {
+      // `import * as mw` is no function; `const auth = require('./auth')` is the module's `module.exports`.
+      if (imp.imported === '*') return required.has(head.text) ? { source: imp.source, imported: 'default' } : undefined;
+      return { source: imp.source, imported: imp.imported };
+    }
+    return imp.imported === '*' ? { source: imp.source, imported: member } : undefined;
+  };
   /** The framework whose composer or wrapper a callee is (`compose` imported from `koa-compose`, `createMiddleware` from `hono/factory`). */
   const composerOf = (callee: ts.Expression): FrameworkSpec | undefined => {
     const e = stripParens(callee);
@@ -592,6 +644,89 @@ function errorTypedFramework(fn: FunctionNode, imports: readonly ImportFact[]): 
       ((parent !== undefined && T.isVariableDeclaration(parent) && parent.initializer === fn && typedAs(parent.type, spec.errorTypes, imports)) ||
         (returner !== undefined && typedAs(returner.type, spec.errorTypes, imports))),
   );
+}
+
+/** The module a `require('m')` call (possibly awaited) loads. */
+function requireOf(e: ts.Expression): string | undefined {
+  const inner = stripParens(T.isAwaitExpression(e) ? e.expression : e);
+  if (!T.isCallExpression(inner) || !T.isIdentifier(inner.expression) || inner.expression.text !== 'require' || inner.arguments.length !== 1) return undefined;
+  const arg = inner.arguments[0]!;
+  return T.isStringLiteral(arg) || T.isNoSubstitutionTemplateLiteral(arg) ? arg.text : undefined;
+}
+
+/**
+ * The functions of a file without framework evidence that another file may register (see the
+ * comment at the top): reachable from outside by an export (ESM or CommonJS), with an identifier
+ * parameter named like the next layer at a framework's next position, or returned by such an
+ * exported factory. `units` are the file's units already: a function among them is judged already.
+ */
+export function extractFunctionCandidates(sf: ts.SourceFile, exports: readonly ExportFact[], units: readonly Unit[], names: NameSettings): FunctionCandidate[] {
+  const exported = new Set(exports.flatMap((e) => (e.source === undefined && e.local !== undefined ? [e.local] : [])));
+  const reachable: Array<[string, FunctionNode]> = [];
+  const asFunction = (e: ts.Expression | undefined): FunctionNode | undefined => {
+    const inner = e && stripParens(e);
+    return inner && (T.isArrowFunction(inner) || T.isFunctionExpression(inner)) ? inner : undefined;
+  };
+  for (const st of sf.statements) {
+    if (T.isFunctionDeclaration(st) && st.body) {
+      const name = st.name?.text;
+      if (name !== undefined ? exported.has(name) : st.modifiers?.some((m) => m.kind === T.SyntaxKind.DefaultKeyword)) reachable.push([name ?? 'default', st]);
+    } else if (T.isVariableStatement(st)) {
+      for (const d of st.declarationList.declarations) {
+        const fn = asFunction(d.initializer);
+        if (fn && T.isIdentifier(d.name) && exported.has(d.name.text)) reachable.push([d.name.text, fn]);
+      }
+    } else if (T.isExportAssignment(st)) {
+      const fn = asFunction(st.expression);
+      if (fn) reachable.push(['default', fn]);
+    } else if (T.isExpressionStatement(st) && T.isBinaryExpression(st.expression) && st.expression.operatorToken.kind === T.SyntaxKind.EqualsToken) {
+      // `module.exports = fn`, `exports.auth = fn`, `module.exports.auth = fn` (as collectCommonJsExport records them).
+      const fn = asFunction(st.expression.right);
+      const left = st.expression.left.getText(sf).replace(/\s+/g, '');
+      const member = /^(?:module\.)?exports\.([A-Za-z_$][\w$]*)$/.exec(left)?.[1];
+      if (fn && (left === 'module.exports' || member !== undefined)) reachable.push([member ?? 'default', fn]);
+    }
+  }
+  if (reachable.length === 0) return [];
+  const nextNames = new Set(names.next);
+  const nextIndexOf = (fn: FunctionNode): number | undefined =>
+    [1, 2].find((i) => {
+      const p = fn.parameters[i];
+      return p !== undefined && !p.dotDotDotToken && T.isIdentifier(p.name) && nextNames.has(p.name.text);
+    });
+  const judged = new Set(units.map((u) => `${u.range.start}:${u.range.end}`));
+  const out: FunctionCandidate[] = [];
+  for (const [name, outer] of reachable) {
+    let fn: FunctionNode | undefined = outer;
+    let nextIndex = nextIndexOf(outer);
+    const factory = nextIndex === undefined;
+    if (factory) {
+      const inner = returnedFunction(outer);
+      fn = inner && isFunctionNode(inner) ? inner : undefined;
+      nextIndex = fn && nextIndexOf(fn);
+    }
+    if (!fn || nextIndex === undefined || judged.has(`${fn.getStart(sf)}:${fn.getEnd()}`)) continue;
+    const variants: Unit[] = [];
+    const keys: string[] = [];
+    const byFramework: FunctionCandidate['byFramework'] = {};
+    for (const spec of FRAMEWORKS) {
+      // Only a framework that registers middleware can reach it (not Alexi's, known by its types alone).
+      if (spec.nextIndex !== nextIndex || (spec.registrars.length === 0 && spec.composers.length === 0 && Object.keys(spec.wrappers).length === 0)) continue;
+      const unit = functionUnit({ fn, spec, registeredWith: name }, sf, [], false);
+      if (!unit) continue;
+      const { framework: _framework, contract: _contract, ...rest } = unit;
+      const variant = { ...rest, name };
+      const key = JSON.stringify(variant);
+      let index = keys.indexOf(key);
+      if (index < 0) {
+        index = keys.push(key) - 1;
+        variants.push(variant);
+      }
+      byFramework[spec.framework] = index;
+    }
+    if (variants.length > 0) out.push({ name, factory, nextIndex, variants, byFramework });
+  }
+  return out;
 }
 
 /** The variable a chain of calls and member accesses starts from: `router` for `router.get(...).post`. */

@@ -2,11 +2,11 @@ import type { ts } from 'ts-morph';
 import { rangeOf } from './syntax.js';
 import { loadTypeScript, T } from './typescript.js';
 import type { FrontendOptions, NameSettings } from '../../config.js';
-import type { ExportFact, FileFacts, ImportFact, SuppressionDirective } from '../../model.js';
+import type { ExportFact, FileFacts, FrameworkUse, ImportFact, SuppressionDirective } from '../../model.js';
 import { parseDirective } from '../../suppress.js';
 import { extractStacks } from './stacks.js';
 import { OTHER_SETTINGS } from '../settings-names.js';
-import { extractFunctionUnits, FRAMEWORK_MODULES, FRAMEWORK_WORDS } from './frameworks.js';
+import { extractFunctionCandidates, extractFunctionUnits, FRAMEWORK_MODULES, FRAMEWORK_WORDS } from './frameworks.js';
 import { extractUnits, firstSuperCall, HOOKS, memberName, provablyNotNext, WEAK_NEXT_NAMES } from './units.js';
 
 export const TS_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
@@ -100,6 +100,13 @@ export function dormantFacts(path: string): FileFacts {
 //    module (frameworks.ts finds nothing without one). It never looks further (whether the
 //    handler calls the next layer, what a factory returns): those only make a unit less likely,
 //    and the full analysis decides.
+// Detection across files (issue 11) keeps this guarantee without widening either stage: a module
+// that only exports `(ctx, next)` functions (`functionCandidates`) holds nothing judged on its own,
+// since a candidate is judged only when a registration in another file reaches it. The registering
+// file imports a framework, so it passes both stages, and the link step completes the dormant module
+// when it follows the registration (src/link/frameworks.ts). A run given the module without any
+// registering file (ESLint, staged files) completes it there when its text has a next-named
+// parameter after another one, and looks for the registering files around it.
 // A rule that judges some other part of a unit must widen both stages.
 // ---------------------------------------------------------------------------------------------
 
@@ -244,7 +251,12 @@ export function extractTypeScriptFacts(path: string, text: string, options: Fron
     collectModuleFacts(tree, facts);
     const { units, classFactories } = extractUnits(tree, options.names);
     // Function units come after the others: `classFactories` index into the units before them.
-    facts.units = [...units, ...extractFunctionUnits(tree, facts.imports)];
+    const uses: FrameworkUse[] = [];
+    facts.units = [...units, ...extractFunctionUnits(tree, facts.imports, uses)];
+    if (uses.length > 0) facts.frameworkUses = uses;
+    // Exported `(ctx, next)` functions without evidence here: the link step judges those a registration reaches.
+    const candidates = extractFunctionCandidates(tree, facts.exports, facts.units, options.names);
+    if (candidates.length > 0) facts.functionCandidates = candidates;
     facts.classFactories = classFactories;
     const settings = extractStacks(tree, options);
     facts.stacks = settings.stacks;
