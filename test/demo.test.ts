@@ -12,7 +12,7 @@ import { LineIndex } from '../src/text.js';
 import { allRules } from '../rules/index.js';
 import { fixturesRoot, repoRoot } from './fixture-cases.js';
 import { run } from './cli/run.js';
-import { factsOf } from './helpers.js';
+import { diskHost, factsOf } from './helpers.js';
 import { ensurePythonParser } from '../src/frontends/python/index.js';
 
 // lint() is synchronous: Python cases need the grammar loaded first.
@@ -33,10 +33,7 @@ const unitRuleIds = new Set(allRules.filter((r) => r.meta.scope === 'unit').map(
 /** Lints every source file under `root` in one run, as the CLI does; reports as `rule@file:line`, paths relative to `root`. */
 function lintTree(root: string, keep: (ruleId: string | null) => boolean = () => true) {
   const inputs = sourceFiles(root).map((path) => ({ path, text: readFileSync(path, 'utf8') }));
-  const results = lint(inputs, {
-    config: defaultConfig(),
-    host: { readFile: (path) => { try { return readFileSync(path, 'utf8'); } catch { return undefined; } } },
-  });
+  const results = lint(inputs, { config: defaultConfig(), host: diskHost });
   const reports = results.flatMap((r) => {
     const lines = new LineIndex(r.text);
     const file = relative(root, r.filePath).split('\\').join('/');
