@@ -190,10 +190,11 @@ describe('fixtures/demo/django (the Django project the quick start lints too)', 
   });
 });
 
-describe('fixtures/demo/koa and fixtures/demo/hono (the Node apps the quick start lints too)', () => {
+describe('fixtures/demo/koa, hono and express (the Node apps the quick start lints too)', () => {
   const apps = {
     koa: lintTree(join(demoRoot, 'koa')),
     hono: lintTree(join(demoRoot, 'hono')),
+    express: lintTree(join(demoRoot, 'express')),
   };
   /** The framework units each file of an app holds, as `name` strings, per file relative to the app. */
   const unitsOf = (app: keyof typeof apps) =>
@@ -214,7 +215,15 @@ describe('fixtures/demo/koa and fixtures/demo/hono (the Node apps the quick star
     expect(apps.hono.reports.sort()).toEqual(['await-next@src/middleware/timing.ts:6', 'no-double-next@src/index.ts:22'].sort());
   });
 
-  it('every middleware of both apps is judged under its framework, and the correct ones stay silent', () => {
+  it('the Express accounts API is a correct skeleton so far (no rule judges Express yet): no report', () => {
+    expect(apps.express.reports).toEqual([]);
+    expect(unitsOf('express')).toEqual({
+      'src/accounts.js': [],
+      'src/app.js': ['accounts.get(…)', 'app.use(…)', 'app.use(…)', 'requireUser'],
+    });
+  });
+
+  it('every middleware of the Koa and Hono apps is judged under its framework, and the correct ones stay silent', () => {
     expect(unitsOf('koa')).toEqual({
       'src/app.js': ['cacheControl', 'cors', 'errorHandler', 'requireUser', 'responseTime'],
       'src/orders.js': [],
