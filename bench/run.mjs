@@ -44,7 +44,7 @@ async function bench(label, root, dir, extra, floorScript = floor) {
 const rows = [];
 for (const size of sizes) {
   const project = makeProject(size);
-  rows.push({ kind: 'generated', size, ...(await bench(`generated ${size}`, project.root, project.root, `${project.middlewares} middleware`)) });
+  rows.push({ kind: 'generated', size, ...(await bench(`generated ${size}`, project.root, project.root, `${project.middlewares} Django-style middleware; ${project.handlers}`)) });
   rmSync(project.root, { recursive: true, force: true });
 }
 if (django > 0) {

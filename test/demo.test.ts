@@ -12,6 +12,7 @@ import { LineIndex } from '../src/text.js';
 import { allRules } from '../rules/index.js';
 import { fixturesRoot, repoRoot } from './fixture-cases.js';
 import { run } from './cli/run.js';
+import { diskHost, factsOf } from './helpers.js';
 import { ensurePythonParser } from '../src/frontends/python/index.js';
 
 // lint() is synchronous: Python cases need the grammar loaded first.
@@ -29,22 +30,25 @@ function sourceFiles(dir: string): string[] {
 
 const unitRuleIds = new Set(allRules.filter((r) => r.meta.scope === 'unit').map((r) => `onion/${r.meta.id}`));
 
-describe('fixtures/demo', () => {
-  const inputs = sourceFiles(demoRoot).map((path) => ({ path, text: readFileSync(path, 'utf8') }));
-  const results = lint(inputs, {
-    config: defaultConfig(),
-    host: { readFile: (path) => { try { return readFileSync(path, 'utf8'); } catch { return undefined; } } },
-  });
+/** Lints every source file under `root` in one run, as the CLI does; reports as `rule@file:line`, paths relative to `root`. */
+function lintTree(root: string, keep: (ruleId: string | null) => boolean = () => true) {
+  const inputs = sourceFiles(root).map((path) => ({ path, text: readFileSync(path, 'utf8') }));
+  const results = lint(inputs, { config: defaultConfig(), host: diskHost });
   const reports = results.flatMap((r) => {
     const lines = new LineIndex(r.text);
-    const file = relative(demoRoot, r.filePath).split('\\').join('/');
+    const file = relative(root, r.filePath).split('\\').join('/');
     return r.diagnostics
-      .filter((d) => d.ruleId === null || unitRuleIds.has(d.ruleId))
+      .filter((d) => keep(d.ruleId))
       .map((d) => `${d.ruleId?.replace(/^onion\//, '') ?? 'fatal'}@${file}:${lines.position(d.range.start).line}`);
   });
+  return { inputs, results, reports };
+}
+
+describe('fixtures/demo', () => {
+  const { inputs, results, reports } = lintTree(demoRoot, (ruleId) => ruleId === null || unitRuleIds.has(ruleId));
 
   it('reports exactly the demo\'s per-middleware mistakes', () => {
-    expect(reports.filter((r) => !r.includes('@django/')).sort()).toEqual(
+    expect(reports.filter((r) => !/@(django|koa|hono)\//.test(r)).sort()).toEqual(
       [
         'return-response@src/middleware/timing.ts:11',
         'call-next@src/middleware/maintenance.js:10',
@@ -57,7 +61,7 @@ describe('fixtures/demo', () => {
   });
 
   it('reports exactly the mistakes of its settings stack', () => {
-    const settings = results.find((r) => r.filePath.endsWith('settings.ts'))!;
+    const settings = results.find((r) => r.filePath === join(demoRoot, 'src', 'settings.ts'))!;
     const lines = new LineIndex(settings.text);
     expect(settings.diagnostics.map((d) => `${d.ruleId?.replace(/^onion\//, '')}@${lines.position(d.range.start).line}`)).toEqual([
       'required-middleware@14',
@@ -102,7 +106,7 @@ describe('fixtures/demo', () => {
   });
 
   it('the return-response report carries the `return response;` fix', () => {
-    const timing = results.find((r) => r.filePath.endsWith('timing.ts'))!;
+    const timing = results.find((r) => r.filePath === join(demoRoot, 'src', 'middleware', 'timing.ts'))!;
     const fix = timing.diagnostics.find((d) => d.ruleId === 'onion/return-response')?.fix;
     expect(fix?.text.trim()).toBe('return response;');
   });
@@ -123,16 +127,7 @@ describe('fixtures/demo', () => {
 
 describe('fixtures/demo/django (the Django project the quick start lints too)', () => {
   const djangoRoot = join(demoRoot, 'django');
-  const inputs = sourceFiles(djangoRoot).map((path) => ({ path, text: readFileSync(path, 'utf8') }));
-  const results = lint(inputs, {
-    config: defaultConfig(),
-    host: { readFile: (path) => { try { return readFileSync(path, 'utf8'); } catch { return undefined; } } },
-  });
-  const reports = results.flatMap((r) => {
-    const lines = new LineIndex(r.text);
-    const file = relative(djangoRoot, r.filePath).split('\\').join('/');
-    return r.diagnostics.map((d) => `${d.ruleId?.replace(/^onion\//, '') ?? 'fatal'}@${file}:${lines.position(d.range.start).line}`);
-  });
+  const { inputs, results, reports } = lintTree(djangoRoot);
 
   it('reports exactly the lesson\'s three mistakes and the others it holds, and nothing on correct middleware', () => {
     expect(inputs.every((i) => i.path.endsWith('.py'))).toBe(true);
@@ -192,5 +187,80 @@ describe('fixtures/demo/django (the Django project the quick start lints too)', 
       .filter((f) => f.filePath.startsWith(djangoRoot))
       .flatMap((f) => f.messages.map((m) => `${m.ruleId?.replace(/^onion\//, '') ?? 'fatal'}@${relative(djangoRoot, f.filePath).split('\\').join('/')}:${m.line}`));
     expect(fromCli.sort()).toEqual([...reports].sort());
+  });
+});
+
+describe('fixtures/demo/koa, hono and express (the Node apps the quick start lints too)', () => {
+  const apps = {
+    koa: lintTree(join(demoRoot, 'koa')),
+    hono: lintTree(join(demoRoot, 'hono')),
+    express: lintTree(join(demoRoot, 'express')),
+  };
+  /** The framework units each file of an app holds, as `name` strings, per file relative to the app. */
+  const unitsOf = (app: keyof typeof apps) =>
+    Object.fromEntries(
+      apps[app].inputs.map((i) => [
+        relative(join(demoRoot, app), i.path).split('\\').join('/'),
+        factsOf(i.text, i.path).units.filter((u) => u.framework === app).map((u) => u.name).sort(),
+      ]),
+    );
+
+  it('the Koa order API: a dropped `next()`, `next` referenced and never called, `next()` twice on one path', () => {
+    expect(apps.koa.reports.sort()).toEqual(
+      ['await-next@src/app.js:22', 'call-next@src/app.js:47', 'no-double-next@src/app.js:57'].sort(),
+    );
+  });
+
+  it('the Hono catalogue API: a dropped `next()` (in a module of its own) and `next()` twice on one path', () => {
+    expect(apps.hono.reports.sort()).toEqual(['await-next@src/middleware/timing.ts:6', 'no-double-next@src/index.ts:22'].sort());
+  });
+
+  it('the Express accounts API is a correct skeleton so far (no rule judges Express yet): no report', () => {
+    expect(apps.express.reports).toEqual([]);
+    expect(unitsOf('express')).toEqual({
+      'src/accounts.js': [],
+      'src/app.js': ['accounts.get(…)', 'app.use(…)', 'app.use(…)', 'requireUser'],
+    });
+  });
+
+  it('every middleware of the Koa and Hono apps is judged under its framework, and the correct ones stay silent', () => {
+    expect(unitsOf('koa')).toEqual({
+      'src/app.js': ['cacheControl', 'cors', 'errorHandler', 'requireUser', 'responseTime'],
+      'src/orders.js': [],
+      'src/server.js': [],
+    });
+    expect(unitsOf('hono')).toEqual({
+      'src/books.ts': [],
+      'src/index.ts': ['staleDuringRebuild'],
+      'src/middleware/api-key.ts': ['apiKey'],
+      'src/middleware/security-headers.ts': ['securityHeaders'],
+      'src/middleware/timing.ts': ['timing'],
+    });
+    const named = (app: keyof typeof apps) => apps[app].results.flatMap((r) => r.diagnostics.map((d) => /middleware `([^`]+)`/.exec(d.message)?.[1]));
+    expect(named('koa')).toEqual(['responseTime', 'requireUser', 'cacheControl']);
+    expect(named('hono').sort()).toEqual(['staleDuringRebuild', 'timing']);
+  });
+
+  it('messages name each framework\'s own failure', () => {
+    const messages = (app: keyof typeof apps) => apps[app].results.flatMap((r) => r.diagnostics.map((d) => d.message)).join('\n');
+    expect(messages('koa')).toContain('`404 Not Found`');
+    expect(messages('koa')).toContain('`Error: next() called multiple times`');
+    expect(messages('hono')).toContain('Context is not finalized');
+    expect(messages('hono')).toContain('`app.onError`');
+  });
+
+  it('the README\'s quick start shows verbatim what `onionlint fixtures/demo` prints', async () => {
+    const result = await run(['fixtures/demo'], repoRoot);
+    expect(result.code).toBe(1);
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+    const quickStart = readme.slice(readme.indexOf('## Quick start'), readme.indexOf('\n## ', readme.indexOf('## Quick start') + 1));
+    const block = /```text\n([\s\S]*?)```/.exec(quickStart)?.[1];
+    expect(block).toBeDefined();
+    // The block shows parts of the output, separated by a line `…`; each part is in the output as it stands.
+    const parts = block!.split('\n…\n').map((p) => p.trim());
+    expect(parts.length).toBeGreaterThan(1);
+    for (const part of parts) expect(result.stdout).toContain(part);
+    expect(parts.at(-1)).toMatch(/^✖ 24 problems/);
+    expect(quickStart).toContain('24 problems');
   });
 });
