@@ -15,6 +15,14 @@ function honoUnits(text: string, path = '/virtual/app.ts') {
 const unit = (name: string) => ({ name, kind: 'function', framework: 'hono', contract: 'onion', evidence: 'framework', next: 'next' });
 const HONO = "import { Hono } from 'hono';\n";
 
+describe('Hono imported as Deno writes it', () => {
+  it('`npm:hono@4` and `jsr:`-style specifiers name `hono`: the same units and reports', () => {
+    const src = "import { Hono } from 'npm:hono@4.6';\nconst app = new Hono();\napp.use(async (c, next) => {\n  next();\n});\n";
+    expect(factsOf(src).units.map((u) => u.framework)).toEqual(['hono']);
+    expect(reportsOf(src)).toEqual(['await-next@4']);
+  });
+});
+
 describe('Hono detection: evidence from Hono itself', () => {
   it('an inline function passed to `use` of `new Hono()`, with or without a path', () => {
     expect(honoUnits(`${HONO}const app = new Hono();\napp.use(async (c, next) => { await next(); });\napp.use('/api/*', async (c, next) => { await next(); });`)).toEqual([unit('app.use(…)'), unit('app.use(…)')]);

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { defaultConfig, type OnionConfig } from '../src/config.js';
 import { lint } from '../src/engine.js';
 import { knowledgeBase, STARTPROJECT_DEFAULT } from '../src/knowledge/django.js';
-import { linkStacks, packageSpecifier } from '../src/link/stacks.js';
+import { linkStacks } from '../src/link/stacks.js';
+import { packageSpecifier } from '../src/specifiers.js';
 import { LineIndex } from '../src/text.js';
 import { factsOf } from './helpers.js';
 

@@ -91,6 +91,16 @@ describe("Alexi's function middleware: Django's contract in function form", () =
     expect(factsOf(src, '/virtual/trpc.ts').units.map((u) => [u.kind, u.nextIsAsync])).toEqual([['function', true], ['function', true], ['function', true]]);
   });
 
+  it('imported as Deno writes it (`jsr:@alexi/middleware@^0.24`, `npm:` too): the same units and reports', () => {
+    for (const module of ['jsr:@alexi/middleware@^0.24', 'jsr:/@alexi/middleware@0.24.1', 'npm:@alexi/middleware']) {
+      const src = `import type { Middleware } from '${module}';\nexport const a: Middleware = async (request, next) => {\n  const response = await next();\n  response.headers.set('X', '1');\n};\n`;
+      expect(frameworkUnits(src), module).toEqual([alexi('a')]);
+      expect(reportsOf(src), module).toEqual(['return-response@5']);
+    }
+    // Another package whose name only starts the same stays unknown.
+    expect(frameworkUnits("import type { Middleware } from 'jsr:@alexi/middleware-extra';\nexport const a: Middleware = async (request, next) => { await next(); };\n")).toEqual([]);
+  });
+
   it('no evidence, no unit: a `Middleware` of another module, a one-parameter handler', () => {
     expect(frameworkUnits("import type { Middleware } from './types';\nexport const a: Middleware = async (request, next) => { await next(); };\n")).toEqual([]);
     expect(frameworkUnits(`${ALEXI}export const notFound: Middleware = async (request) => new Response(null, { status: 404 });\n`)).toEqual([]);

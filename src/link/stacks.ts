@@ -7,6 +7,7 @@ import { includersOf, pythonConstant, pythonListAt, pythonModules } from './pyth
 import { pythonClassProblem, resolvePythonClass } from './python-classes.js';
 import { resolveModulePath, resolveRelativeModule, type FactsLookup } from './resolve.js';
 import { resolveBinding, resolveExport, type Binding } from './units.js';
+import { packageSpecifier } from '../specifiers.js';
 
 /** Why an entry resolves to nothing, with what a message needs to say. */
 export type Unresolved =
@@ -129,18 +130,6 @@ function describeUnitProblem(binding: Binding): string | undefined {
   const hooks = Object.keys(unit.hooks).filter((h) => h !== 'processRequest' && h !== 'processResponse');
   if (!unit.handler && hooks.length === 0 && unit.evidence !== 'base') return 'it has no handler (`call`, `__call__` or `handle`)';
   return undefined;
-}
-
-/**
- * The package an import specifier names, as the knowledge base keys it: `jsr:@alexi/auth@^0.24`
- * and `@alexi/auth` are both `@alexi/auth` (a subpath is kept: `@alexi/db/backends/denokv`).
- * Undefined for a relative path, a URL or a `node:` built-in. Matched as written, never resolved.
- */
-export function packageSpecifier(specifier: string): string | undefined {
-  const bare = specifier.replace(/^(?:jsr|npm):\/?/, '');
-  if (bare.startsWith('.') || bare.startsWith('/') || /^[a-z][a-z\d+.-]*:/i.test(bare)) return undefined;
-  const m = /^((?:@[^/@]+\/)?[^/@]+)(?:@[^/]*)?(\/.*)?$/.exec(bare);
-  return m ? m[1]! + (m[2] ?? '') : undefined;
 }
 
 /**

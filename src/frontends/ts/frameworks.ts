@@ -5,6 +5,7 @@ import type { Contract, ErrorHandlerFact, ExportFact, Framework, FrameworkUse, F
 import type { NameSettings } from '../../config.js';
 import { summarize, stripParens } from './flow.js';
 import { declaredName, enclosingReturner, returnedFunction } from './units.js';
+import { packageSpecifier } from '../../specifiers.js';
 
 /*
  * Framework detection for function-form middleware (`async (ctx, next) => {...}`): a function is
@@ -288,6 +289,16 @@ export const FRAMEWORK_MODULES: readonly string[] = [
   ),
 ];
 
+/**
+ * The framework module an import specifier names, also written for Deno (`npm:hono@4`,
+ * `jsr:@alexi/middleware@^0.24`): a `jsr:`/`npm:` prefix and a version are dropped, a subpath kept.
+ */
+export function frameworkModule(specifier: string): string | undefined {
+  if (FRAMEWORK_MODULES.includes(specifier)) return specifier;
+  const pkg = packageSpecifier(specifier);
+  return pkg !== undefined && FRAMEWORK_MODULES.includes(pkg) ? pkg : undefined;
+}
+
 /** The words a file must contain to hold a framework's unit (the pre-filter's text test): `koa` for `koa`, `@koa/router`, `koa-router`; `hono` for `hono`, `hono/factory`. */
 export const FRAMEWORK_WORDS: readonly string[] = [...new Set(FRAMEWORK_MODULES.map((m) => /[a-z][a-z0-9]*/.exec(m.replace(/^@/, ''))![0]))];
 
@@ -374,7 +385,12 @@ function bindingCounts(sf: ts.SourceFile): Map<string, number> {
  * Finds the function units of every framework in a file (see the comment at the top). Registration
  * arguments naming another module's export are added to `uses` when it is given.
  */
-export function extractFunctionUnits(sf: ts.SourceFile, imports: readonly ImportFact[], uses?: FrameworkUse[]): Unit[] {
+export function extractFunctionUnits(sf: ts.SourceFile, written: readonly ImportFact[], uses?: FrameworkUse[]): Unit[] {
+  // Framework imports by their module's plain name (`npm:hono@4` is `hono`).
+  const imports = written.map((i) => {
+    const module = frameworkModule(i.source);
+    return module !== undefined && module !== i.source ? { ...i, source: module } : i;
+  });
   const frameworkImports = imports.filter((i) => FRAMEWORK_MODULES.includes(i.source));
   // `require('koa-router')()` builds a router without binding the module to a name.
   const quoted = (m: string) => sf.text.includes(`'${m}'`) || sf.text.includes(`"${m}"`);
@@ -536,14 +552,14 @@ export function extractFunctionUnits(sf: ts.SourceFile, imports: readonly Import
   const importedExport = (e: ts.Expression): { source: string; imported: string } | undefined => {
     const inner = stripParens(e);
     const inline = requireOf(inner);
-    if (inline !== undefined) return FRAMEWORK_MODULES.includes(inline) ? undefined : { source: inline, imported: 'default' };
+    if (inline !== undefined) return frameworkModule(inline) !== undefined ? undefined : { source: inline, imported: 'default' };
     let head: ts.Expression = inner;
     let member: string | undefined;
     if (T.isPropertyAccessExpression(inner) && T.isIdentifier(inner.name)) {
       head = stripParens(inner.expression);
       member = inner.name.text;
       const source = requireOf(head);
-      if (source !== undefined) return FRAMEWORK_MODULES.includes(source) ? undefined : { source, imported: member };
+      if (source !== undefined) return frameworkModule(source) !== undefined ? undefined : { source, imported: member };
     }
     if (!T.isIdentifier(head)) return undefined;
     // Bound by the import alone (or by its `require` declaration), never shadowed anywhere in the file.

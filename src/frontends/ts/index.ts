@@ -6,7 +6,7 @@ import type { ExportFact, FileFacts, FrameworkUse, ImportFact, SuppressionDirect
 import { parseDirective } from '../../suppress.js';
 import { extractStacks } from './stacks.js';
 import { OTHER_SETTINGS } from '../settings-names.js';
-import { extractFunctionCandidates, extractFunctionUnits, FRAMEWORK_MODULES, FRAMEWORK_WORDS } from './frameworks.js';
+import { extractFunctionCandidates, extractFunctionUnits, frameworkModule, FRAMEWORK_WORDS } from './frameworks.js';
 import { extractUnits, firstSuperCall, HOOKS, memberName, provablyNotNext, WEAK_NEXT_NAMES } from './units.js';
 
 export const TS_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
@@ -189,12 +189,12 @@ function mayYieldUnit(sf: ts.SourceFile, names: NameSettings): boolean {
     } else if ((T.isFunctionDeclaration(node) || T.isFunctionExpression(node) || T.isArrowFunction(node)) && node.body !== undefined) {
       // units.ts factoryUnit: not a callback passed to a call.
       if (!(parent && (T.isCallExpression(parent) || T.isNewExpression(parent))) && ownEvidence(node.parameters[0])) return true;
-    } else if (T.isImportDeclaration(node) && T.isStringLiteral(node.moduleSpecifier) && FRAMEWORK_MODULES.includes(node.moduleSpecifier.text)) {
+    } else if (T.isImportDeclaration(node) && T.isStringLiteral(node.moduleSpecifier) && frameworkModule(node.moduleSpecifier.text) !== undefined) {
       // frameworks.ts finds function units only in a file that imports a framework.
       return true;
     } else if (T.isCallExpression(node) && T.isIdentifier(node.expression) && node.expression.text === 'require' && node.arguments.length === 1) {
       const arg = node.arguments[0]!;
-      if (T.isStringLiteral(arg) && FRAMEWORK_MODULES.includes(arg.text)) return true;
+      if (T.isStringLiteral(arg) && frameworkModule(arg.text) !== undefined) return true;
     }
     const outer = parent;
     parent = node;
