@@ -370,3 +370,33 @@ describe('real-code precision: correct framework code stays silent', () => {
     });
   }
 });
+
+/** The Koa units found in one file (a `koa` import is enough for the front-end to look). */
+function koaUnitNames(text: string): string[] {
+  const { model } = lintProject([{ path: '/virtual/real-shapes/app.js', text }], { config: defaultConfig(), host: diskHost });
+  return model.units.flatMap((u) => (u.unit.framework === 'koa' ? [u.unit.name] : []));
+}
+
+describe("Koa 3's `compose` option (Koa's own tests build apps with one)", () => {
+  const app = (options: string) => `import Koa from 'koa';\nconst app = new Koa(${options});\napp.use((ctx, next) => { next(); });\n`;
+
+  it('an app given its own composition is not judged: its layers follow that contract', () => {
+    expect(koaUnitNames(app('{ compose: (layers) => (ctx) => layers[0](ctx, () => {}) }'))).toEqual([]);
+    expect(koaUnitNames(app('{ proxy: true, compose }'))).toEqual([]);
+    expect(koaUnitNames(app('{ compose(layers) { return (ctx) => layers[0](ctx, () => {}); } }'))).toEqual([]);
+    expect(koaUnitNames(app("{ 'compose': runAll }"))).toEqual([]);
+  });
+
+  it('options onionlint cannot read may hold one: the app is not judged either', () => {
+    expect(koaUnitNames(app('options'))).toEqual([]);
+    expect(koaUnitNames(app('{ ...defaults, proxy: true }'))).toEqual([]);
+    expect(koaUnitNames(app('{ [key]: value }'))).toEqual([]);
+  });
+
+  it('options without it keep koa-compose: the app is judged, chained registrations too', () => {
+    expect(koaUnitNames(app(''))).toEqual(['app.use(…)']);
+    expect(koaUnitNames(app('{ proxy: true, env: "production", keys: ["k"] }'))).toEqual(['app.use(…)']);
+    expect(koaUnitNames("import Koa from 'koa';\nnew Koa({ proxy: true }).use((ctx, next) => { next(); });\n")).toEqual(['use(…)']);
+    expect(koaUnitNames("import Koa from 'koa';\nnew Koa({ compose: run }).use((ctx, next) => { next(); });\n")).toEqual([]);
+  });
+});
