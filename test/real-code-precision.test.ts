@@ -351,6 +351,198 @@ module.exports = { requireAuth, errorHandler };
     ],
     units: { express: 4 },
   },
+  {
+    name: "uploads, streams, proxies and answers without next",
+    files: [
+      {
+        path: '/virtual/real-shapes/shapes6/express-c.js',
+        text: `const express = require('express');
+const multer = require('multer');
+const fs = require('fs');
+const busboy = require('busboy');
+const app = express();
+const upload = multer({ dest: 'u/' });
+app.post('/upload', (req, res) => {
+  const bb = busboy({ headers: req.headers });
+  bb.on('close', () => { res.writeHead(303, { Connection: 'close', Location: '/' }); res.end(); });
+  req.pipe(bb);
+});
+app.get('/file', (req, res) => { fs.createReadStream('/x').pipe(res); });
+app.get('/h', (req, res) => { handler(req, res); });
+app.get('/b', controller.index.bind(controller));
+app.use((req, res, next) => auth(req, res, next));
+app.use((req, res, next) => { return passport.authenticate('jwt', { session: false })(req, res, next); });
+app.post('/up', (req, res, next) => { upload.single('file')(req, res, (err) => { if (err) return res.status(400).send(err.message); next(); }); });
+app.get('/q', (req, res, next) => { db.query('x', next); });
+app.get('/r', (req, res, next) => { fs.readFile('/x', (err, data) => err ? next(err) : res.send(data)); });
+app.use(function (req, res, next) { if (req.path.endsWith('/')) { res.redirect(301, req.path.slice(0, -1)); } else { next(); } });
+app.use(function (req, res, next) { req.setTimeout(5000, () => { res.status(503).end(); }); next(); });
+app.use((req, res, next) => { const t = setTimeout(() => { if (!res.headersSent) res.status(503).send('timeout'); }, 5000); res.on('finish', () => clearTimeout(t)); next(); });
+app.get('/e', (req, res) => { res.status(404).render('404'); });
+app.get('/ev', (req, res) => { res.writeHead(200, { 'Content-Type': 'text/event-stream' }); const i = setInterval(() => res.write('data: x\\n\\n'), 1000); req.on('close', () => clearInterval(i)); });
+app.get('/pr', (req, res, next) => { proxy.web(req, res, { target: 'http://x' }, next); });
+app.use(express.static('public'), (req, res, next) => { next(); });
+app.get('/w', wrap(async (req, res) => { res.send(await x()); }));
+app.get('/loop', (req, res, next) => { for (const h of handlers) { if (h.match(req)) return h.handle(req, res); } next(); });
+app.use((req, res, next) => { if (req.headers['x-a']) { return void res.status(400).send('a'); } next(); });
+app.use((req, res, next) => { res.once('close', () => log()); return next(); });
+app.listen(3000);
+`,
+      },
+      {
+        path: '/virtual/real-shapes/shapes6/hono-c.ts',
+        text: `import { Hono } from 'hono'
+import type { Context } from 'hono'
+const app = new Hono()
+declare function proxy(c: Context): Promise<Response>
+declare function serve(c: Context): Promise<Response | undefined>
+app.use('/p/*', async (c, next) => { c.res = await fetch('https://x') })
+app.use('/a/*', async (c, next) => { return fetch(c.req.raw) })
+app.use('/b/*', (c, next) => proxy(c))
+app.use('/c/*', async (c, next) => { c.status(404); return c.body(null) })
+app.use('/s/*', async (c, next) => { const res = await serve(c); if (res) return res; await next() })
+app.use(async (c, next) => { await next(); c.res = undefined; c.res = c.json({ a: 1 }) })
+app.use(async (c, next) => { if (c.req.method === 'OPTIONS') { return new Response(null, { status: 204 }) } return next() })
+app.use(async (c, next) => { await next(); if (c.error) { console.log(c.error) } })
+app.get('/x', async (c, next) => { if (c.req.query('a')) return c.text('a'); await next() }, (c) => c.text('b'))
+app.use(async (c, next) => { c.header('X', '1'); return await next() })
+app.use(async (c, next) => { const start = performance.now(); try { await next() } finally { c.header('T', String(performance.now() - start)) } })
+export default app
+`,
+      },
+      {
+        path: '/virtual/real-shapes/shapes6/koa-c.js',
+        text: `const Koa = require('koa');
+const send = require('koa-send');
+const mount = require('koa-mount');
+const app = new Koa();
+app.use(async (ctx, next) => { await send(ctx, ctx.path, { root: '/x' }); });
+app.use(async (ctx, next) => { ctx.redirect('/x'); });
+app.use(async (ctx, next) => { ctx.throw(404); });
+app.use(async (ctx, next) => { ctx.status = 204; });
+app.use(async (ctx, next) => { ctx.response.body = 'x'; });
+app.use(async (ctx, next) => { ctx.respond = false; ctx.res.end('raw'); });
+app.use(async (ctx, next) => { ctx.attachment('a.txt'); ctx.body = stream(); });
+app.use(mount('/api', async (ctx, next) => { await next(); }));
+app.use(async (ctx, next) => { if (ctx.path === '/ws') { return handleWs(ctx); } await next(); });
+app.use(async (ctx, next) => { ctx.req.setTimeout(0); await next(); });
+app.use(async (ctx, next) => { await next(); if (!ctx.body) ctx.body = { ok: true }; });
+app.use(async (ctx, next) => { try { await next(); } catch (e) { ctx.status = 500; ctx.body = 'x'; } finally { log(); } });
+app.use(function (ctx, next) { return new Promise((resolve) => setTimeout(resolve, 5)).then(next); });
+app.use(async (ctx, next) => { ctx.state.x = 1; await next?.(); });
+app.use(async (ctx, next) => { const p = next(); p.catch(() => {}); await p; });
+app.listen(3000);
+`,
+      },
+      {
+        path: '/virtual/real-shapes/shapes6/trpc-c.ts',
+        text: `import { initTRPC, TRPCError } from '@trpc/server'
+const t = initTRPC.context<{ user?: string }>().create()
+export const a = t.procedure.use(async (opts) => { if (opts.ctx.user) return opts.next({ ctx: { user: opts.ctx.user } }); return opts.next() })
+export const b = t.procedure.use(({ ctx, next }) => { return ctx.user ? next() : Promise.reject(new TRPCError({ code: 'UNAUTHORIZED' })) })
+export const c = t.procedure.use(async ({ next, getRawInput }) => { const raw = await getRawInput(); console.log(raw); return next() })
+export const d = t.procedure.use(async ({ next, ctx }) => { const start = Date.now(); const res = await next({ ctx }); console.log(Date.now() - start); return res })
+export const e = t.procedure.use(async ({ next }) => { const r = await next(); if (!r.ok) { throw r.error } return r })
+`,
+      },
+    ],
+    units: { express: 13, hono: 12, koa: 14, trpc: 5 },
+  },
+  {
+    name: "Express send sequences (headers, then one send)",
+    files: [
+      {
+        path: '/virtual/real-shapes/shapes7/express-d.js',
+        text: `const express = require('express');
+const app = express();
+app.get('/a', (req, res, next) => { res.attachment('f.txt'); res.send(buf()); });
+app.get('/b', (req, res, next) => { res.writeHead(200, { 'Content-Type': 'text/plain' }); res.end('x'); });
+app.get('/c', (req, res, next) => { res.statusCode = 404; res.setHeader('X', '1'); res.end(); });
+app.get('/d', (req, res, next) => { res.flushHeaders(); res.write('a'); res.end(); });
+app.get('/e', (req, res, next) => { res.location('/x'); res.sendStatus(302); });
+app.get('/f', async (req, res, next) => { try { const d = await load(); res.json(d); } catch (e) { if (!res.headersSent) res.status(500).json({ e: 1 }); } });
+app.get('/g', async (req, res, next) => { try { res.json(await load()); } catch (e) { res.status(500).json({ e: String(e) }); } });
+app.get('/h', async (req, res, next) => { try { const d = await load(); res.json(d); } catch (e) { next(e); } });
+app.get('/i', (req, res, next) => { res.send('a'); if (!res.headersSent) res.send('b'); });
+app.get('/j', (req, res, next) => { res.vary('Accept'); res.links({ next: '/n' }); res.type('json'); res.send('{}'); });
+app.get('/k', (req, res, next) => { try { res.render('k'); } catch (e) { next(e); } });
+app.get('/l', (req, res, next) => { res.status(200).contentType('text/html').send('x'); });
+app.get('/m', async (req, res, next) => { const r = await load(); if (r.stream) { r.stream.pipe(res); return; } res.json(r); });
+app.get('/n', (req, res, next) => { res.set({ a: '1' }).append('b', '2').cookie('c', 'd').status(201).end(); });
+app.get('/o', (req, res, next) => { res.sendFile('/x', { root: '/' }); });
+app.get('/p', (req, res, next) => { res.sendFile('/x', (err) => { if (err) res.status(err.status || 500).end(); }); });
+app.get('/q', (req, res, next) => { res.json({ a: 1 }); log('after'); });
+app.get('/r', (req, res, next) => { res.end(); res.on('finish', () => log()); });
+app.listen(3000);
+`,
+      },
+    ],
+    units: { express: 18 },
+  },
+  {
+    name: "Hono: assigning c.res finalizes the context",
+    files: [
+      {
+        path: '/virtual/real-shapes/shapes9d/hono-c-res.ts',
+        text: `import { Hono } from 'hono'
+const app = new Hono()
+app.get('/x', async (c) => { c.res = new Response('x') })
+app.get('/y', (c) => { c.res = c.text('y') })
+app.use('/m/*', async (c, next) => { if (maintenance()) { c.res = c.text('maint', 503); return } await next() })
+app.get('/z', async (c) => { const r = await fetch('https://x'); c.res = new Response(r.body, r) })
+declare function maintenance(): boolean
+export default app
+`,
+      },
+    ],
+    units: { hono: 4 },
+  },
+  {
+    name: "tRPC: next() returned through try/finally, variables and chains",
+    files: [
+      {
+        path: '/virtual/real-shapes/shapes11/shapes11.ts',
+        text: `import { initTRPC, experimental_standaloneMiddleware } from '@trpc/server'
+const t = initTRPC.create()
+declare const span: { start(): void; end(): void }
+export const a = t.procedure.use(async ({ next }) => { span.start(); try { return await next() } finally { span.end() } })
+export const b = t.procedure.use(async (opts) => { let result; if (Math.random() > 0.5) { result = await opts.next() } else { result = await opts.next({ ctx: {} }) } return result })
+const sm = experimental_standaloneMiddleware<{ ctx: {} }>().create(async (opts) => opts.next())
+export const c = t.procedure.use(sm)
+export const d = t.procedure.use(async ({ next, type }) => { if (type === 'subscription') return next(); const r = await next(); return r })
+export const e = t.procedure.use(async function timed({ next, path }) { const start = Date.now(); const res = await next(); console.log(path, Date.now() - start); return res; })
+export const f = t.procedure.use(async (opts) => { const res = await opts.next(); return res.ok ? res : res })
+export const g = t.procedure.use((opts) => opts.next().then((r) => r))
+`,
+      },
+    ],
+    units: { trpc: 7 },
+  },
+  {
+    name: "Express routes, arrays and Connect apps",
+    files: [
+      {
+        path: '/virtual/real-shapes/shapes12/a.js',
+        text: `const express = require('express');
+const connect = require('connect');
+const app = express();
+const router = express.Router({ mergeParams: true });
+router.route('/book').all((req, res, next) => { req.t = 1; next(); }).get((req, res, next) => { res.send('b'); }).post((req, res, next) => { if (!req.body) return next(new Error('x')); res.status(201).end(); });
+app.get('/arr', [(req, res, next) => { next(); }, (req, res, next) => { next(); }], (req, res) => res.send('x'));
+app.use(async (req, res, next) => { await next(); log(req.path); });
+app.use(async (req, res, next) => { const start = Date.now(); next(); log(Date.now() - start); });
+app.use(function (req, res, next) { next(); return res.on('finish', log); });
+const capp = connect();
+capp.use(function (req, res, next) { if (req.url === '/') { res.statusCode = 200; res.setHeader('Content-Type', 'text/plain'); res.end('hi'); return; } next(); });
+capp.use('/x', function (req, res) { res.end('x'); });
+capp.use(function (err, req, res, next) { res.statusCode = 500; res.end(err.message); });
+app.use('/r', router);
+module.exports = app;
+`,
+      },
+    ],
+    units: { express: 8, connect: 2 },
+  },
 ];
 
 function run(c: Case) {
