@@ -543,6 +543,60 @@ module.exports = app;
     ],
     units: { express: 8, connect: 2 },
   },
+  {
+    name: "NestJS: class middleware, an interceptor, NestFactory apps",
+    files: [
+      {
+        path: '/virtual/real-shapes/shapes13/main.ts',
+        text: `import { NestFactory } from '@nestjs/core'
+import { Injectable, NestMiddleware, NestInterceptor, ExecutionContext, CallHandler, Module, MiddlewareConsumer, RequestMethod } from '@nestjs/common'
+import { Observable, tap } from 'rxjs'
+import type { Request, Response, NextFunction } from 'express'
+@Injectable()
+export class TimingInterceptor implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const now = Date.now()
+    return next.handle().pipe(tap(() => console.log(Date.now() - now)))
+  }
+}
+@Injectable()
+export class SessionMiddleware implements NestMiddleware {
+  private readonly handler = (req: Request, res: Response, next: NextFunction) => next()
+  use(req: Request, res: Response, next: NextFunction) { this.handler(req, res, next) }
+}
+@Injectable()
+export class CorsMiddleware implements NestMiddleware {
+  use(req: Request, res: Response, next: NextFunction) {
+    res.header('Access-Control-Allow-Origin', '*')
+    if (req.method === 'OPTIONS') { res.sendStatus(204); return }
+    next()
+  }
+}
+@Injectable()
+export class RawMiddleware implements NestMiddleware {
+  use(req: any, res: any, next: () => void) {
+    if (!req.headers['x-key']) { res.writeHead(401, { 'Content-Type': 'text/plain' }); res.end('no key'); return }
+    next()
+  }
+}
+@Module({})
+export class AppModule {
+  configure(consumer: MiddlewareConsumer) {
+    consumer.apply(SessionMiddleware, CorsMiddleware, RawMiddleware).exclude({ path: 'health', method: RequestMethod.GET }).forRoutes('*')
+  }
+}
+async function bootstrap() {
+  const app = await NestFactory.create(AppModule)
+  app.use((req: Request, res: Response, next: NextFunction) => { res.setHeader('X-Frame-Options', 'DENY'); next() })
+  app.useGlobalInterceptors(new TimingInterceptor())
+  await app.listen(3000)
+}
+void bootstrap()
+`,
+      },
+    ],
+    units: { nest: 4 },
+  },
 ];
 
 function run(c: Case) {
