@@ -57,6 +57,12 @@ interface Registrar {
   wrapping?: ReadonlySet<string>;
   /** Route methods among them: their last argument is the route's handler, a unit even without a next parameter (`app.get('/', (c) => ...)`). */
   routes?: ReadonlySet<string>;
+  /**
+   * The constructor option that replaces the framework's composition (Koa 3's `new Koa({ compose })`):
+   * an object built with it, or with options that cannot be read, runs its layers under a contract
+   * of its own and is not a registering object.
+   */
+  composeOption?: string;
 }
 
 export interface FrameworkSpec {
@@ -143,7 +149,7 @@ export const FRAMEWORKS: readonly FrameworkSpec[] = [
     framework: 'koa',
     contract: 'onion',
     registrars: [
-      { modules: ['koa'], methods: new Set(['use']) },
+      { modules: ['koa'], methods: new Set(['use']), composeOption: 'compose' },
       { modules: ['@koa/router', 'koa-router'], methods: KOA_ROUTER_METHODS },
     ],
     composers: ['koa-compose'],
@@ -368,6 +374,14 @@ function typedFramework(fn: FunctionNode, imports: readonly ImportFact[]): Frame
   return undefined;
 }
 
+/** Constructor options known not to set `key`: none, or an object literal naming its properties without it (no spread, no computed name). */
+function optionsWithout(options: ts.Expression | undefined, key: string): boolean {
+  if (!options) return true;
+  const literal = stripParens(options);
+  if (!T.isObjectLiteralExpression(literal)) return false;
+  return literal.properties.every((p) => p.name !== undefined && (T.isIdentifier(p.name) || T.isStringLiteral(p.name)) && p.name.text !== key);
+}
+
 /** Every function, class, parameter or variable name bound in the file (destructured ones included), with how many bindings it has. */
 function bindingCounts(sf: ts.SourceFile): Map<string, number> {
   const counts = new Map<string, number>();
@@ -406,8 +420,14 @@ export function extractFunctionUnits(sf: ts.SourceFile, written: readonly Import
     return FRAMEWORKS.flatMap((f) => f.registrars).find((r) => r.modules.includes(imp.source) && (whole ? r.named === undefined : (r.named?.includes(imp.imported) ?? false)));
   };
   const specOf = (registrar: Registrar): FrameworkSpec => FRAMEWORKS.find((f) => f.registrars.includes(registrar))!;
-  /** `new Koa()`, `new Router(opts)`, `require('koa-router')()`, `Router()`. */
+  /** `new Koa()`, `new Router(opts)`, `require('koa-router')()`, `Router()`; not `new Koa({ compose })` (see `Registrar.composeOption`). */
   const built = (e: ts.Expression): Registrar | undefined => {
+    const registrar = builder(e);
+    const inner = stripParens(e);
+    if (registrar?.composeOption && (T.isNewExpression(inner) || T.isCallExpression(inner)) && !optionsWithout(inner.arguments?.[0], registrar.composeOption)) return undefined;
+    return registrar;
+  };
+  const builder = (e: ts.Expression): Registrar | undefined => {
     const inner = stripParens(e);
     const instance = instanceOf(inner);
     if (instance) return instance;
