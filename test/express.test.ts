@@ -153,6 +153,14 @@ describe('Linear rules', () => {
   });
 });
 
+describe('Express apps written the way its own examples write them', () => {
+  it('`var app = module.exports = express()`: the app is the value assigned last', () => {
+    const src = "var express = require('express');\nvar app = module.exports = express();\napp.use(function (req, res, next) {\n  res.send('hi');\n  next();\n});\n";
+    expect(factsOf(src, '/virtual/app.js').units.map((u) => u.framework)).toEqual(['express']);
+    expect(reportsOf(src, '/virtual/app.js')).toEqual(['respond-once@5']);
+  });
+});
+
 describe('Linear precision: no evidence, no judgement', () => {
   it('a `(req, res, next)` function in a file that imports neither Express nor Connect', () => {
     expect(reportsOf('export function mw(req, res, next) {\n  res.send(1);\n  next();\n  next();\n}\n')).toEqual([]);

@@ -500,8 +500,10 @@ export function extractFunctionUnits(sf: ts.SourceFile, written: readonly Import
       if (registrar) objects.set(n.name.text, registrar);
     } else if (T.isClassDeclaration(n) && n.name && counts.get(n.name.text) === 1) classes.set(n.name.text, n);
     if (T.isVariableDeclaration(n) && T.isIdentifier(n.name) && n.initializer && counts.get(n.name.text) === 1) {
-      // `const app = await NestFactory.create(AppModule)`.
-      const initializer = T.isAwaitExpression(stripParens(n.initializer)) ? (stripParens(n.initializer) as ts.AwaitExpression).expression : n.initializer;
+      // `const app = await NestFactory.create(AppModule)`; `var app = module.exports = express()` (the value assigned last).
+      let initializer = stripParens(n.initializer);
+      while (T.isBinaryExpression(initializer) && initializer.operatorToken.kind === T.SyntaxKind.EqualsToken) initializer = stripParens(initializer.right);
+      if (T.isAwaitExpression(initializer)) initializer = initializer.expression;
       const registrar = built(initializer) ?? receiver(initializer);
       if (registrar) objects.set(n.name.text, registrar);
       const init = stripParens(n.initializer);
