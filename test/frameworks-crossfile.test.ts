@@ -159,6 +159,22 @@ describe('Hono and Express rows', () => {
   });
 });
 
+describe('Express and Connect error handlers in a module of their own', () => {
+  it('an error handler registered with `app.use` in another module is judged by error-handler-arity; a correct one and a Node callback are not', () => {
+    const files = {
+      'package.json': PKG,
+      'errors.js': "export function jsonErrors(err, req, res) {\n  res.status(err.status ?? 500).json({ error: err.message });\n}\nexport function logged(err, req, res, next) {\n  console.error(err);\n  next(err);\n}\nexport function onRead(err, data) {\n  if (err) throw err;\n}\n",
+      'app.js': "import express from 'express';\nimport { jsonErrors, logged } from './errors.js';\nconst app = express();\napp.get('/', (req, res) => res.send('ok'));\napp.use(logged);\napp.use(jsonErrors);\n",
+    };
+    expectReports(files, 'errors.js', ['error-handler-arity@errors.js:1']);
+    const root = project(files);
+    expect(unitsOf(root, ['errors.js']).map((u) => [u.name, u.framework])).toEqual([['jsonErrors', 'express'], ['logged', 'express']]);
+    // Registered by Nest's `app.use` (no error-handler contract there): not judged.
+    const nest = project({ 'package.json': PKG, 'errors.js': files['errors.js'], 'main.js': "const { NestFactory } = require('@nestjs/core');\nconst { jsonErrors } = require('./errors.js');\nasync function bootstrap() {\n  const app = await NestFactory.create({});\n  app.use(jsonErrors);\n}\nbootstrap();\n" });
+    expect(reportsOf(nest, ['errors.js', 'main.js'])).toEqual([]);
+  });
+});
+
 describe('precision: no registration, no judgement', () => {
   it('Redux middleware and `(x, next)` helpers exported but never registered with a framework are silent', () => {
     const files = {
@@ -223,6 +239,18 @@ describe('pre-filter, cache format and ESLint', () => {
     const alone = await run(['--format', 'compact', 'src/auth.js'], root);
     expect(alone.code).toBe(1);
     expect(alone.stdout).toContain('src/auth.js: line 3, col 3, Error - Koa middleware `auth` calls `next()` without awaiting');
+    expect((await run(['--format', 'compact', '.'], root)).stdout).toBe(alone.stdout);
+  });
+
+  it('the CLI given an error-handler module alone (no next-named parameter, no framework import) finds the app that registers it', async () => {
+    const root = project({
+      'package.json': PKG,
+      'src/errors.js': 'export function jsonErrors(err, req, res) {\n  res.status(500).json({ error: err.message });\n}\n',
+      'src/app.js': "import express from 'express';\nimport { jsonErrors } from './errors.js';\nconst app = express();\napp.get('/', (req, res) => res.send('ok'));\napp.use(jsonErrors);\n",
+    });
+    const alone = await run(['--format', 'compact', 'src/errors.js'], root);
+    expect(alone.code).toBe(1);
+    expect(alone.stdout).toContain('src/errors.js: line 1, col 27, Error - `jsonErrors` is meant as Express error-handling middleware');
     expect((await run(['--format', 'compact', '.'], root)).stdout).toBe(alone.stdout);
   });
 

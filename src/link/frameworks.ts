@@ -1,6 +1,6 @@
 import { basename, dirname, join } from 'node:path';
 import type { OnionConfig } from '../config.js';
-import { FRAMEWORK_WORDS, FRAMEWORKS } from '../frontends/ts/frameworks.js';
+import { ERROR_NAMES, FRAMEWORK_WORDS, FRAMEWORKS } from '../frontends/ts/frameworks.js';
 import type { FileFacts, Framework, FunctionCandidate, Unit } from '../model.js';
 import type { LinkedUnit } from '../rules/api.js';
 import { RESOLVE_EXTENSIONS, resolveRelativeModule, type FactsLookup } from './resolve.js';
@@ -71,7 +71,9 @@ export function linkFrameworkCandidates(registering: Iterable<FileFacts>, inputs
 /** A parameter named like the next layer after another one: `(ctx, next)`, `(req, res, next)` (the text test for a file not analysed yet). */
 function nextParameterPattern(config: OnionConfig): RegExp | undefined {
   const names = config.names.next.map((n) => n.replace(/[$]/g, '\\$'));
-  return names.length > 0 ? new RegExp(`,\\s*(?:${names.join('|')})\\s*[,)=:?]`) : undefined;
+  // Or an error first (`(err, req, res)`): an error handler, next-named parameter or not (error-handler-arity).
+  const error = `\\(\\s*(?:${[...ERROR_NAMES].join('|')})\\s*[,:]`;
+  return new RegExp(names.length > 0 ? `,\\s*(?:${names.join('|')})\\s*[,)=:?]|${error}` : error);
 }
 
 /** At most this many source files are read around a run's files (a larger project is left to a whole-project run). */
@@ -103,7 +105,7 @@ const walks = new WeakMap<SearchHost, Map<string, { at: number; files: string[] 
  * nearest folder with a package.json or tsconfig.json; `node_modules` and dot folders skipped) that
  * name a framework and the candidate's module or export are analysed, so linting one middleware
  * module judges it as the whole-project run does. A dormant given file is analysed first when its
- * text has a next-named parameter after another (`(ctx, next)`).
+ * text has a next-named parameter after another (`(ctx, next)`) or an error first (`(err, req, res)`).
  */
 export function registrationsAround(sources: SearchSources, lookup: FactsLookup, config: OnionConfig, host: SearchHost | undefined): FileFacts[] {
   if (!host?.listDirectory || sources.inputs.length > SEARCH_INPUTS) return [];

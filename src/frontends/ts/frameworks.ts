@@ -733,15 +733,26 @@ export function extractFunctionCandidates(sf: ts.SourceFile, exports: readonly E
       return p !== undefined && !p.dotDotDotToken && T.isIdentifier(p.name) && nextNames.has(p.name.text);
     });
   const judged = new Set(units.map((u) => `${u.range.start}:${u.range.end}`));
+  // Error middleware (`(err, req, res, next)`, or one declaring fewer parameters: error-handler-arity's
+  // case) has no next layer where other middleware has it; it stands at the frameworks' usual position
+  // and only frameworks that pick error handlers by `length` (Express, Connect) get a variant.
+  const errorFirstFn = (fn: FunctionNode): boolean => fn.parameters.filter((p) => !isThisParameter(p)).length >= 2 && errorFirst(fn.parameters.find((p) => !isThisParameter(p)));
+  const ERROR_POSITION = 2;
   const out: FunctionCandidate[] = [];
   for (const [name, outer] of reachable) {
     let fn: FunctionNode | undefined = outer;
-    let nextIndex = nextIndexOf(outer);
+    let errorHandler = false;
+    const positionOf = (f: FunctionNode): number | undefined => {
+      const index = nextIndexOf(f);
+      if (index === undefined && errorFirstFn(f)) errorHandler = true;
+      return index ?? (errorHandler ? ERROR_POSITION : undefined);
+    };
+    let nextIndex = positionOf(outer);
     const factory = nextIndex === undefined;
     if (factory) {
       const inner = returnedFunction(outer);
       fn = inner && isFunctionNode(inner) ? inner : undefined;
-      nextIndex = fn && nextIndexOf(fn);
+      nextIndex = fn && positionOf(fn);
     }
     if (!fn || nextIndex === undefined || judged.has(`${fn.getStart(sf)}:${fn.getEnd()}`)) continue;
     const variants: Unit[] = [];
@@ -750,7 +761,9 @@ export function extractFunctionCandidates(sf: ts.SourceFile, exports: readonly E
     for (const spec of FRAMEWORKS) {
       // Only a framework that registers middleware can reach it (not Alexi's, known by its types alone).
       if (spec.nextIndex !== nextIndex || (spec.registrars.length === 0 && spec.composers.length === 0 && Object.keys(spec.wrappers).length === 0)) continue;
-      const unit = functionUnit({ fn, spec, registeredWith: name }, sf, [], false);
+      if (errorHandler && spec.errorTypes === undefined) continue;
+      // An error handler is registered with `use` (the registration that reaches it says so at link time).
+      const unit = functionUnit({ fn, spec, registeredWith: name, ...(errorHandler ? { registration: { method: 'use', at: 0 } } : {}) }, sf, [], false);
       if (!unit) continue;
       const { framework: _framework, contract: _contract, ...rest } = unit;
       const variant = { ...rest, name };
@@ -897,7 +910,7 @@ function isThisParameter(p: ts.ParameterDeclaration): boolean {
 }
 
 /** Names a first parameter holding the error goes by (the Express guide's `err`, and the usual others). */
-const ERROR_NAMES = new Set(['err', 'error', 'e']);
+export const ERROR_NAMES: ReadonlySet<string> = new Set(['err', 'error', 'e']);
 /** Names of a first parameter that is the request: never an error handler. */
 const REQUEST_NAMES = new Set(['req', 'request']);
 /** Members an error has and a request does not (a request has `statusCode`, from `IncomingMessage`): `err.message` reads an error. */

@@ -106,7 +106,8 @@ export function dormantFacts(path: string): FileFacts {
 // file imports a framework, so it passes both stages, and the link step completes the dormant module
 // when it follows the registration (src/link/frameworks.ts). A run given the module without any
 // registering file (ESLint, staged files) completes it there when its text has a next-named
-// parameter after another one, and looks for the registering files around it.
+// parameter after another one or an error first (`(err, req, res)`), and looks for the registering
+// files around it.
 // A rule that judges some other part of a unit must widen both stages.
 // ---------------------------------------------------------------------------------------------
 
