@@ -1,5 +1,5 @@
 import type { ts } from 'ts-morph';
-import { rangeOf } from './syntax.js';
+import { rangeOf, requireOf } from './syntax.js';
 import { T } from './typescript.js';
 import type { Contract, ErrorHandlerFact, ExportFact, Framework, FrameworkUse, FunctionCandidate, FunctionSummary, ImportFact, Range, Signature, Unit } from '../../model.js';
 import type { NameSettings } from '../../config.js';
@@ -106,7 +106,7 @@ export interface FrameworkSpec {
   /**
    * Types of error-handling middleware, by module (`ErrorRequestHandler` from `express`): the
    * framework passes such a function the error first and its next layer one place later. Only
-   * frameworks that pick error handlers by `length` (Express, Connect) have them.
+   * frameworks that pick error handlers by `length` (Express, Connect: `ERROR_HANDLER_ARITY`) have them.
    */
   errorTypes?: Readonly<Record<string, readonly string[]>>;
   /**
@@ -119,12 +119,6 @@ export interface FrameworkSpec {
    * (`res.json`), and those that return it for a chain (`res.status(404).json`).
    */
   response?: { index: number; sendMethods: ReadonlySet<string>; chainMethods: ReadonlySet<string> };
-  /**
-   * Linear contract: a function declaring exactly this many parameters is an error handler
-   * (`(err, req, res, next)`, Express's and Connect's `fn.length === 4` test): its response and next
-   * parameters sit one position later.
-   */
-  errorHandlerArity?: number;
 }
 
 const KOA_ROUTER_METHODS = new Set(['use', 'get', 'post', 'put', 'patch', 'delete', 'del', 'head', 'options', 'all']);
@@ -200,7 +194,6 @@ export const FRAMEWORKS: readonly FrameworkSpec[] = [
     nextIndex: 2,
     errorTypes: { express: ['ErrorRequestHandler'], 'express-serve-static-core': ['ErrorRequestHandler'] },
     response: { index: 1, sendMethods: EXPRESS_SENDS, chainMethods: EXPRESS_CHAIN },
-    errorHandlerArity: 4,
   },
   {
     framework: 'connect',
@@ -214,7 +207,6 @@ export const FRAMEWORKS: readonly FrameworkSpec[] = [
     nextIndex: 2,
     errorTypes: { connect: ['ErrorHandleFunction'] },
     response: { index: 1, sendMethods: CONNECT_SENDS, chainMethods: CONNECT_CHAIN },
-    errorHandlerArity: 4,
   },
   {
     // NestJS middleware (NODE.md §1, docs.nestjs.com/middleware): class middleware implementing
@@ -307,6 +299,18 @@ export function frameworkModule(specifier: string): string | undefined {
 
 /** The words a file must contain to hold a framework's unit (the pre-filter's text test): `koa` for `koa`, `@koa/router`, `koa-router`; `hono` for `hono`, `hono/factory`. */
 export const FRAMEWORK_WORDS: readonly string[] = [...new Set(FRAMEWORK_MODULES.map((m) => /[a-z][a-z0-9]*/.exec(m.replace(/^@/, ''))![0]))];
+
+/** Every framework's registrars. */
+const REGISTRARS: readonly Registrar[] = FRAMEWORKS.flatMap((f) => f.registrars);
+
+/**
+ * The registrar an import of a framework module builds: through a default or namespace import, a row
+ * without `named`; through a named import, a row naming it (`Hono`, `NestFactory`); `also` narrows further.
+ */
+function importedRegistrar(imp: ImportFact, also: (r: Registrar) => boolean = () => true): Registrar | undefined {
+  const whole = imp.imported === 'default' || imp.imported === '*';
+  return REGISTRARS.find((r) => r.modules.includes(imp.source) && (whole ? r.named === undefined : (r.named?.includes(imp.imported) ?? false)) && also(r));
+}
 
 type FunctionNode = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction;
 
@@ -415,9 +419,7 @@ export function extractFunctionUnits(sf: ts.SourceFile, written: readonly Import
     const e = stripParens(callee);
     if (!T.isIdentifier(e)) return undefined;
     const imp = frameworkImports.find((i) => i.local === e.text);
-    if (!imp) return undefined;
-    const whole = imp.imported === 'default' || imp.imported === '*';
-    return FRAMEWORKS.flatMap((f) => f.registrars).find((r) => r.modules.includes(imp.source) && (whole ? r.named === undefined : (r.named?.includes(imp.imported) ?? false)));
+    return imp && importedRegistrar(imp);
   };
   const specOf = (registrar: Registrar): FrameworkSpec => FRAMEWORKS.find((f) => f.registrars.includes(registrar))!;
   /** `new Koa()`, `new Router(opts)`, `require('koa-router')()`, `Router()`; not `new Koa({ compose })` (see `Registrar.composeOption`). */
@@ -433,19 +435,18 @@ export function extractFunctionUnits(sf: ts.SourceFile, written: readonly Import
     if (instance) return instance;
     if (T.isNewExpression(inner) || T.isCallExpression(inner)) {
       const callee = stripParens(inner.expression);
-      if (T.isCallExpression(callee) && T.isIdentifier(callee.expression) && callee.expression.text === 'require' && callee.arguments.length === 1) {
-        const arg = callee.arguments[0]!;
-        if (T.isStringLiteral(arg)) return FRAMEWORKS.flatMap((f) => f.registrars).find((r) => r.modules.includes(arg.text));
+      const required = requireOf(callee);
+      if (required !== undefined) {
+        const module = frameworkModule(required);
+        return module === undefined ? undefined : REGISTRARS.find((r) => r.modules.includes(module));
       }
       // `express.Router()`, `new hono.Hono()`: a building member of the default or namespace import.
       if (T.isPropertyAccessExpression(callee) && T.isIdentifier(callee.expression)) {
         const base = callee.expression.text;
         const member = callee.name.text;
         const imp = frameworkImports.find((i) => i.local === base);
-        if (!imp) return undefined;
-        const whole = imp.imported === 'default' || imp.imported === '*';
         // `NestFactory.create(AppModule)`: a building member of a named export.
-        return FRAMEWORKS.flatMap((f) => f.registrars).find((r) => r.modules.includes(imp.source) && (whole ? r.named === undefined : (r.named?.includes(imp.imported) ?? false)) && (r.members?.includes(member) ?? false));
+        return imp && importedRegistrar(imp, (r) => r.members?.includes(member) ?? false);
       }
       return registrarOf(callee);
     }
@@ -461,7 +462,7 @@ export function extractFunctionUnits(sf: ts.SourceFile, written: readonly Import
     if (!T.isIdentifier(root)) return undefined;
     const name = root.text;
     const imp = frameworkImports.find((i) => i.local === name && i.imported !== 'default' && i.imported !== '*');
-    return imp && FRAMEWORKS.flatMap((f) => f.registrars).find((r) => r.modules.includes(imp.source) && (r.instances?.includes(imp.imported) ?? false));
+    return imp && REGISTRARS.find((r) => r.modules.includes(imp.source) && (r.instances?.includes(imp.imported) ?? false));
   };
   // Variables holding a registering object; a name bound more than once anywhere is left out (it may be something else).
   const objects = new Map<string, Registrar>();
@@ -491,7 +492,7 @@ export function extractFunctionUnits(sf: ts.SourceFile, written: readonly Import
 
   /** Registrars known by the type of a parameter holding them (`configure(consumer: MiddlewareConsumer)`). */
   const typedRegistrar = (type: ts.TypeNode | undefined): Registrar | undefined =>
-    type ? FRAMEWORKS.flatMap((f) => f.registrars).find((r) => r.types !== undefined && typedAs(type, r.types, imports)) : undefined;
+    type ? REGISTRARS.find((r) => r.types !== undefined && typedAs(type, r.types, imports)) : undefined;
   /** Classes of the file, by name, that frameworks with class middleware may register (`consumer.apply(LoggerMiddleware)`). */
   const classes = new Map<string, ts.ClassDeclaration>();
   const visitDecls = (n: ts.Node): void => {
@@ -684,14 +685,6 @@ function errorTypedFramework(fn: FunctionNode, imports: readonly ImportFact[]): 
   );
 }
 
-/** The module a `require('m')` call (possibly awaited) loads. */
-function requireOf(e: ts.Expression): string | undefined {
-  const inner = stripParens(T.isAwaitExpression(e) ? e.expression : e);
-  if (!T.isCallExpression(inner) || !T.isIdentifier(inner.expression) || inner.expression.text !== 'require' || inner.arguments.length !== 1) return undefined;
-  const arg = inner.arguments[0]!;
-  return T.isStringLiteral(arg) || T.isNoSubstitutionTemplateLiteral(arg) ? arg.text : undefined;
-}
-
 /**
  * The functions of a file without framework evidence that another file may register (see the
  * comment at the top): reachable from outside by an export (ESM or CommonJS), with an identifier
@@ -832,7 +825,7 @@ function functionUnit(c: Candidate & { fn: FunctionNode }, sf: ts.SourceFile, im
   const errorHandler = errorHandlerFact(c, imports, late);
   // An error handler takes the error first: one Express and Connect pick by `fn.length === 4` (not an
   // `app.param` callback, `(req, res, next, value)`), or one errorHandlerFact proves by its error.
-  const shifted = errorHandler !== undefined || (spec.errorHandlerArity !== undefined && params.length === spec.errorHandlerArity && c.registration?.method !== 'param');
+  const shifted = errorHandler !== undefined || (spec.errorTypes !== undefined && params.length === ERROR_HANDLER_ARITY && c.registration?.method !== 'param');
   const next = nextAccessOf(fn, spec, sf, shifted ? 1 : 0);
   // No next layer: a terminal handler, which every contract accepts, unless the framework judges
   // what a route's handler returns (Hono): then it is a unit with no next layer.
@@ -845,7 +838,7 @@ function functionUnit(c: Candidate & { fn: FunctionNode }, sf: ts.SourceFile, im
   const responses = spec.responses && { respond: new Set(spec.responses.respond), nothing: new Set(spec.responses.nothing), read: new Set(spec.responses.read) };
   // An error handler whose `fn.length` is not 4 (`(err, req, res)`, `next = noop`) is called as
   // `(req, res, next)`: which parameter holds what is unknown, so no linear facts (error-handler-arity's case).
-  const lengthHolds = !shifted || (params.length === 4 && params.every((p) => p.initializer === undefined && p.dotDotDotToken === undefined));
+  const lengthHolds = !shifted || (params.length === ERROR_HANDLER_ARITY && params.every((p) => p.initializer === undefined && p.dotDotDotToken === undefined));
   const linear = spec.contract === 'linear' && lengthHolds;
   const handler = summarize(fn, sf, {
     name: declared.name,
@@ -911,6 +904,8 @@ function isThisParameter(p: ts.ParameterDeclaration): boolean {
 
 /** Names a first parameter holding the error goes by (the Express guide's `err`, and the usual others). */
 export const ERROR_NAMES: ReadonlySet<string> = new Set(['err', 'error', 'e']);
+/** Express and Connect take a function declaring exactly four parameters (`fn.length === 4`) for error middleware. */
+const ERROR_HANDLER_ARITY = 4;
 /** Names of a first parameter that is the request: never an error handler. */
 const REQUEST_NAMES = new Set(['req', 'request']);
 /** Members an error has and a request does not (a request has `statusCode`, from `IncomingMessage`): `err.message` reads an error. */

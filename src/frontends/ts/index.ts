@@ -1,5 +1,5 @@
 import type { ts } from 'ts-morph';
-import { rangeOf } from './syntax.js';
+import { rangeOf, requireOf } from './syntax.js';
 import { loadTypeScript, T } from './typescript.js';
 import type { FrontendOptions, NameSettings } from '../../config.js';
 import type { ExportFact, FileFacts, FrameworkUse, ImportFact, SuppressionDirective } from '../../model.js';
@@ -193,9 +193,9 @@ function mayYieldUnit(sf: ts.SourceFile, names: NameSettings): boolean {
     } else if (T.isImportDeclaration(node) && T.isStringLiteral(node.moduleSpecifier) && frameworkModule(node.moduleSpecifier.text) !== undefined) {
       // frameworks.ts finds function units only in a file that imports a framework.
       return true;
-    } else if (T.isCallExpression(node) && T.isIdentifier(node.expression) && node.expression.text === 'require' && node.arguments.length === 1) {
-      const arg = node.arguments[0]!;
-      if (T.isStringLiteral(arg) && frameworkModule(arg.text) !== undefined) return true;
+    } else if (T.isCallExpression(node)) {
+      const required = requireOf(node);
+      if (required !== undefined && frameworkModule(required) !== undefined) return true;
     }
     const outer = parent;
     parent = node;

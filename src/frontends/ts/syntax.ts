@@ -25,3 +25,11 @@ export function dotted(e: ts.Expression): string | undefined {
   }
   return undefined;
 }
+
+/** The module a `require('m')` call (possibly awaited) loads. */
+export function requireOf(e: ts.Expression): string | undefined {
+  const inner = stripParens(T.isAwaitExpression(e) ? e.expression : e);
+  if (!T.isCallExpression(inner) || !T.isIdentifier(inner.expression) || inner.expression.text !== 'require' || inner.arguments.length !== 1) return undefined;
+  const arg = inner.arguments[0]!;
+  return T.isStringLiteral(arg) || T.isNoSubstitutionTemplateLiteral(arg) ? arg.text : undefined;
+}
