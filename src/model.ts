@@ -443,6 +443,80 @@ export interface StackFact {
   entries: StackEntryFact[];
 }
 
+/**
+ * One layer given to a registration (issue 12): `session({ secret })`, `passport.session()`, `auth`,
+ * an inline function, a router mounted. Arrays and composers (`compose([a, b])`) are flattened.
+ */
+export interface LayerFact {
+  /**
+   * `call`: a factory called (`session(...)`, `express.json()`); `reference`: a name or member
+   * (`auth`, `mw.auth`, `router`); `function`: an inline function; `unknown`: anything else
+   * (a conditional, a computed value).
+   */
+  kind: 'call' | 'reference' | 'function' | 'unknown';
+  /** The callee or the reference as written (`passport.session`, `express.json`, `session`, `router.routes`); empty for `function`/`unknown`. */
+  value: string;
+  /** For a `call`: its arguments as canonical JSON when every argument is a literal (see StackEntryFact.args). */
+  args?: string;
+  range: Range;
+  /** Index in FileFacts.units of the unit this layer is (an inline function, a function or class of the file). */
+  unit?: number;
+  /** The layer is another app or router of this file (`app.use('/api', api)`, `app.use(router.routes())`): its `AppStackFact.name`. */
+  receiver?: string;
+}
+
+/** A registration call on an app or router, in program order (issue 12). */
+export interface RegistrationFact {
+  /**
+   * The method as written: `use`, an HTTP method (`get`, `post`, ...), `all`, `on` (Hono), `route`
+   * (Hono's `app.route(prefix, sub)`; Express's `app.route(path).get(...)` is recorded as `get` with
+   * that path), `apply` (Nest's `consumer.apply(...)`), or `include`: a call handing the receiver to
+   * a function (`configure(app)`) whose registrations take this place (layers[0] names the function).
+   */
+  method: string;
+  /**
+   * The path filter, as written: a literal path (`/api`, `*`, `/users/:id`); absent: every path
+   * (`app.use(fn)`); `null`: a path that cannot be read (a variable, a regular expression).
+   */
+  path?: string | null;
+  /** Hono's `app.on(['GET', 'POST'], path, ...)` and Nest's `forRoutes({ method })`: the methods, upper case. */
+  methods?: string[];
+  layers: LayerFact[];
+  /** The call (`app.use(...)`), for reports. */
+  range: Range;
+  /**
+   * The expression statement holding only this registration, when it sits directly in the block
+   * of the receiver's other registrations (a fix moves whole statements).
+   */
+  statement?: Range;
+  /** Present only in some configurations (`if (prod) app.use(x)`): see StackEntryFact.condition. */
+  condition?: { id: number; branch: number };
+  /**
+   * Its place cannot be proven (in a loop or a callback, or after an unknown call taking the
+   * receiver): it and every registration after it are left out of ordering checks.
+   */
+  positionUnknown?: boolean;
+}
+
+/**
+ * An app or router of a Node framework and its registrations in program order (issue 12): the Node
+ * counterpart of a settings list. A router mounted on an app is nested in the app's stack by the
+ * link step, under the mount's path.
+ */
+export interface AppStackFact {
+  framework: Framework;
+  /** The variable holding it (`app`, `api`), or `<function>#<parameter index>` for a parameter of a function of the file (`configure(app)`). */
+  name: string;
+  /** `app`: an application (`express()`, `new Koa()`, `new Hono()`, Nest's `NestFactory.create`); `router`: a router or sub-app (`express.Router()`, `new Router()`), or a parameter. */
+  role: 'app' | 'router' | 'parameter';
+  nameRange: Range;
+  /** The names it is exported under (`default`, `api`; `module.exports` is `default`). */
+  exported?: string[];
+  /** Hono: `new Hono().basePath('/api')`: the prefix of every path. */
+  basePath?: string;
+  registrations: RegistrationFact[];
+}
+
 export interface SyntaxProblem {
   message: string;
   range: Range;
@@ -510,6 +584,8 @@ export interface FileFacts {
   pythonClasses?: PythonClass[];
   /** Python only: the module-level functions (`def`), with their first parameter's name. */
   pythonFunctions?: Array<{ name: string; firstParam?: string }>;
+  /** Node apps and routers with their registrations (issue 12). Absent when there are none. */
+  appStacks?: AppStackFact[];
   /** A fatal problem: the file does not parse. When set, nothing else is trustworthy. */
   fatal?: SyntaxProblem;
   /**
