@@ -1,6 +1,10 @@
 import { coexist, constraintApplies, defineSettingsRule, isActiveStack, knownOf, moveBefore, placed, sameLiteral, standsFor, where } from '../src/rules/stack-helpers.js';
-import type { StackEntry } from '../src/link/stacks.js';
+import type { StackEntry, StackContext } from '../src/link/stacks.js';
+import type { NodeStackEntry } from '../src/link/app-stacks.js';
 import type { Fix } from '../src/model.js';
+import { NODE_CONSTRAINTS } from '../src/knowledge/node.js';
+import { covers, mayOverlap, moveStatementAbove, orderedNodeEntries, registeredAt, runsBefore } from '../src/rules/app-stack.js';
+import type { RuleContextBase } from '../src/rules/api.js';
 
 /**
  * An entry listed above what it depends on. The request half runs top-down, so a layer that reads
@@ -20,9 +24,15 @@ export default defineSettingsRule({
       readsBeforeSet:
         '`{{name}}` reads `request.{{attribute}}`{{when}}, which `{{provider}}` sets, but is listed above it ({{here}} vs {{there}}){{failure}}. Move `{{provider}}` above `{{name}}`.',
       documentedOrder: '`{{name}}` is listed above `{{other}}` ({{here}} vs {{there}}), but {{reason}}. Move `{{other}}` above `{{name}}`.',
+      registeredBeforeProvider:
+        '`{{name}}` reads `{{object}}.{{attribute}}`{{when}}, which `{{provider}}` sets, but is registered above it ({{here}} vs {{there}}){{failure}}. Register `{{provider}}` above `{{name}}`.',
+      registeredBeforeDocumented: '`{{name}}` is registered above `{{other}}` ({{here}} vs {{there}}), but {{reason}}. Register `{{other}}` above `{{name}}`.',
+      moveRegistration: 'Move the registration of `{{provider}}` above that of `{{name}}`.',
     },
+    hasSuggestions: true,
   },
   check(ctx) {
+    if (ctx.stack.framework !== undefined) return checkNodeStack(ctx);
     if (!isActiveStack(ctx)) return;
     const entries = placed(ctx);
     const index = new Map(entries.map((e, i) => [e, i]));
@@ -106,3 +116,78 @@ export default defineSettingsRule({
     }
   },
 });
+
+type Messages = 'readsBeforeSet' | 'documentedOrder' | 'registeredBeforeProvider' | 'registeredBeforeDocumented' | 'moveRegistration';
+
+/** Whether an entry is the middleware an id or a capability names (src/knowledge/node.ts). */
+function isNode(entry: NodeStackEntry, idOrCapability: string): boolean {
+  const known = entry.node.known;
+  return known !== undefined && (known.id === idOrCapability || (known.provides ?? []).includes(idOrCapability));
+}
+
+/** The name of the request object in messages: the handler's own parameter, else the framework's usual one. */
+function requestObject(entry: NodeStackEntry): string {
+  const param = entry.node.unit?.handler?.requestParam;
+  if (param) return param;
+  return entry.node.framework === 'koa' ? 'ctx' : entry.node.framework === 'hono' ? 'c' : 'req';
+}
+
+/**
+ * A Node app: a layer registered above the layer that sets what it reads (its project code's reads,
+ * or a package's documented needs), and the packages' documented orderings. Only on requests both
+ * see: the later provider's filter covers the reader's, and no provider that may serve those
+ * requests is registered above it.
+ */
+function checkNodeStack(ctx: StackContext & RuleContextBase<Messages>): void {
+  const entries = orderedNodeEntries(ctx);
+  const reported = new Set<string>();
+  const report = (reader: NodeStackEntry, provider: NodeStackEntry, messageId: 'registeredBeforeProvider' | 'registeredBeforeDocumented', data: Record<string, string>) => {
+    const key = `${reader.fact.range.start}:${reader.filePath}>${provider.identity}`;
+    if (reported.has(key)) return;
+    reported.add(key);
+    const text = ctx.textOf(reader.filePath);
+    const fix = text ? moveStatementAbove(text, provider, reader, true) : undefined;
+    const suggestion = !fix && text ? moveStatementAbove(text, provider, reader, false) : undefined;
+    ctx.report({
+      messageId,
+      data: { ...data, here: registeredAt(ctx, reader, reader.filePath), there: registeredAt(ctx, provider, reader.filePath) },
+      range: reader.fact.range,
+      filePath: reader.filePath,
+      ...(fix ? { fix } : {}),
+      ...(suggestion ? { suggest: [{ messageId: 'moveRegistration', data: { provider: provider.label, name: reader.label }, fix: suggestion }] } : {}),
+    });
+  };
+  for (const reader of entries) {
+    for (const need of reader.needs) {
+      const providers = entries.filter((p) => p !== reader && p.sets.includes(need.attribute) && coexist(p, reader));
+      if (providers.some((p) => runsBefore(p, reader) && mayOverlap(p, reader))) continue;
+      const provider = providers.find((p) => runsBefore(reader, p) && covers(p, reader));
+      if (!provider) continue;
+      const failure = reader.node.known?.failure;
+      report(reader, provider, 'registeredBeforeProvider', {
+        name: reader.label,
+        object: requestObject(reader),
+        attribute: need.attribute,
+        when: need.range && reader.node.kind !== 'route' ? ' before calling `next()`' : '',
+        provider: provider.label,
+        failure: failure ? `: every request fails with ${quoteFailure(failure)}` : '',
+      });
+    }
+  }
+  for (const c of NODE_CONSTRAINTS) {
+    for (const lower of entries.filter((e) => isNode(e, c.lower))) {
+      const uppers = entries.filter((e) => e !== lower && isNode(e, c.upper) && coexist(e, lower));
+      if (uppers.some((u) => runsBefore(u, lower) && mayOverlap(u, lower))) continue;
+      const upper = uppers.find((u) => runsBefore(lower, u) && covers(u, lower));
+      if (!upper) continue;
+      if (c.when && !ctx.packageMatches?.(lower.filePath, c.when.package, c.when.range)) continue;
+      report(lower, upper, 'registeredBeforeDocumented', { name: lower.label, other: upper.label, reason: c.reason });
+    }
+  }
+}
+
+/** A runtime error quoted in a message: in backticks, unless it holds some itself (passport's does). */
+function quoteFailure(failure: string): string {
+  const text = failure.replace(/\.$/, '');
+  return text.includes('`') ? `"${text}"` : `\`${text}\``;
+}

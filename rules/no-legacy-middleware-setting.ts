@@ -14,7 +14,7 @@ export default defineSettingsRule({
     },
   },
   check(ctx) {
-    if (ctx.stack.setting !== 'MIDDLEWARE_CLASSES') return;
+    if (ctx.stack.framework !== undefined || ctx.stack.setting !== 'MIDDLEWARE_CLASSES') return;
     // Packages whose own system check rejects the legacy setting (debug_toolbar.W004), quoted.
     const checks = new Set<string>();
     for (const entry of ctx.stack.entries) {

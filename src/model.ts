@@ -482,6 +482,8 @@ export interface RegistrationFact {
   /** Hono's `app.on(['GET', 'POST'], path, ...)` and Nest's `forRoutes({ method })`: the methods, upper case. */
   methods?: string[];
   layers: LayerFact[];
+  /** `include`: the argument position the receiver is passed at (`configure(app)`: 0). */
+  receiverIndex?: number;
   /** The call (`app.use(...)`), for reports. */
   range: Range;
   /**

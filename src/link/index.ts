@@ -2,10 +2,11 @@ import type { OnionConfig } from '../config.js';
 import type { LinkedUnit } from '../rules/api.js';
 import type { LintHost, SourceSet } from '../engine.js';
 import { createAliasResolver } from './aliases.js';
-import { createExpressVersionReader } from './express-version.js';
+import { createExpressVersionReader, createPackageRangeReader } from './express-version.js';
 import { PythonModules } from './python.js';
 import type { FactsLookup } from './resolve.js';
 import { linkStacks, type StackContext } from './stacks.js';
+import { linkAppStacks } from './app-stacks.js';
 import { linkUnits } from './units.js';
 import { linkFrameworkCandidates, registrationsAround } from './frameworks.js';
 
@@ -37,6 +38,9 @@ export function linkProject(sources: SourceSet, config: OnionConfig, host?: Lint
     const major = expressMajor(linked.filePath);
     if (major !== undefined) linked.frameworkMajor = major;
   }
-  const stackContexts = stacks.map((stack) => ({ filePath: stack.filePath, stack, knowledge, presets: config.presets }));
+  // Node apps' registrations (issue 12): the same stacks, judged by the same stack rules.
+  stacks.push(...linkAppStacks([...sources.inputFacts(), ...sources.contextFacts()], lookup));
+  const packageMatches = createPackageRangeReader(host ? (path: string) => host.readFile(path) : undefined);
+  const stackContexts = stacks.map((stack) => ({ filePath: stack.filePath, stack, knowledge, presets: config.presets, packageMatches }));
   return { units, stackContexts };
 }

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { OnionConfig } from '../config.js';
 import { knowledgeBase, lastSegment, packageExportKey, type KnowledgeBase, type KnowledgeExtension, type KnownMiddleware } from '../knowledge/django.js';
-import type { FileFacts, Range, StackEntryFact, StackFact, Unit } from '../model.js';
+import type { FileFacts, Framework, Range, StackEntryFact, StackFact, Unit } from '../model.js';
+import type { NodeEntry } from './app-stacks.js';
 import { includersOf, pythonConstant, pythonListAt, pythonModules } from './python.js';
 import { pythonClassProblem, resolvePythonClass } from './python-classes.js';
 import { resolveModulePath, resolveRelativeModule, type FactsLookup } from './resolve.js';
@@ -47,6 +48,8 @@ export interface StackEntry {
   /** Request attributes it sets / reads in its request half, with where the read is (project code). */
   sets: string[];
   needs: Array<{ attribute: string; filePath?: string; range?: Range }>;
+  /** Entries of a Node app's stack: the registration and what the layer is. */
+  node?: NodeEntry;
 }
 
 export interface Stack {
@@ -63,6 +66,8 @@ export interface Stack {
   /** The same, with the entries present in some configurations only (`if DEBUG:`). */
   possibleApps?: string[];
   constants: Record<string, string | number | boolean>;
+  /** A Node app's registrations (src/link/app-stacks.ts): every entry has a `node`. Absent for settings lists. */
+  framework?: Framework;
 }
 
 /** What a stack rule sees besides the common context. */
@@ -71,6 +76,8 @@ export interface StackContext {
   stack: Stack;
   knowledge: KnowledgeBase;
   presets: string[];
+  /** Whether the nearest package.json above a file declares a package with a range inside `range` (version-dependent Node constraints). */
+  packageMatches?: (filePath: string, name: string, range: string) => boolean;
 }
 
 /** The nearest folder above a file with a package.json or tsconfig.json (the file's own folder when there is none). */
@@ -370,7 +377,7 @@ function identity(entry: StackEntryFact, resolution: Resolution): string {
 }
 
 /** What a project unit sets and reads before its next-layer call (its own handler or its base's). */
-function projectAccesses(resolution: Extract<Resolution, { kind: 'project' }>): Pick<StackEntry, 'sets' | 'needs'> {
+export function projectAccesses(resolution: Extract<Resolution, { kind: 'project' }>): Pick<StackEntry, 'sets' | 'needs'> {
   const handler = resolution.unit.handler;
   const sets = new Set<string>(resolution.known?.sets ?? []);
   const needs: StackEntry['needs'] = (resolution.known?.needs ?? []).map((attribute) => ({ attribute }));

@@ -13,7 +13,7 @@ export function defineSettingsRule<M extends string>(rule: StackRule<M, StackCon
 
 /** The settings lists that Django reads as the middleware stack (not the ignored legacy one). */
 export function isActiveStack(ctx: StackContext): boolean {
-  return ctx.stack.setting !== 'MIDDLEWARE_CLASSES';
+  return ctx.stack.framework === undefined && ctx.stack.setting !== 'MIDDLEWARE_CLASSES';
 }
 
 /** Two entries can be in one configuration: not from different branches of conditions. */

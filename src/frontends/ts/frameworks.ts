@@ -403,7 +403,7 @@ function bindingCounts(sf: ts.SourceFile): Map<string, number> {
  * Finds the function units of every framework in a file (see the comment at the top). Registration
  * arguments naming another module's export are added to `uses` when it is given.
  */
-export function extractFunctionUnits(sf: ts.SourceFile, written: readonly ImportFact[], uses?: FrameworkUse[]): Unit[] {
+export function extractFunctionUnits(sf: ts.SourceFile, written: readonly ImportFact[], uses?: FrameworkUse[], sink?: RegistrationSink): Unit[] {
   // Framework imports by their module's plain name (`npm:hono@4` is `hono`).
   const imports = written.map((i) => {
     const module = frameworkModule(i.source);
@@ -610,6 +610,7 @@ export function extractFunctionUnits(sf: ts.SourceFile, written: readonly Import
       const r = receiver(n.expression.expression);
       const method = n.expression.name.text;
       if (r && r.methods.has(method)) {
+        sink?.registrations.push({ call: n, method, framework: specOf(r).framework, wrapping: r.wrapping?.has(method) ?? false });
         const recv = stripParens(n.expression.expression);
         const base = rootName(recv);
         // `t.procedure.use(…)`: a property of a variable is named as written.
@@ -643,9 +644,50 @@ export function extractFunctionUnits(sf: ts.SourceFile, written: readonly Import
   for (const c of candidates.values()) {
     const late = c.registration?.method === 'use' && routeCalls.some((r) => r.root === c.registration!.root && r.at < c.registration!.at);
     const unit = c.cls ? classUnit(c, c.cls, sf) : isFunctionNode(c.fn) ? functionUnit({ ...c, fn: c.fn }, sf, imports, late) : undefined;
-    if (unit) units.push(unit);
+    if (!unit) continue;
+    sink?.units.set(c.cls ?? c.fn, units.length);
+    units.push(unit);
+  }
+  if (sink) {
+    for (const [name, registrar] of objects) sink.objects.set(name, { framework: specOf(registrar).framework, methods: registrar.methods, ...(registrar.derive ? { derive: registrar.derive } : {}) });
+    for (const [name, fn] of functions) sink.functions.set(name, fn);
+    for (const [name, cls] of classes) sink.functions.set(name, cls);
+    sink.receiver = (e) => {
+      const r = receiver(e);
+      return r && { framework: specOf(r).framework, methods: r.methods, ...(r.derive ? { derive: r.derive } : {}) };
+    };
+    sink.composer = (callee) => composerOf(callee)?.framework;
   }
   return units;
+}
+
+/**
+ * What `extractFunctionUnits` hands the app-stack front-end (src/frontends/ts/app-stacks.ts): the
+ * registration calls it found, the registering objects by variable, and the unit built for each
+ * function or class node (an index into the returned units).
+ */
+export interface RegistrationSink {
+  registrations: Array<{ call: ts.CallExpression; method: string; framework: Framework; wrapping: boolean }>;
+  objects: Map<string, RegisteringObject>;
+  /** Functions and classes of the file by the name bound to them once. */
+  functions: Map<string, ts.Node>;
+  units: Map<ts.Node, number>;
+  /** The registering object an expression denotes (a variable, `new Koa()`, a chained registration). */
+  receiver: (e: ts.Expression) => RegisteringObject | undefined;
+  /** The framework whose composer or wrapper a callee is (`compose` from `koa-compose`). */
+  composer: (callee: ts.Expression) => Framework | undefined;
+}
+
+/** A registering object as the app-stack front-end sees it. */
+export interface RegisteringObject {
+  framework: Framework;
+  methods: ReadonlySet<string>;
+  derive?: ReadonlySet<string>;
+}
+
+/** An empty sink for `extractFunctionUnits`. */
+export function registrationSink(): RegistrationSink {
+  return { registrations: [], objects: new Map(), functions: new Map(), units: new Map(), receiver: () => undefined, composer: () => undefined };
 }
 
 /** The variable a call's value is stored in: `timing` for `const timing = createMiddleware(…)`. */

@@ -6,7 +6,8 @@ import type { ExportFact, FileFacts, FrameworkUse, ImportFact, SuppressionDirect
 import { parseDirective } from '../../suppress.js';
 import { extractStacks } from './stacks.js';
 import { OTHER_SETTINGS } from '../settings-names.js';
-import { extractFunctionCandidates, extractFunctionUnits, frameworkModule, FRAMEWORK_WORDS } from './frameworks.js';
+import { extractFunctionCandidates, extractFunctionUnits, frameworkModule, FRAMEWORK_WORDS, registrationSink } from './frameworks.js';
+import { extractAppStacks } from './app-stacks.js';
 import { extractUnits, firstSuperCall, HOOKS, memberName, provablyNotNext, WEAK_NEXT_NAMES } from './units.js';
 
 export const TS_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
@@ -253,7 +254,10 @@ export function extractTypeScriptFacts(path: string, text: string, options: Fron
     const { units, classFactories } = extractUnits(tree, options.names);
     // Function units come after the others: `classFactories` index into the units before them.
     const uses: FrameworkUse[] = [];
-    facts.units = [...units, ...extractFunctionUnits(tree, facts.imports, uses)];
+    const sink = registrationSink();
+    facts.units = [...units, ...extractFunctionUnits(tree, facts.imports, uses, sink)];
+    const appStacks = extractAppStacks(tree, facts.imports, facts.exports, sink, units.length);
+    if (appStacks.length > 0) facts.appStacks = appStacks;
     if (uses.length > 0) facts.frameworkUses = uses;
     // Exported `(ctx, next)` functions without evidence here: the link step judges those a registration reaches.
     const candidates = extractFunctionCandidates(tree, facts.exports, facts.units, options.names);

@@ -310,7 +310,7 @@ function numberOf(text: string): number | undefined {
 }
 
 /** A call's arguments as canonical JSON when every one is a literal (object keys sorted), else undefined. */
-function literalArguments(args: readonly ts.Expression[]): string | undefined {
+export function literalArguments(args: readonly ts.Expression[]): string | undefined {
   const values: Literal[] = [];
   for (const arg of args) {
     const v = T.isSpreadElement(arg) ? undefined : literalValue(arg);

@@ -1,0 +1,396 @@
+/**
+ * The registration stacks of Node apps and routers (issue 12): every `app.use(...)`,
+ * `app.get(path, ...)`, `router.use(...)`, `consumer.apply(...)` on a registering object that
+ * frameworks.ts recognised, in program order per object, with path filters, conditions (`if`),
+ * unknown positions (loops, callbacks), mounts of other apps and routers of the file, and calls
+ * handing the object to a function (`configure(app)`), whose own registrations (on its parameter)
+ * the link step puts in that place. Facts only: the link step (src/link/app-stacks.ts) nests the
+ * stacks and resolves the layers; the rules decide.
+ */
+import type { ts } from 'ts-morph';
+import type { AppStackFact, ExportFact, Framework, ImportFact, LayerFact, Range, RegistrationFact } from '../../model.js';
+import type { RegisteringObject, RegistrationSink } from './frameworks.js';
+import { literalArguments } from './stacks.js';
+import { dotted, rangeOf, requireOf, stripParens } from './syntax.js';
+import { T } from './typescript.js';
+
+type FunctionLike = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction | ts.MethodDeclaration;
+
+/** Methods that register no layer but name the mount point's path (Express `app.route(path)`). */
+const PATH_DERIVES = new Set(['route']);
+
+/** Methods of an object that take a path first (every registering method except Koa's `app.use` and Nest's `apply`). */
+function takesPath(framework: Framework, method: string, role: AppStackFact['role']): boolean {
+  if (method === 'apply') return false;
+  if (framework === 'koa') return role !== 'app';
+  return framework !== 'trpc';
+}
+
+function isFunctionLike(n: ts.Node): n is FunctionLike {
+  return T.isFunctionDeclaration(n) || T.isFunctionExpression(n) || T.isArrowFunction(n) || T.isMethodDeclaration(n);
+}
+
+/** The nearest function around a node (or the file). */
+function scopeOf(n: ts.Node): ts.Node {
+  let cur = n.parent;
+  while (cur && !isFunctionLike(cur) && !T.isSourceFile(cur)) cur = cur.parent;
+  return cur ?? n.getSourceFile();
+}
+
+/** A path argument as written: a string literal, or null when it cannot be read. */
+function pathOf(e: ts.Expression): string | null {
+  const inner = stripParens(e);
+  return T.isStringLiteral(inner) || T.isNoSubstitutionTemplateLiteral(inner) ? inner.text : null;
+}
+
+function isPathLike(e: ts.Expression): boolean {
+  const inner = stripParens(e);
+  return T.isStringLiteral(inner) || T.isNoSubstitutionTemplateLiteral(inner) || T.isTemplateExpression(inner) || T.isRegularExpressionLiteral(inner) || (T.isArrayLiteralExpression(inner) && inner.elements.length > 0 && inner.elements.every((x) => isPathLike(x)));
+}
+
+/**
+ * Extracts the app stacks of a file. `sink` is what `extractFunctionUnits` recorded; `unitOffset`
+ * is the index in FileFacts.units of the first function unit.
+ */
+export function extractAppStacks(sf: ts.SourceFile, imports: readonly ImportFact[], exports: readonly ExportFact[], sink: RegistrationSink, unitOffset: number): AppStackFact[] {
+  if (sink.objects.size === 0 && sink.registrations.length === 0) return [];
+  const stacks = new Map<string, AppStackFact>();
+  /** Where each stack's variable is declared: registrations in another function may run at any time. */
+  const scopes = new Map<string, ts.Node>();
+  /** Parameters of functions of the file that receive a registering object (`function configure(app)` called with `app`). */
+  const parameters = new Map<ts.Node, Map<string, { framework: Framework; name: string }>>();
+  let conditionIds = 0;
+  const conditionOf = new Map<ts.Node, number>();
+
+  const declarationOf = (name: string): ts.VariableDeclaration | undefined => {
+    let found: ts.VariableDeclaration | undefined;
+    const visit = (n: ts.Node): void => {
+      if (found) return;
+      if (T.isVariableDeclaration(n) && T.isIdentifier(n.name) && n.name.text === name) found = n;
+      else T.forEachChild(n, visit);
+    };
+    visit(sf);
+    return found;
+  };
+  const roleOf = (decl: ts.VariableDeclaration | undefined): AppStackFact['role'] => {
+    let init = decl?.initializer && stripParens(decl.initializer);
+    while (init && T.isBinaryExpression(init) && init.operatorToken.kind === T.SyntaxKind.EqualsToken) init = stripParens(init.right);
+    if (init && T.isAwaitExpression(init)) init = stripParens(init.expression);
+    if (init && (T.isCallExpression(init) || T.isNewExpression(init))) {
+      const callee = stripParens(init.expression);
+      const name = dotted(callee) ?? (requireOf(callee) !== undefined ? requireOf(callee)! : '');
+      if (/Router$|router$/.test(name)) return 'router';
+      const last = T.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+      // `new Hono().basePath('/api')` is still an app; any other derived object (`app.route(...)`) is no variable of its own here.
+      if (last === 'basePath') return 'app';
+    }
+    return 'app';
+  };
+  const basePathOf = (decl: ts.VariableDeclaration | undefined): string | undefined => {
+    const init = decl?.initializer && stripParens(decl.initializer);
+    if (init && T.isCallExpression(init) && T.isPropertyAccessExpression(init.expression) && init.expression.name.text === 'basePath' && init.arguments[0]) {
+      return pathOf(init.arguments[0]) ?? undefined;
+    }
+    return undefined;
+  };
+  const exportedNames = (name: string): string[] => exports.filter((e) => e.local === name).map((e) => e.exported);
+
+  const stackFor = (name: string, object: RegisteringObject, nameNode: ts.Node | undefined, role?: AppStackFact['role']): AppStackFact => {
+    let stack = stacks.get(name);
+    if (!stack) {
+      const decl = role === 'parameter' ? undefined : declarationOf(name);
+      const exported = exportedNames(name);
+      const basePath = basePathOf(decl);
+      stack = {
+        framework: object.framework,
+        name,
+        role: role ?? roleOf(decl),
+        nameRange: rangeOf(decl?.name ?? nameNode ?? sf, sf),
+        ...(exported.length > 0 ? { exported } : {}),
+        ...(basePath !== undefined ? { basePath } : {}),
+        registrations: [],
+      };
+      stacks.set(name, stack);
+      if (decl) scopes.set(name, scopeOf(decl));
+    }
+    return stack;
+  };
+
+  /** A parameter receiving a registering object, seen from an identifier used in function `scope`. */
+  const parameterReceiver = (id: ts.Identifier): { framework: Framework; name: string; scope: ts.Node } | undefined => {
+    let scope: ts.Node | undefined = scopeOf(id);
+    while (scope && !T.isSourceFile(scope)) {
+      const found = parameters.get(scope)?.get(id.text);
+      if (found) return { ...found, scope };
+      scope = scopeOf(scope);
+    }
+    return undefined;
+  };
+
+  /**
+   * The object a registration's receiver denotes, with the path a derived object adds
+   * (`app.route('/users').get(...)`): the variable's name, or undefined.
+   */
+  const rootOf = (e: ts.Expression): { name: string; object: RegisteringObject; path?: string | null; role?: AppStackFact['role']; scope?: ts.Node } | undefined => {
+    const inner = stripParens(e);
+    if (T.isIdentifier(inner)) {
+      const object = sink.objects.get(inner.text);
+      if (object) return { name: inner.text, object };
+      const param = parameterReceiver(inner);
+      if (param) {
+        const methods = new Set([...sink.objects.values()].filter((o) => o.framework === param.framework).flatMap((o) => [...o.methods]));
+        return { name: param.name, object: { framework: param.framework, methods }, role: 'parameter', scope: param.scope };
+      }
+      return undefined;
+    }
+    if (T.isCallExpression(inner) && T.isPropertyAccessExpression(inner.expression)) {
+      const method = inner.expression.name.text;
+      const below = rootOf(inner.expression.expression);
+      if (!below) return undefined;
+      if (PATH_DERIVES.has(method) && below.object.derive?.has(method)) return { ...below, path: inner.arguments[0] ? pathOf(inner.arguments[0]) : null };
+      if (below.object.methods.has(method)) return below;
+      return undefined;
+    }
+    return undefined;
+  };
+
+  /** The flattened layers of registration arguments. */
+  const layersOf = (args: readonly ts.Expression[]): LayerFact[] => {
+    const out: LayerFact[] = [];
+    const visit = (arg: ts.Expression): void => {
+      const a = stripParens(arg);
+      const range = rangeOf(a, sf);
+      if (T.isArrayLiteralExpression(a)) {
+        for (const el of a.elements) {
+          if (T.isSpreadElement(el)) out.push({ kind: 'unknown', value: '', range: rangeOf(el, sf) });
+          else visit(el);
+        }
+        return;
+      }
+      if (T.isArrowFunction(a) || T.isFunctionExpression(a)) {
+        const unit = sink.units.get(a);
+        out.push({ kind: 'function', value: '', range, ...(unit !== undefined ? { unit: unit + unitOffset } : {}) });
+        return;
+      }
+      if (T.isCallExpression(a)) {
+        const callee = stripParens(a.expression);
+        // `compose([a, b])`: its layers, in order.
+        if (sink.composer(callee) !== undefined && !T.isPropertyAccessExpression(callee)) {
+          a.arguments.forEach(visit);
+          return;
+        }
+        const value = dotted(callee);
+        if (value === undefined) {
+          out.push({ kind: 'unknown', value: '', range });
+          return;
+        }
+        const args = literalArguments(a.arguments);
+        // `router.routes()`, `router.middleware()`: the router's own stack.
+        const owner = T.isPropertyAccessExpression(callee) && T.isIdentifier(callee.expression) ? callee.expression.text : undefined;
+        const mounted = owner !== undefined && sink.objects.has(owner) && /^(routes|middleware)$/.test((callee as ts.PropertyAccessExpression).name.text) ? owner : undefined;
+        // What a factory of the file returns: its unit.
+        const factory = T.isIdentifier(callee) ? sink.functions.get(callee.text) : undefined;
+        const returned = factory ? unitReturnedBy(factory) : undefined;
+        out.push({ kind: 'call', value, range, ...(args !== undefined ? { args } : {}), ...(mounted !== undefined ? { receiver: mounted } : {}), ...(returned !== undefined ? { unit: returned + unitOffset } : {}) });
+        return;
+      }
+      const value = dotted(a);
+      if (value !== undefined) {
+        const receiver = T.isIdentifier(a) && sink.objects.has(a.text) ? a.text : undefined;
+        const local = T.isIdentifier(a) ? sink.functions.get(a.text) : undefined;
+        const unit = local ? sink.units.get(local) : undefined;
+        out.push({ kind: 'reference', value, range, ...(receiver !== undefined ? { receiver } : {}), ...(unit !== undefined ? { unit: unit + unitOffset } : {}) });
+        return;
+      }
+      out.push({ kind: 'unknown', value: '', range });
+    };
+    args.forEach(visit);
+    return out;
+  };
+  /** The unit a function of the file returns (`function logger() { return async (ctx, next) => ... }`). */
+  const unitReturnedBy = (fn: ts.Node): number | undefined => {
+    let found: number | undefined;
+    const visit = (n: ts.Node): void => {
+      if (found !== undefined) return;
+      const u = sink.units.get(n);
+      if (u !== undefined && n !== fn) found = u;
+      else T.forEachChild(n, visit);
+    };
+    if (isFunctionLike(fn) && fn.body) visit(fn.body);
+    return found;
+  };
+
+  /** Conditions and unknown positions between a registration and its receiver's scope. */
+  const placeOf = (call: ts.Node, scope: ts.Node | undefined): Pick<RegistrationFact, 'condition' | 'positionUnknown' | 'statement'> => {
+    let cur: ts.Node = call;
+    let condition: RegistrationFact['condition'];
+    let unknown = false;
+    let statement: Range | undefined;
+    if (T.isExpressionStatement(call.parent) && (T.isBlock(call.parent.parent) || T.isSourceFile(call.parent.parent))) {
+      const owner = call.parent.parent.parent;
+      if (T.isSourceFile(call.parent.parent) || (owner && isFunctionLike(owner))) statement = rangeOf(call.parent, sf);
+    }
+    while (cur.parent && cur.parent !== scope) {
+      const parent: ts.Node = cur.parent;
+      if (isFunctionLike(parent) || T.isClassLike(parent)) {
+        unknown = true;
+        break;
+      }
+      if (T.isForStatement(parent) || T.isForOfStatement(parent) || T.isForInStatement(parent) || T.isWhileStatement(parent) || T.isDoStatement(parent)) unknown = true;
+      if (!condition && (T.isIfStatement(parent) || T.isConditionalExpression(parent)) && cur !== (T.isIfStatement(parent) ? parent.expression : parent.condition)) {
+        let id = conditionOf.get(parent);
+        if (id === undefined) conditionOf.set(parent, (id = ++conditionIds));
+        const branch = T.isIfStatement(parent) ? (cur === parent.thenStatement ? 0 : 1) : cur === parent.whenTrue ? 0 : 1;
+        condition = { id, branch };
+      }
+      if (!condition && T.isCaseClause(parent)) {
+        const sw = parent.parent.parent;
+        let id = conditionOf.get(sw);
+        if (id === undefined) conditionOf.set(sw, (id = ++conditionIds));
+        condition = { id, branch: parent.parent.clauses.indexOf(parent) };
+      }
+      if (!condition && T.isBinaryExpression(parent) && (parent.operatorToken.kind === T.SyntaxKind.AmpersandAmpersandToken || parent.operatorToken.kind === T.SyntaxKind.BarBarToken) && cur === parent.right) {
+        condition = { id: ++conditionIds, branch: 0 };
+      }
+      cur = parent;
+    }
+    if (scope && !cur.parent) unknown = true;
+    if (condition || unknown) statement = undefined;
+    return { ...(condition ? { condition } : {}), ...(unknown ? { positionUnknown: true } : {}), ...(statement ? { statement } : {}) };
+  };
+
+  const register = (call: ts.CallExpression, outer: ts.CallExpression): void => {
+    const callee = call.expression as ts.PropertyAccessExpression;
+    const method = callee.name.text;
+    const root = rootOf(callee.expression);
+    if (!root || !root.object.methods.has(method)) return;
+    const stack = stackFor(root.name, root.object, undefined, root.role);
+    if (root.object.framework === 'trpc') return;
+    let args = [...call.arguments];
+    let path: string | null | undefined = root.path;
+    let methods: string[] | undefined;
+    if (method === 'on' && args.length >= 2) {
+      const m = stripParens(args[0]!);
+      const list = T.isArrayLiteralExpression(m) ? m.elements : [m];
+      const names = list.map((x) => (T.isStringLiteral(x) ? x.text.toUpperCase() : undefined));
+      if (names.every((x) => x !== undefined)) methods = names as string[];
+      args = args.slice(1);
+    }
+    if (root.path === undefined && takesPath(root.object.framework, method, stack.role) && args.length > 0) {
+      // @koa/router's named routes: `router.get('user', '/users/:id', ...)`.
+      if (root.object.framework === 'koa' && args.length > 1 && isPathLike(args[0]!) && isPathLike(args[1]!)) args = args.slice(1);
+      if (isPathLike(args[0]!)) {
+        path = pathOf(args[0]!);
+        args = args.slice(1);
+      } else if (method !== 'use' && args.length > 1) {
+        // A route's first argument is its path, whatever it is.
+        path = null;
+        args = args.slice(1);
+      } else if (method === 'use' && T.isIdentifier(stripParens(args[0]!)) && args.length > 1 && !sink.functions.has((stripParens(args[0]!) as ts.Identifier).text) && !sink.objects.has((stripParens(args[0]!) as ts.Identifier).text)) {
+        // `app.use(prefix, a)`: a variable first may be a path; nothing is known of this registration's filter.
+        path = null;
+      }
+    }
+    if (method === 'apply') path = nestRoutes(call);
+    const scope = root.role === 'parameter' ? root.scope : scopes.get(root.name);
+    const place = placeOf(outer, scope);
+    // A call of a chain (`app.use(a).use(b)`, `app.route('/x').get(h)`) is reported from its method name.
+    const whole = call === outer && T.isIdentifier(stripParens(callee.expression));
+    const registration: RegistrationFact = {
+      method,
+      ...(path !== undefined ? { path } : {}),
+      ...(methods ? { methods } : {}),
+      layers: layersOf(args),
+      range: whole ? rangeOf(call, sf) : { start: callee.name.getStart(sf), end: call.getEnd() },
+      ...(call === outer ? place : { ...place, statement: undefined }),
+    };
+    if (registration.statement === undefined) delete registration.statement;
+    stack.registrations.push(registration);
+  };
+  /** Nest: `consumer.apply(A).exclude(...).forRoutes('cats')`: the path, undefined for every route, null when not a string. */
+  const nestRoutes = (apply: ts.CallExpression): string | null | undefined => {
+    let cur: ts.Node = apply;
+    while (T.isPropertyAccessExpression(cur.parent) && T.isCallExpression(cur.parent.parent)) {
+      const chained = cur.parent.parent;
+      if (cur.parent.name.text === 'forRoutes') {
+        if (chained.arguments.length !== 1) return null;
+        const p = pathOf(chained.arguments[0]!);
+        return p === '*' || p === '(.*)' ? undefined : p;
+      }
+      cur = chained;
+    }
+    return null;
+  };
+  /** Hono's `app.route(prefix, sub)` and calls handing an object to a function (`configure(app)`). */
+  const otherUse = (call: ts.CallExpression): void => {
+    const callee = stripParens(call.expression);
+    if (T.isPropertyAccessExpression(callee) && callee.name.text === 'route' && call.arguments.length === 2) {
+      const root = rootOf(callee.expression);
+      const sub = stripParens(call.arguments[1]!);
+      if (root && root.object.framework === 'hono' && T.isIdentifier(sub)) {
+        const stack = stackFor(root.name, root.object, undefined, root.role);
+        const scope = root.role === 'parameter' ? root.scope : scopes.get(root.name);
+        stack.registrations.push({ method: 'route', path: pathOf(call.arguments[0]!), layers: layersOf([sub]), range: rangeOf(call, sf), ...placeOf(call, scope) });
+      }
+      return;
+    }
+    if (T.isPropertyAccessExpression(callee) && rootOf(callee.expression)) return;
+    call.arguments.forEach((arg, index) => {
+      const a = stripParens(arg);
+      const root = T.isIdentifier(a) ? rootOf(a) : undefined;
+      if (!root) return;
+      const stack = stackFor(root.name, root.object, undefined, root.role);
+      const scope = root.role === 'parameter' ? root.scope : scopes.get(root.name);
+      const value = dotted(callee) ?? '';
+      stack.registrations.push({ method: 'include', layers: [{ kind: value ? 'reference' : 'unknown', value, range: rangeOf(callee, sf) }], receiverIndex: index, range: rangeOf(call, sf), ...placeOf(call, scope) });
+      // A function of the file: its parameter at `index` is the same kind of object.
+      const fn = T.isIdentifier(callee) ? sink.functions.get(callee.text) : undefined;
+      const param = fn && isFunctionLike(fn) ? fn.parameters[index] : undefined;
+      if (fn && param && T.isIdentifier(param.name)) {
+        const byName = parameters.get(fn) ?? new Map();
+        byName.set(param.name.text, { framework: root.object.framework, name: `${callee.getText(sf)}#${index}` });
+        parameters.set(fn, byName);
+      }
+    });
+  };
+  // Calls handing objects to functions first: the functions' parameters become receivers.
+  const includes = (n: ts.Node): void => {
+    if (T.isCallExpression(n)) {
+      const callee = stripParens(n.expression);
+      if (!T.isPropertyAccessExpression(callee) || !rootOf(callee.expression)) {
+        if (n.arguments.some((a) => T.isIdentifier(stripParens(a)) && rootOf(stripParens(a)))) otherUse(n);
+      }
+    }
+    T.forEachChild(n, includes);
+  };
+  includes(sf);
+  const visit = (n: ts.Node): void => {
+    if (T.isCallExpression(n)) {
+      const callee = stripParens(n.expression);
+      if (T.isPropertyAccessExpression(callee)) {
+        if (callee.name.text === 'route' && n.arguments.length === 2) otherUse(n);
+        else {
+          // The outermost call of a chain `app.use(a).use(b)` is the statement; register inner calls first.
+          const chain: ts.CallExpression[] = [];
+          let cur: ts.Expression = n;
+          while (T.isCallExpression(cur) && T.isPropertyAccessExpression(stripParens(cur.expression))) {
+            chain.unshift(cur);
+            cur = (stripParens(cur.expression) as ts.PropertyAccessExpression).expression;
+          }
+          for (const c of chain) register(c, n);
+          for (const c of chain) T.forEachChild(c, (child) => (chain.includes(child as ts.CallExpression) ? undefined : visitArgs(child)));
+          return;
+        }
+      }
+    }
+    T.forEachChild(n, visit);
+  };
+  const visitArgs = (n: ts.Node): void => {
+    if (T.isPropertyAccessExpression(n)) return;
+    visit(n);
+  };
+  visit(sf);
+  // Keep the order of the text (a chain is registered inner call first).
+  for (const stack of stacks.values()) stack.registrations.sort((a, b) => a.range.start - b.range.start);
+  return [...stacks.values()].filter((s) => s.registrations.length > 0 || s.exported);
+}

@@ -1,0 +1,230 @@
+/**
+ * The link step for Node app stacks (issue 12): each application's registrations in the order the
+ * framework runs them, with the routers and sub-apps it mounts and the functions it hands the app
+ * to (`configure(app)`) expanded in place, under their mount paths. Each layer is resolved to a
+ * project unit (its flow summary says what it reads and writes on the request) or to a package's
+ * middleware the knowledge base describes (src/knowledge/node.ts). The result is the same `Stack`
+ * that settings lists become, with a `NodeEntry` on each entry; the stack rules judge it.
+ */
+import { NODE_MIDDLEWARE, type NodeMiddleware } from '../knowledge/node.js';
+import type { AppStackFact, FileFacts, Framework, LayerFact, RegistrationFact, StackEntryFact, Unit } from '../model.js';
+import { packageSpecifier } from '../specifiers.js';
+import { resolveRelativeModule, type FactsLookup } from './resolve.js';
+import { projectAccesses, type Stack, type StackEntry } from './stacks.js';
+import { resolveBinding } from './units.js';
+
+/** Where an entry of a Node stack comes from and what it is. */
+export interface NodeEntry {
+  framework: Framework;
+  /** `middleware`: `use`d (or Nest's `apply`); `route`: a layer of a route (`app.get(path, ...)`); `error`: an error handler (Express, Connect). */
+  kind: 'middleware' | 'route' | 'error';
+  /** The last layer of a route: its handler. */
+  handler: boolean;
+  method: string;
+  methods?: string[];
+  /** The full path filter after mounts, normalised: `''` for every path, `null` when it cannot be read. */
+  path: string | null;
+  registration: RegistrationFact;
+  /** The registration's position in the flattened stack: the layers of one registration share it. */
+  order: number;
+  /** The app or router the registration is made on: `<file>#<name>`; a fix moves statements of one receiver only. */
+  receiver: string;
+  /** The package middleware it is, when the knowledge base describes it. */
+  known?: NodeMiddleware;
+  /** The project unit it is, when it was analysed. */
+  unit?: Unit;
+}
+
+/** Node entries (the stack rules' view); the entries of a settings list have none. */
+export type NodeStackEntry = StackEntry & { node: NodeEntry };
+
+const EXPORTS = new Map<string, NodeMiddleware>();
+for (const m of NODE_MIDDLEWARE) for (const e of m.exports) EXPORTS.set(`${e.package}#${e.member}#${e.form}`, m);
+
+/** The package middleware a layer names through the file's imports (`passport.session()`, `session({...})`). */
+export function knownLayer(facts: FileFacts, layer: LayerFact): { known?: NodeMiddleware; source?: string; name?: string } {
+  if (layer.kind !== 'call' && layer.kind !== 'reference') return {};
+  const [head, ...rest] = layer.value.split('.');
+  const imp = facts.imports.find((i) => i.local === head);
+  if (!imp) return {};
+  const pkg = packageSpecifier(imp.source);
+  const member = (imp.imported === 'default' || imp.imported === '*' ? rest : [imp.imported, ...rest]).join('.');
+  if (pkg === undefined) return { source: imp.source, name: member || 'default' };
+  const known = EXPORTS.get(`${pkg}#${member}#${layer.kind}`);
+  return { ...(known ? { known } : {}), source: imp.source, name: member };
+}
+
+/** A path as the rules compare it: `''` for every path; `/api` for `/api/*`, `/api/` and `/api`. */
+export function normalisePath(path: string | null | undefined): string | null {
+  if (path === undefined) return '';
+  if (path === null) return null;
+  let p = path.replace(/\/?\*$/, '').replace(/\/\(\.\*\)$/, '');
+  if (p.endsWith('/')) p = p.slice(0, -1);
+  if (p !== '' && !p.startsWith('/')) p = `/${p}`;
+  return p;
+}
+
+function joinPaths(prefix: string | null, path: string | null): string | null {
+  if (prefix === null || path === null) return null;
+  return `${prefix}${path}`;
+}
+
+interface Walk {
+  lookup: FactsLookup;
+  out: NodeStackEntry[];
+  /** Stacks expanded into another (not checked on their own). */
+  expanded: Set<string>;
+  /** Registrations counted so far (NodeEntry.order). */
+  order: number;
+  /** Conditions renumbered across files. */
+  conditions: Map<string, number>;
+  /** A registration whose place is unknown came before: everything after it is unordered. */
+  partial: boolean;
+}
+
+/** Finds the app stack an import or a local name denotes: a router mounted, or a function's parameter stack (`configure#0`). */
+function stackNamed(facts: FileFacts, name: string, lookup: FactsLookup, parameterIndex?: number): { facts: FileFacts; stack: AppStackFact } | undefined {
+  const want = (local: string) => (parameterIndex === undefined ? local : `${local}#${parameterIndex}`);
+  const own = facts.appStacks?.find((s) => s.name === want(name));
+  if (own) return { facts, stack: own };
+  const [head, ...rest] = name.split('.');
+  const imp = facts.imports.find((i) => i.local === head);
+  if (!imp) return undefined;
+  const target = resolveRelativeModule(facts.path, imp.source, lookup);
+  if (!target) return undefined;
+  const exported = imp.imported === '*' ? (rest.length > 0 ? rest.join('.') : 'default') : imp.imported;
+  const stack = target.appStacks?.find((s) => {
+    const local = parameterIndex === undefined ? s.name : s.name.replace(/#\d+$/, '');
+    if (parameterIndex !== undefined && s.name !== `${local}#${parameterIndex}`) return false;
+    return (s.exported ?? []).includes(exported) || target.exports.some((e) => e.exported === exported && e.local === local && !e.source);
+  });
+  return stack ? { facts: target, stack } : undefined;
+}
+
+function expand(facts: FileFacts, stack: AppStackFact, prefix: string | null, w: Walk, seen: Set<string>, inherited: Pick<StackEntryFact, 'condition' | 'positionUnknown'>, until?: number): void {
+  const key = `${facts.path}#${stack.name}`;
+  if (seen.has(key)) {
+    w.partial = true;
+    return;
+  }
+  const inner = new Set([...seen, key]);
+  const base = joinPaths(prefix, normalisePath(stack.basePath));
+  for (const r of stack.registrations) {
+    if (until !== undefined && r.range.start >= until) break;
+    const path = joinPaths(base, normalisePath(r.path));
+    const conditionKey = r.condition && `${facts.path}#${r.condition.id}`;
+    let condition = inherited.condition;
+    if (!condition && r.condition && conditionKey) {
+      if (!w.conditions.has(conditionKey)) w.conditions.set(conditionKey, w.conditions.size + 1);
+      condition = { id: w.conditions.get(conditionKey)!, branch: r.condition.branch };
+    }
+    if (r.positionUnknown) w.partial = true;
+    const place = { ...(condition ? { condition } : {}), ...(inherited.positionUnknown || w.partial ? { positionUnknown: true } : {}) };
+    if (r.method === 'include') {
+      const fn = r.layers[0];
+      const found = fn && fn.kind === 'reference' ? stackNamed(facts, fn.value, w.lookup, r.receiverIndex ?? 0) : undefined;
+      if (!found) {
+        // An unknown function took the app: nothing after this call is ordered.
+        w.partial = true;
+        continue;
+      }
+      w.expanded.add(`${found.facts.path}#${found.stack.name}`);
+      expand(found.facts, found.stack, path, w, inner, place);
+      continue;
+    }
+    const order = ++w.order;
+    r.layers.forEach((layer, i) => {
+      // A router or sub-app mounted here: its stack, under this path (Hono copies its routes now).
+      const mounted = layer.receiver !== undefined ? stackNamed(facts, layer.receiver, w.lookup) : layer.kind === 'reference' && layer.unit === undefined ? stackNamed(facts, layer.value, w.lookup) : undefined;
+      if (mounted && mounted.stack !== stack) {
+        w.expanded.add(`${mounted.facts.path}#${mounted.stack.name}`);
+        const copiedNow = r.method === 'route' && mounted.facts === facts ? r.range.start : undefined;
+        expand(mounted.facts, mounted.stack, path, w, inner, place, copiedNow);
+        return;
+      }
+      w.out.push(entryOf(facts, stack, r, layer, i, path, order, place, w.lookup));
+    });
+  }
+}
+
+function entryOf(facts: FileFacts, stack: AppStackFact, r: RegistrationFact, layer: LayerFact, i: number, path: string | null, order: number, place: Pick<StackEntryFact, 'condition' | 'positionUnknown'>, lookup: FactsLookup): NodeStackEntry {
+  const route = r.method !== 'use' && r.method !== 'apply' && r.method !== 'route';
+  const local = layer.unit !== undefined ? facts.units[layer.unit] : undefined;
+  const binding = !local && layer.kind === 'reference' ? resolveBinding(facts, layer.value, lookup) : undefined;
+  const unit = local ?? (binding?.kind === 'unit' ? binding.unit : undefined);
+  const unitFile = local ? facts.path : binding?.kind === 'unit' ? binding.facts.path : undefined;
+  const { known, source, name } = knownLayer(facts, layer);
+  const fact: StackEntryFact = {
+    kind: layer.kind === 'function' ? (unit ? 'reference' : 'unknown') : layer.kind,
+    value: layer.value || (unit?.name ?? ''),
+    range: layer.range,
+    ...(layer.args !== undefined ? { args: layer.args } : {}),
+    ...place,
+  };
+  const resolution: StackEntry['resolution'] = unit
+    ? { kind: 'project', unit, filePath: unitFile! }
+    : known || source !== undefined
+      ? { kind: 'external', source: source!, name: name ?? '' }
+      : { kind: 'unknown' };
+  const accesses = resolution.kind === 'project' ? projectAccesses(resolution) : { sets: known?.sets ?? [], needs: (known?.needs ?? []).map((attribute) => ({ attribute })) };
+  const identity = known ? `node:${known.id}` : unit ? `${unitFile}#${unit.range.start}` : `${facts.path}#${layer.kind}:${layer.value}`;
+  const scope = `${r.method} ${path ?? '?'}`;
+  const duplicateKey =
+    route || fact.kind === 'unknown' || (layer.kind === 'call' && layer.args === undefined) ? `${facts.path}@${layer.range.start}` : `${scope} ${identity}${layer.kind === 'call' ? `(${layer.args})` : ''}`;
+  const error = !route && (unit?.errorHandler !== undefined || known?.errorHandler === true);
+  const label = known ? known.label : layer.kind === 'call' ? `${layer.value}()` : layer.value || (unit && unit.name !== 'default' ? unit.name : `${r.method}(…)`);
+  return {
+    fact,
+    filePath: facts.path,
+    label,
+    resolution,
+    identity,
+    duplicateKey,
+    ...accesses,
+    node: {
+      framework: stack.framework,
+      kind: route ? 'route' : error ? 'error' : 'middleware',
+      handler: route && i === r.layers.length - 1,
+      method: r.method,
+      ...(r.methods ? { methods: r.methods } : {}),
+      path,
+      registration: r,
+      order,
+      receiver: `${facts.path}#${stack.name}`,
+      ...(known ? { known } : {}),
+      ...(unit ? { unit } : {}),
+    },
+  };
+}
+
+/**
+ * The Node stacks of a run: each app of the given files with everything it mounts and includes,
+ * then each router or configure function no app of the run reaches, on its own.
+ */
+export function linkAppStacks(allFacts: FileFacts[], lookup: FactsLookup): Stack[] {
+  const stacks: Stack[] = [];
+  const expanded = new Set<string>();
+  const build = (facts: FileFacts, app: AppStackFact): Stack => {
+    const w: Walk = { lookup, out: [], expanded, order: 0, conditions: new Map(), partial: false };
+    expand(facts, app, '', w, new Set(), {});
+    return {
+      setting: app.name,
+      filePath: facts.path,
+      nameRange: app.nameRange,
+      entries: w.out,
+      open: w.partial || w.out.some((e) => e.fact.kind === 'unknown'),
+      final: true,
+      constants: {},
+      framework: app.framework,
+    };
+  };
+  for (const facts of allFacts) for (const app of facts.appStacks ?? []) if (app.role === 'app') stacks.push(build(facts, app));
+  for (const facts of allFacts) {
+    for (const app of facts.appStacks ?? []) {
+      if (app.role === 'app' || expanded.has(`${facts.path}#${app.name}`)) continue;
+      stacks.push(build(facts, app));
+    }
+  }
+  // An app mounted into another app of the run (`app.use('/admin', admin)`) is judged there.
+  return stacks.filter((s) => !expanded.has(`${s.filePath}#${s.setting}`));
+}
