@@ -157,8 +157,14 @@ function checkNodeStack(ctx: StackContext & RuleContextBase<Messages>): void {
       ...(suggestion ? { suggest: [{ messageId: 'moveRegistration', data: { provider: provider.label, name: reader.label }, fix: suggestion }] } : {}),
     });
   };
+  /** A layer whose writes to the request are known: a package the knowledge base describes, or an analysed unit. */
+  const writesKnown = (e: NodeStackEntry) => e.node.known !== undefined || e.node.unit?.handler !== undefined || e.node.kind === 'route';
   for (const reader of entries) {
+    // A read in project code is a need only when every layer above it is known not to set it (unknown means silent).
+    const above = ctx.stack.entries.filter((e) => e !== reader && (!e.node || !runsBefore(reader, e as NodeStackEntry)));
+    const inferredSafe = !ctx.stack.open && above.every((e) => e.node !== undefined && !e.fact.positionUnknown && (writesKnown(e as NodeStackEntry) || !mayOverlap(e as NodeStackEntry, reader)));
     for (const need of reader.needs) {
+      if (reader.node.known === undefined && !inferredSafe) continue;
       const providers = entries.filter((p) => p !== reader && p.sets.includes(need.attribute) && coexist(p, reader));
       if (providers.some((p) => runsBefore(p, reader) && mayOverlap(p, reader))) continue;
       const provider = providers.find((p) => runsBefore(reader, p) && covers(p, reader));

@@ -461,6 +461,11 @@ export interface LayerFact {
   range: Range;
   /** Index in FileFacts.units of the unit this layer is (an inline function, a function or class of the file). */
   unit?: number;
+  /**
+   * For a function layer that is no unit (a route's handler, `(req, res) => ...`): the attributes of
+   * its first parameter it reads (`body`, `user`; Koa's `request.body`, `state.user`), anywhere in it.
+   */
+  reads?: string[];
   /** The layer is another app or router of this file (`app.use('/api', api)`, `app.use(router.routes())`): its `AppStackFact.name`. */
   receiver?: string;
 }

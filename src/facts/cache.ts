@@ -37,7 +37,7 @@ const RACY_MS = 3000;
  * inside the entries included (3: Python facts — classes, functions, signatures, capabilities;
  * 4: `frameworkUses` and `functionCandidates`, detection across files).
  */
-const FORMAT = 4;
+const FORMAT = 5;
 const MAGIC = 'facts cache';
 /** How every cache file starts; a file that stops within it was cut short. */
 const PREFIX = `{"onionlint":"${MAGIC}"`;

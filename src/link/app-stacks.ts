@@ -166,13 +166,18 @@ function entryOf(facts: FileFacts, stack: AppStackFact, r: RegistrationFact, lay
     : known || source !== undefined
       ? { kind: 'external', source: source!, name: name ?? '' }
       : { kind: 'unknown' };
-  const accesses = resolution.kind === 'project' ? projectAccesses(resolution) : { sets: known?.sets ?? [], needs: (known?.needs ?? []).map((attribute) => ({ attribute })) };
+  const accesses =
+    resolution.kind === 'project'
+      ? projectAccesses(resolution)
+      : { sets: known?.sets ?? [], needs: (known?.needs ?? layer.reads ?? []).map((attribute) => ({ attribute })) };
   const identity = known ? `node:${known.id}` : unit ? `${unitFile}#${unit.range.start}` : `${facts.path}#${layer.kind}:${layer.value}`;
   const scope = `${r.method} ${path ?? '?'}`;
   const duplicateKey =
     route || fact.kind === 'unknown' || (layer.kind === 'call' && layer.args === undefined) ? `${facts.path}@${layer.range.start}` : `${scope} ${identity}${layer.kind === 'call' ? `(${layer.args})` : ''}`;
   const error = !route && (unit?.errorHandler !== undefined || known?.errorHandler === true);
-  const label = known ? known.label : layer.kind === 'call' ? `${layer.value}()` : layer.value || (unit && unit.name !== 'default' ? unit.name : `${r.method}(…)`);
+  const receiverName = stack.role === 'parameter' ? '' : `${stack.name}.`;
+  const registered = `${receiverName}${r.method}(${typeof r.path === 'string' ? `'${r.path}', ` : ''}…)`;
+  const label = known ? known.label : layer.kind === 'call' ? `${layer.value}()` : layer.value || (unit && unit.name !== 'default' && !unit.name.endsWith('(…)') ? unit.name : registered);
   return {
     fact,
     filePath: facts.path,

@@ -10,6 +10,7 @@
 import type { ts } from 'ts-morph';
 import type { AppStackFact, ExportFact, Framework, ImportFact, LayerFact, Range, RegistrationFact } from '../../model.js';
 import type { RegisteringObject, RegistrationSink } from './frameworks.js';
+import { REQUEST_CONTAINERS } from './flow.js';
 import { literalArguments } from './stacks.js';
 import { dotted, rangeOf, requireOf, stripParens } from './syntax.js';
 import { T } from './typescript.js';
@@ -46,6 +47,34 @@ function pathOf(e: ts.Expression): string | null {
 function isPathLike(e: ts.Expression): boolean {
   const inner = stripParens(e);
   return T.isStringLiteral(inner) || T.isNoSubstitutionTemplateLiteral(inner) || T.isTemplateExpression(inner) || T.isRegularExpressionLiteral(inner) || (T.isArrayLiteralExpression(inner) && inner.elements.length > 0 && inner.elements.every((x) => isPathLike(x)));
+}
+
+/**
+ * The attributes a function reads from its first parameter (`req.body`, `ctx.request.body`), not
+ * counting those it assigns first anywhere: a route's handler, which no flow summary covers.
+ */
+function requestReads(fn: ts.ArrowFunction | ts.FunctionExpression): string[] {
+  const param = fn.parameters[0];
+  if (!param || !T.isIdentifier(param.name)) return [];
+  const name = param.name.text;
+  const reads = new Set<string>();
+  const writes = new Set<string>();
+  const visit = (n: ts.Node): void => {
+    if (T.isPropertyAccessExpression(n)) {
+      const object = stripParens(n.expression);
+      const attribute = T.isIdentifier(object) && object.text === name ? n.name.text : T.isPropertyAccessExpression(object) && T.isIdentifier(object.expression) && object.expression.text === name && REQUEST_CONTAINERS.has(object.name.text) ? `${object.name.text}.${n.name.text}` : undefined;
+      if (attribute !== undefined) {
+        const parent = n.parent;
+        const written = T.isBinaryExpression(parent) && parent.left === n && parent.operatorToken.kind >= T.SyntaxKind.FirstAssignment && parent.operatorToken.kind <= T.SyntaxKind.LastAssignment;
+        (written ? writes : reads).add(attribute);
+      }
+    }
+    // A parameter of the same name in a nested function is another object.
+    if ((T.isArrowFunction(n) || T.isFunctionExpression(n) || T.isFunctionDeclaration(n)) && n.parameters.some((p) => T.isIdentifier(p.name) && p.name.text === name)) return;
+    T.forEachChild(n, visit);
+  };
+  if (fn.body) visit(fn.body);
+  return [...reads].filter((r) => !writes.has(r));
 }
 
 /**
@@ -169,7 +198,8 @@ export function extractAppStacks(sf: ts.SourceFile, imports: readonly ImportFact
       }
       if (T.isArrowFunction(a) || T.isFunctionExpression(a)) {
         const unit = sink.units.get(a);
-        out.push({ kind: 'function', value: '', range, ...(unit !== undefined ? { unit: unit + unitOffset } : {}) });
+        const reads = unit === undefined ? requestReads(a) : [];
+        out.push({ kind: 'function', value: '', range, ...(unit !== undefined ? { unit: unit + unitOffset } : {}), ...(reads.length > 0 ? { reads } : {}) });
         return;
       }
       if (T.isCallExpression(a)) {

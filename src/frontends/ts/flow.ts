@@ -821,11 +821,17 @@ class Summarizer {
       this.flow.unawaitedUse({ range: rangeOf(e, this.sf), kind: how === 'write' ? 'write' : 'read', member: name!, text: object.getText(this.sf) });
     }
     if (T.isIdentifier(object) && name !== undefined) this.flow.requestAccess(object.text, name, how === 'write' ? 'write' : 'read', s, e);
+    // Koa's containers on the context: `ctx.request.body`, `ctx.state.user` are attributes of their own.
+    const container = T.isPropertyAccessExpression(object) && T.isIdentifier(object.expression) && REQUEST_CONTAINERS.has(object.name.text) ? object : undefined;
+    if (container && name !== undefined) this.flow.requestAccess((container.expression as ts.Identifier).text, `${container.name.text}.${name}`, how === 'write' ? 'write' : 'read', s, e);
     return UNKNOWN;
   }
 }
 
 const PROMISE_MEMBERS = new Set(['then', 'catch', 'finally']);
+
+/** Members of a request or context that hold attributes of their own (Koa's `ctx.request.body`, `ctx.state.user`). */
+export const REQUEST_CONTAINERS: ReadonlySet<string> = new Set(['request', 'state']);
 
 /** Members of Node's response that tell whether it went out. */
 const RESPONSE_STATE = new Set(['headersSent', 'writableEnded', 'writableFinished', 'finished']);
