@@ -1,5 +1,7 @@
 import { BUILTINS, lastSegment, PRESENCE_REQUIREMENTS } from '../src/knowledge/django.js';
 import { defineSettingsRule, isActiveStack, knownOf, standsFor } from '../src/rules/stack-helpers.js';
+import { NODE_MIDDLEWARE, NODE_REQUIREMENTS } from '../src/knowledge/node.js';
+import type { NodeStackEntry } from '../src/link/app-stacks.js';
 
 /**
  * What the stack must contain: the admin needs Authentication, Message and Session middleware
@@ -20,11 +22,36 @@ export default defineSettingsRule({
       required: '`{{setting}}` lacks `{{name}}` ({{check}}: {{reason}}). Add `{{path}}`.',
       missingProvider:
         '`{{name}}` reads `request.{{attribute}}`, which no entry of `{{setting}}` sets: every request fails{{failure}}. Add `{{provider}}` above it.',
+      nodeRequired: '`{{name}}` needs a middleware that no registration on `{{setting}}` provides: {{message}}. Register {{providers}} above it.',
       missingApp: '`{{name}}` needs `{{app}}` in `INSTALLED_APPS`, which does not list it: Django fails at start-up with `{{failure}}`. Add `{{app}}` to `INSTALLED_APPS`.',
     },
   },
   check(ctx) {
     const { stack } = ctx;
+    if (stack.framework !== undefined) {
+      // An application whose every layer is known: a package that needs another that no layer provides.
+      // A router or a configure function may be mounted on an app that has it; an unknown layer may provide it.
+      if (stack.appRole !== 'app' || stack.open) return;
+      const entries = stack.entries as NodeStackEntry[];
+      const opaque = entries.some((e) => e.fact.kind === 'unknown' || (e.node.known === undefined && e.node.kind !== 'route' && e.node.unit?.handler === undefined));
+      if (opaque) return;
+      const provides = (e: NodeStackEntry, what: string) => e.node.known?.id === what || (e.node.known?.provides ?? []).includes(what);
+      for (const req of NODE_REQUIREMENTS) {
+        const needing = entries.find((e) => e.node.known?.id === req.id);
+        if (!needing || entries.some((e) => req.anyOf.some((what) => provides(e, what)))) continue;
+        // A project layer that sets what the providers set may be one of them.
+        const attributes = NODE_MIDDLEWARE.filter((m) => req.anyOf.some((what) => m.id === what || (m.provides ?? []).includes(what))).flatMap((m) => m.sets);
+        if (entries.some((e) => e.node.unit && e.sets.some((a) => attributes.includes(a)))) continue;
+        const names = NODE_MIDDLEWARE.filter((m) => req.anyOf.some((what) => m.id === what || (m.provides ?? []).includes(what)) && m.frameworks.includes(stack.framework!)).map((m) => `\`${m.label}\` (${m.exports[0]!.package})`);
+        ctx.report({
+          messageId: 'nodeRequired',
+          data: { name: needing.label, setting: stack.setting, message: req.message.replace(/\.$/, ''), providers: names.join(' or ') || req.anyOf.join(' or ') },
+          range: needing.fact.range,
+          filePath: needing.filePath,
+        });
+      }
+      return;
+    }
     // A base list spread into another, or one with entries that cannot be known, may be completed elsewhere.
     if (!isActiveStack(ctx) || !stack.final || stack.open) return;
     const present = (path: string, exact: boolean) => stack.entries.some((e) => (exact ? e.fact.kind === 'string' && e.fact.value === path : standsFor(e, path)));

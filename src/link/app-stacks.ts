@@ -221,6 +221,7 @@ export function linkAppStacks(allFacts: FileFacts[], lookup: FactsLookup): Stack
       final: true,
       constants: {},
       framework: app.framework,
+      appRole: app.role,
     };
   };
   for (const facts of allFacts) for (const app of facts.appStacks ?? []) if (app.role === 'app') stacks.push(build(facts, app));

@@ -68,6 +68,8 @@ export interface Stack {
   constants: Record<string, string | number | boolean>;
   /** A Node app's registrations (src/link/app-stacks.ts): every entry has a `node`. Absent for settings lists. */
   framework?: Framework;
+  /** With `framework`: an application (`express()`), or a router or configure function no app of the run mounts. */
+  appRole?: 'app' | 'router' | 'parameter';
 }
 
 /** What a stack rule sees besides the common context. */

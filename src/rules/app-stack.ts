@@ -104,3 +104,18 @@ export function moveStatementAbove(text: string, moving: NodeStackEntry, anchor:
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   return { range: { start: aStart, end: mEnd }, text: (moved.endsWith('\n') ? moved : moved + eol) + text.slice(aStart, mStart) };
 }
+
+/** Removes the registration statement of an entry (its whole line when it stands alone on it). */
+export function removeStatement(text: string, entry: NodeStackEntry): Fix | undefined {
+  const st = entry.node.registration.statement;
+  if (!st) return undefined;
+  let start = st.start;
+  while (start > 0 && (text[start - 1] === ' ' || text[start - 1] === '\t')) start--;
+  let end = st.end;
+  while (end < text.length && (text[end] === ' ' || text[end] === '\t')) end++;
+  const ownLine = (start === 0 || text[start - 1] === '\n') && (end === text.length || text[end] === '\n' || text[end] === '\r');
+  if (!ownLine) return { range: st, text: '' };
+  if (text[end] === '\r') end++;
+  if (text[end] === '\n') end++;
+  return { range: { start, end }, text: '' };
+}
