@@ -3,6 +3,8 @@
  * self-consistent (ids, references, sources, version ranges) and pin the facts the stack rules
  * depend on most, so that an edit cannot silently turn a documented fact into a false report.
  */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import semver from 'semver';
 import { describe, expect, it } from 'vitest';
 import { NODE_CONSTRAINTS, NODE_MIDDLEWARE, NODE_REQUIREMENTS, type NodeMiddleware } from '../src/knowledge/node.js';
@@ -154,5 +156,19 @@ describe('Node knowledge base: facts', () => {
     expect(known('csrf-csrf').needs).toEqual(['cookies']);
     expect(known('cookie-parser').sets).toContain('cookies');
     expect(known('csrf-csrf').exports).toEqual([{ package: 'csrf-csrf', member: 'doubleCsrf', form: 'call', result: { member: 'doubleCsrfProtection', form: 'reference' } }]);
+  });
+});
+
+describe('Node knowledge base: docs/dev/node-knowledge.md', () => {
+  const doc = readFileSync(fileURLToPath(new URL('../docs/dev/node-knowledge.md', import.meta.url)), 'utf8');
+
+  it('has a row for every middleware, constraint and requirement', () => {
+    const rows = doc.split('\n').filter((l) => l.startsWith('| `'));
+    const missing = [
+      ...NODE_MIDDLEWARE.filter((m) => !rows.some((r) => r.startsWith(`| \`${m.id}\``))).map((m) => m.id),
+      ...NODE_CONSTRAINTS.filter((c) => !rows.some((r) => r.startsWith(`| \`${c.upper}\``) && r.includes(`| \`${c.lower}\``))).map((c) => `${c.upper} > ${c.lower}`),
+      ...NODE_REQUIREMENTS.filter((q) => !rows.some((r) => r.startsWith(`| \`${q.id}\``) && q.anyOf.every((a) => r.includes(`\`${a}\``)))).map((q) => `requirement ${q.id}`),
+    ];
+    expect(missing).toEqual([]);
   });
 });
