@@ -149,7 +149,7 @@ describe('Node knowledge base: facts', () => {
 
   it('records Hono variables as var.<key> and only the ones the middleware always sets', () => {
     const honoSets = Object.fromEntries(NODE_MIDDLEWARE.filter((m) => m.frameworks.includes('hono') && m.sets.length > 0).map((m) => [m.id, m.sets]));
-    expect(honoSets).toEqual({ 'hono/jwt': ['var.jwtPayload'], 'hono/timing': ['var.metric'], 'hono/request-id': ['var.requestId'] });
+    expect(honoSets).toEqual({ 'hono/jwt': ['var.jwtPayload'], 'hono/jwk': ['var.jwtPayload'], 'hono/timing': ['var.metric'], 'hono/request-id': ['var.requestId'] });
   });
 
   it('csrf-csrf needs the cookies cookie-parser sets, and its middleware is a member of doubleCsrf()\'s result', () => {

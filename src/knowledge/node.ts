@@ -226,6 +226,7 @@ export const NODE_MIDDLEWARE: NodeMiddleware[] = [
   hono('basic-auth', 'basicAuth'),
   hono('bearer-auth', 'bearerAuth'),
   hono('jwt', 'jwt', ['var.jwtPayload'], 'jwt.ts (ctx.set(\'jwtPayload\', payload) before next(); read as c.get(\'jwtPayload\'))'),
+  hono('jwk', 'jwk', ['var.jwtPayload'], 'jwk.ts (ctx.set(\'jwtPayload\', payload) before next(); with allow_anon a request without a token passes unset)'),
   hono('etag', 'etag'),
   hono('compress', 'compress'),
   hono('body-limit', 'bodyLimit'),
