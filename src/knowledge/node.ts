@@ -187,7 +187,7 @@ export const NODE_MIDDLEWARE: NodeMiddleware[] = [
     exports: [{ ...call('csrf-csrf', 'doubleCsrf'), result: { member: 'doubleCsrfProtection', form: 'reference' } }],
     sets: ['csrfToken'],
     needs: ['cookies'],
-    failure: 'TypeError: req.cookies is undefined: the token cookie is read from req.cookies (req.signedCookies when signed), which cookie-parser sets',
+    failure: "TypeError: Cannot read properties of undefined (reading '__Host-psifi.x-csrf-token'): the token cookie is read from req.cookies (req.signedCookies when signed), which cookie-parser sets",
     source: 'Psifi-Solutions/csrf-csrf README.md ("Getting Started": cookie-parser registered before doubleCsrfProtection; req.csrfToken); src/index.ts (getCsrfCookieFromRequest reads req.cookies[cookieName])',
   },
   entry('connect-flash', 'flash()', CONNECT, [call('connect-flash')], 'jaredhanson/connect-flash README.md ("Usage": flash messages are stored in the session); lib/flash.js sets req.flash', ['flash']),
