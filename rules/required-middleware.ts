@@ -22,7 +22,7 @@ export default defineSettingsRule({
       required: '`{{setting}}` lacks `{{name}}` ({{check}}: {{reason}}). Add `{{path}}`.',
       missingProvider:
         '`{{name}}` reads `request.{{attribute}}`, which no entry of `{{setting}}` sets: every request fails{{failure}}. Add `{{provider}}` above it.',
-      nodeRequired: '`{{name}}` needs a middleware that no registration on `{{setting}}` provides: {{message}}. Register {{providers}} above it.',
+      nodeRequired: '`{{name}}` needs a middleware that no registration on `{{setting}}` provides ({{message}}). Register {{providers}} above it.',
       missingApp: '`{{name}}` needs `{{app}}` in `INSTALLED_APPS`, which does not list it: Django fails at start-up with `{{failure}}`. Add `{{app}}` to `INSTALLED_APPS`.',
     },
   },

@@ -462,6 +462,13 @@ export interface LayerFact {
   /** Index in FileFacts.units of the unit this layer is (an inline function, a function or class of the file). */
   unit?: number;
   /**
+   * The layer's head is a variable of the file holding what a call returned (`const upload =
+   * multer(opts)` for `upload.single('avatar')`), or a property destructured from it (`const {
+   * doubleCsrfProtection } = doubleCsrf(opts)`): the call's callee as written, and the property.
+   * Also for a call made on a call's result (`multer(opts).single('avatar')`, value `single`).
+   */
+  origin?: { call: string; property?: string };
+  /**
    * For a function layer that is no unit (a route's handler, `(req, res) => ...`): the attributes of
    * its first parameter it reads (`body`, `user`; Koa's `request.body`, `state.user`), anywhere in it.
    */

@@ -38,20 +38,39 @@ export interface NodeEntry {
 /** Node entries (the stack rules' view); the entries of a settings list have none. */
 export type NodeStackEntry = StackEntry & { node: NodeEntry };
 
+/** Package middleware by how a registration names it: `<package>#<member>#<form>`, and for a member of a call's result `...>#<member>#<form>`. */
 const EXPORTS = new Map<string, NodeMiddleware>();
-for (const m of NODE_MIDDLEWARE) for (const e of m.exports) EXPORTS.set(`${e.package}#${e.member}#${e.form}`, m);
+for (const m of NODE_MIDDLEWARE) {
+  for (const e of m.exports) EXPORTS.set(`${e.package}#${e.member}#${e.form}${e.result ? `>${e.result.member}#${e.result.form}` : ''}`, m);
+}
 
-/** The package middleware a layer names through the file's imports (`passport.session()`, `session({...})`). */
+/** The package and member a dotted name reaches through the file's imports (`passport.session` → passport, `session`). */
+function imported(facts: FileFacts, dottedName: string): { source: string; pkg?: string; member: string } | undefined {
+  const [head, ...rest] = dottedName.split('.');
+  const imp = facts.imports.find((i) => i.local === head);
+  if (!imp) return undefined;
+  const member = (imp.imported === 'default' || imp.imported === '*' ? rest : [imp.imported, ...rest]).join('.');
+  const pkg = packageSpecifier(imp.source);
+  return { source: imp.source, ...(pkg !== undefined ? { pkg } : {}), member };
+}
+
+/** The package middleware a layer names through the file's imports (`passport.session()`, `session({...})`, `upload.single(...)`). */
 export function knownLayer(facts: FileFacts, layer: LayerFact): { known?: NodeMiddleware; source?: string; name?: string } {
   if (layer.kind !== 'call' && layer.kind !== 'reference') return {};
-  const [head, ...rest] = layer.value.split('.');
-  const imp = facts.imports.find((i) => i.local === head);
-  if (!imp) return {};
-  const pkg = packageSpecifier(imp.source);
-  const member = (imp.imported === 'default' || imp.imported === '*' ? rest : [imp.imported, ...rest]).join('.');
-  if (pkg === undefined) return { source: imp.source, name: member || 'default' };
-  const known = EXPORTS.get(`${pkg}#${member}#${layer.kind}`);
-  return { ...(known ? { known } : {}), source: imp.source, name: member };
+  if (layer.origin) {
+    // A member of what a package's call returned: `upload.single(...)` with `const upload = multer(...)`.
+    const made = imported(facts, layer.origin.call);
+    if (!made?.pkg) return {};
+    const member = layer.origin.property ?? layer.value.split('.').slice(1).join('.') ?? '';
+    const resultMember = layer.origin.property !== undefined ? [layer.origin.property, ...layer.value.split('.').slice(1)].join('.') : member || layer.value;
+    const known = EXPORTS.get(`${made.pkg}#${made.member}#call>${resultMember}#${layer.kind}`);
+    return { ...(known ? { known } : {}), source: made.source, name: `${made.member}().${resultMember}` };
+  }
+  const found = imported(facts, layer.value);
+  if (!found) return {};
+  if (found.pkg === undefined) return { source: found.source, name: found.member || 'default' };
+  const known = EXPORTS.get(`${found.pkg}#${found.member}#${layer.kind}`);
+  return { ...(known ? { known } : {}), source: found.source, name: found.member };
 }
 
 /** A path as the rules compare it: `''` for every path; `/api` for `/api/*`, `/api/` and `/api`. */
@@ -155,7 +174,8 @@ function entryOf(facts: FileFacts, stack: AppStackFact, r: RegistrationFact, lay
   const unitFile = local ? facts.path : binding?.kind === 'unit' ? binding.facts.path : undefined;
   const { known, source, name } = knownLayer(facts, layer);
   const fact: StackEntryFact = {
-    kind: layer.kind === 'function' ? (unit ? 'reference' : 'unknown') : layer.kind,
+    // An inline function is a layer of its own, known or not: `reference` (never `unknown`, which is an unknown expression).
+    kind: layer.kind === 'function' ? 'reference' : layer.kind,
     value: layer.value || (unit?.name ?? ''),
     range: layer.range,
     ...(layer.args !== undefined ? { args: layer.args } : {}),

@@ -183,6 +183,31 @@ export function extractAppStacks(sf: ts.SourceFile, imports: readonly ImportFact
     return undefined;
   };
 
+  /** What a variable of the file holds when it is bound once to a call's result, or a property destructured from one. */
+  const originOf = (name: string): LayerFact['origin'] => {
+    let found: LayerFact['origin'];
+    let count = 0;
+    const visit = (n: ts.Node): void => {
+      if (T.isVariableDeclaration(n) && n.initializer) {
+        const init = stripParens(n.initializer);
+        const callee = T.isCallExpression(init) ? dotted(stripParens(init.expression)) : undefined;
+        if (T.isIdentifier(n.name) && n.name.text === name) {
+          count++;
+          if (callee !== undefined) found = { call: callee };
+        } else if (T.isObjectBindingPattern(n.name)) {
+          for (const el of n.name.elements) {
+            if (!T.isIdentifier(el.name) || el.name.text !== name) continue;
+            count++;
+            const property = el.propertyName && T.isIdentifier(el.propertyName) ? el.propertyName.text : el.name.text;
+            if (callee !== undefined && !el.dotDotDotToken) found = { call: callee, property };
+          }
+        }
+      } else if ((T.isParameter(n) || T.isFunctionDeclaration(n) || T.isClassDeclaration(n)) && n.name && T.isIdentifier(n.name) && n.name.text === name) count++;
+      T.forEachChild(n, visit);
+    };
+    visit(sf);
+    return count === 1 ? found : undefined;
+  };
   /** The flattened layers of registration arguments. */
   const layersOf = (args: readonly ts.Expression[]): LayerFact[] => {
     const out: LayerFact[] = [];
@@ -210,18 +235,23 @@ export function extractAppStacks(sf: ts.SourceFile, imports: readonly ImportFact
           return;
         }
         const value = dotted(callee);
+        const args = literalArguments(a.arguments);
         if (value === undefined) {
-          out.push({ kind: 'unknown', value: '', range });
+          // `multer(opts).single('avatar')`: a member of a call's result.
+          const inner = T.isPropertyAccessExpression(callee) ? stripParens(callee.expression) : undefined;
+          const made = inner && T.isCallExpression(inner) ? dotted(stripParens(inner.expression)) : undefined;
+          if (made !== undefined) out.push({ kind: 'call', value: (callee as ts.PropertyAccessExpression).name.text, range, ...(args !== undefined ? { args } : {}), origin: { call: made } });
+          else out.push({ kind: 'unknown', value: '', range });
           return;
         }
-        const args = literalArguments(a.arguments);
         // `router.routes()`, `router.middleware()`: the router's own stack.
         const owner = T.isPropertyAccessExpression(callee) && T.isIdentifier(callee.expression) ? callee.expression.text : undefined;
         const mounted = owner !== undefined && sink.objects.has(owner) && /^(routes|middleware)$/.test((callee as ts.PropertyAccessExpression).name.text) ? owner : undefined;
         // What a factory of the file returns: its unit.
         const factory = T.isIdentifier(callee) ? sink.functions.get(callee.text) : undefined;
         const returned = factory ? unitReturnedBy(factory) : undefined;
-        out.push({ kind: 'call', value, range, ...(args !== undefined ? { args } : {}), ...(mounted !== undefined ? { receiver: mounted } : {}), ...(returned !== undefined ? { unit: returned + unitOffset } : {}) });
+        const origin = mounted === undefined && returned === undefined ? headOrigin(value) : undefined;
+        out.push({ kind: 'call', value, range, ...(args !== undefined ? { args } : {}), ...(mounted !== undefined ? { receiver: mounted } : {}), ...(returned !== undefined ? { unit: returned + unitOffset } : {}), ...(origin ? { origin } : {}) });
         return;
       }
       const value = dotted(a);
@@ -229,13 +259,20 @@ export function extractAppStacks(sf: ts.SourceFile, imports: readonly ImportFact
         const receiver = T.isIdentifier(a) && sink.objects.has(a.text) ? a.text : undefined;
         const local = T.isIdentifier(a) ? sink.functions.get(a.text) : undefined;
         const unit = local ? sink.units.get(local) : undefined;
-        out.push({ kind: 'reference', value, range, ...(receiver !== undefined ? { receiver } : {}), ...(unit !== undefined ? { unit: unit + unitOffset } : {}) });
+        const origin = receiver === undefined && unit === undefined ? headOrigin(value) : undefined;
+        out.push({ kind: 'reference', value, range, ...(receiver !== undefined ? { receiver } : {}), ...(unit !== undefined ? { unit: unit + unitOffset } : {}), ...(origin ? { origin } : {}) });
         return;
       }
       out.push({ kind: 'unknown', value: '', range });
     };
     args.forEach(visit);
     return out;
+  };
+  /** The origin of a layer's head variable (`upload` of `upload.single`), unless it is an import. */
+  const headOrigin = (value: string): LayerFact['origin'] => {
+    const head = value.split('.')[0]!;
+    if (imports.some((i) => i.local === head) || sink.objects.has(head)) return undefined;
+    return originOf(head);
   };
   /** The unit a function of the file returns (`function logger() { return async (ctx, next) => ... }`). */
   const unitReturnedBy = (fn: ts.Node): number | undefined => {
