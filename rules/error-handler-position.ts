@@ -22,11 +22,12 @@ export default defineSettingsRule({
     recommended: true,
     fixable: true,
     hasSuggestions: true,
+    contracts: ['linear', 'onion'],
     messages: {
       errorHandlerAbove:
-        '`{{name}}` is an error handler, but `{{other}}` is registered below it ({{here}} vs {{there}}) and no error handler after it can see its errors: {{framework}} passes an error only to the error handlers registered after the layer that raised it, so errors from `{{other}}` skip `{{name}}` and reach the default handler (a 500 with the stack trace outside production). Register `{{name}}` after `{{last}}`.',
+        '`{{name}}` is an error handler, but `{{other}}` runs after it ({{here}} vs {{there}}) and no error handler after that one can see its errors: {{framework}} passes an error only to the error handlers registered after the layer that raised it, so errors from `{{other}}` skip `{{name}}` and reach the default handler (a 500 with the stack trace outside production). Register `{{name}}` after {{last}}.',
       catchAllAboveRoutes:
-        '`{{name}}` answers every request it sees and never calls `next()`, but `{{other}}` is registered below it ({{here}} vs {{there}}){{more}}: {{those}}, and their requests get this response. Register `{{name}}` after `{{last}}`, at the end of the stack.',
+        '`{{name}}` answers every request it sees and never calls `next()`, but it runs before `{{other}}` ({{here}} vs {{there}}){{more}}: {{those}}, and their requests get this response instead. Register `{{name}}` after the routes, at the end of the stack.',
       koaCatcherBelow:
         '`{{name}}` catches the errors of the layers below it, but `{{other}}` is registered above it ({{there}} vs {{here}}) and {{why}}: its errors bypass `{{name}}` and reach Koa\'s default handler (a plain `Internal Server Error`, logged by `app.on(\'error\')`). Register `{{name}}` first, above the layers whose errors it should catch, as Koa\'s error-handling guide does.',
       honoCatcherBelow:
@@ -53,10 +54,22 @@ type Ctx = StackContext & RuleContextBase<Messages>;
 
 const FRAMEWORK_NAMES: Record<string, string> = { express: 'Express', connect: 'Connect', nest: 'Express (under Nest)' };
 
-/** How a message names an entry: a route by its registration (`app.get('/me', …)`), a layer by its name. */
+/**
+ * How a message names an entry: a route by its registration (`app.get('/me', …)`, with its full path
+ * when a mount adds to it), a layer by its name.
+ */
 function nameOf(ctx: Ctx, entry: NodeStackEntry): string {
-  if (entry.node.kind === 'route' || entry.label.endsWith('(…)') || entry.label === '') return registrationLabel(ctx, entry);
-  return entry.label;
+  if (entry.node.kind !== 'route' && !entry.label.endsWith('(…)') && entry.label !== '') return entry.label;
+  const label = registrationLabel(ctx, entry);
+  const { path, receiver } = entry.node;
+  const mounted = receiver !== `${ctx.stack.filePath}#${ctx.stack.setting}`;
+  return mounted && path !== null && path !== '' && path !== entry.node.registration.path ? `${label}\` on \`${path}` : label;
+}
+
+/** Where a move puts a layer: after `last` itself, or after the mount of the router that holds it. */
+function afterWhat(ctx: Ctx, moving: NodeStackEntry, last: NodeStackEntry): string {
+  const name = `\`${nameOf(ctx, last)}\``;
+  return last.node.receiver === moving.node.receiver ? name : `the registration that mounts ${name}`;
 }
 
 /** The project function a layer is, with its summary. */
@@ -103,31 +116,34 @@ function moveDown(ctx: Ctx, moving: NodeStackEntry, anchor: NodeStackEntry, data
  * covers, whose errors no error handler registered after them can see.
  */
 function linearErrorHandlers(ctx: Ctx, entries: NodeStackEntry[], all: NodeStackEntry[]): void {
+  const reported = new Set<object>();
   for (const handler of entries) {
-    if (handler.node.kind !== 'error') continue;
+    // One report per registration (`app.use(logErrors, errorHandler)`): its statement moves as a whole.
+    if (handler.node.kind !== 'error' || reported.has(handler.node.registration)) continue;
     const unseen = entries.filter(
       (layer) =>
         layer.node.kind !== 'error' &&
         runsBefore(handler, layer) &&
         covers(handler, layer) &&
         coexist(handler, layer) &&
-        // A 404 handler last is what the docs put there; its own errors are rare.
-        !answersEverything(layer) &&
+        // A 404 handler (on every path) last is what the docs put there; its own errors are rare.
+        !(layer.node.path === '' && answersEverything(layer)) &&
         !all.some((later) => later !== layer && mayHandleErrors(later) && coexist(later, layer) && mayOverlap(later, layer) && (later.fact.positionUnknown || runsBefore(layer, later))),
     );
     if (unseen.length === 0) continue;
+    reported.add(handler.node.registration);
     const first = unseen[0]!;
     const last = unseen[unseen.length - 1]!;
     const name = nameOf(ctx, handler);
     const data = {
       name,
       other: nameOf(ctx, first),
-      last: nameOf(ctx, last),
+      last: afterWhat(ctx, handler, last),
       here: registeredAt(ctx, handler, handler.filePath),
       there: registeredAt(ctx, first, handler.filePath),
       framework: FRAMEWORK_NAMES[handler.node.framework] ?? 'Express',
     };
-    ctx.report({ messageId: 'errorHandlerAbove', data, range: handler.fact.range, filePath: handler.filePath, ...moveDown(ctx, handler, last, { name, last: data.last }) });
+    ctx.report({ messageId: 'errorHandlerAbove', data, range: handler.fact.range, filePath: handler.filePath, ...moveDown(ctx, handler, last, { name, last: nameOf(ctx, last) }) });
   }
 }
 
@@ -144,13 +160,12 @@ function catchAlls(ctx: Ctx, entries: NodeStackEntry[]): void {
     const data = {
       name,
       other: nameOf(ctx, first),
-      last: nameOf(ctx, last),
       here: registeredAt(ctx, catchAll, catchAll.filePath),
       there: registeredAt(ctx, first, catchAll.filePath),
-      more: routes.length > 1 ? ` with ${routes.length - 1} more route${routes.length > 2 ? 's' : ''}` : '',
+      more: routes.length > 1 ? ` and ${routes.length - 1} more route${routes.length > 2 ? 's' : ''}` : '',
       those: routes.length > 1 ? 'those routes never run' : 'that route never runs',
     };
-    ctx.report({ messageId: 'catchAllAboveRoutes', data, range: catchAll.fact.range, filePath: catchAll.filePath, ...moveDown(ctx, catchAll, last, { name, last: data.last }) });
+    ctx.report({ messageId: 'catchAllAboveRoutes', data, range: catchAll.fact.range, filePath: catchAll.filePath, ...moveDown(ctx, catchAll, last, { name, last: nameOf(ctx, last) }) });
   }
 }
 
