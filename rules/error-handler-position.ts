@@ -29,7 +29,7 @@ export default defineSettingsRule({
       catchAllAboveRoutes:
         '`{{name}}` answers every request it sees and never calls `next()`, but it runs before `{{other}}` ({{here}} vs {{there}}){{more}}: {{those}}, and their requests get this response instead. Register `{{name}}` after the routes, at the end of the stack.',
       koaCatcherBelow:
-        '`{{name}}` catches the errors of the layers below it, but `{{other}}` is registered above it ({{there}} vs {{here}}) and {{why}}: its errors bypass `{{name}}` and reach Koa\'s default handler (a plain `Internal Server Error`, logged by `app.on(\'error\')`). Register `{{name}}` first, above the layers whose errors it should catch, as Koa\'s error-handling guide does.',
+        '`{{name}}` ({{here}}) catches the errors of the layers below it, but `{{other}}`, registered above it ({{there}}), {{why}}: those requests never reach the catcher, and errors thrown there bypass it and go to Koa\'s default handler (a plain `Internal Server Error`, logged by `app.on(\'error\')`). Register `{{name}}` first, above the layers whose errors it should catch, as Koa\'s error-handling guide does.',
       honoCatcherBelow:
         '`{{name}}` catches errors around `next()`, but `{{other}}` is registered above it on its path ({{there}} vs {{here}}): Hono runs layers in registration order, so that handler answers its requests before `{{name}}` runs and its errors go to `app.onError`. Handle errors in `app.onError(...)` (Hono passes a handler\'s error there instead of rejecting `next()`), or read `c.error` after `await next()` in middleware registered above the routes.',
       moveBelow: 'Move the registration of `{{name}}` below that of `{{last}}`.',
@@ -122,7 +122,8 @@ function linearErrorHandlers(ctx: Ctx, entries: NodeStackEntry[], all: NodeStack
     if (handler.node.kind !== 'error' || reported.has(handler.node.registration)) continue;
     const unseen = entries.filter(
       (layer) =>
-        layer.node.kind !== 'error' &&
+        // A layer that may itself be an error handler (an unknown one) is no layer it fails to see.
+        !mayHandleErrors(layer) &&
         runsBefore(handler, layer) &&
         covers(handler, layer) &&
         coexist(handler, layer) &&
@@ -202,7 +203,7 @@ function koaCatchers(ctx: Ctx, entries: NodeStackEntry[]): void {
         other,
         here: registeredAt(ctx, catcher, catcher.filePath),
         there: registeredAt(ctx, above, catcher.filePath),
-        why: above.node.kind === 'route' ? 'answers its requests itself' : 'answers without calling `next()`',
+        why: above.node.kind === 'route' ? 'answers its requests itself' : 'answers without ever calling `next()`',
       },
       range: catcher.fact.range,
       filePath: catcher.filePath,
