@@ -38,9 +38,11 @@ export default defineSettingsRule({
   },
   check(ctx) {
     if (ctx.stack.framework === undefined) return;
-    const entries = orderedNodeEntries(ctx);
+    // `app.param(name, fn)` callbacks run inside the routes that use the parameter: no place of their own.
+    const layer = (e: NodeStackEntry) => e.node.method !== 'param';
+    const entries = orderedNodeEntries(ctx).filter(layer);
     if (entries.length === 0) return;
-    const all = ctx.stack.entries.filter((e): e is NodeStackEntry => e.node !== undefined);
+    const all = ctx.stack.entries.filter((e): e is NodeStackEntry => e.node !== undefined).filter(layer);
     const framework = entries[0]!.node.framework;
     if (framework === 'express' || framework === 'connect' || framework === 'nest') {
       linearErrorHandlers(ctx, entries, all);
