@@ -129,8 +129,9 @@ function linearErrorHandlers(ctx: Ctx, entries: NodeStackEntry[], all: NodeStack
         runsBefore(handler, layer) &&
         covers(handler, layer) &&
         coexist(handler, layer) &&
-        // A 404 handler (on every path) last is what the docs put there; its own errors are rare.
-        !(layer.node.path === '' && answersEverything(layer)) &&
+        // A 404 handler last (on every path: a catch-all `use`, or `app.all('*', …)`) is what some
+        // examples do; its own errors are rare.
+        !(layer.node.path === '' && (answersEverything(layer) || (layer.node.kind === 'route' && layer.node.method === 'all'))) &&
         !all.some((later) => later !== layer && mayHandleErrors(later) && coexist(later, layer) && mayOverlap(later, layer) && (later.fact.positionUnknown || runsBefore(layer, later))),
     );
     if (unseen.length === 0) continue;

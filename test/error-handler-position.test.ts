@@ -82,6 +82,8 @@ describe('error-handler-position: Express and Connect error handlers', () => {
     expect(one(two).map((d) => at(two, d))).toEqual(['logErrors']);
     const notFoundLast = `${EXPRESS}app.get('/', (req, res) => res.send('x'));\napp.use((err, req, res, next) => { res.status(500).end(); });\napp.use((req, res, next) => { res.status(404).send('Not Found'); });\n`;
     expect(allReports(notFoundLast)).toEqual([]);
+    const allStar = `${EXPRESS}app.get('/', (req, res) => res.send('x'));\napp.use((err, req, res, next) => { res.status(500).end(); });\napp.all('*', (req, res) => { res.status(404).json({ error: 'Not Found' }); });\n`;
+    expect(allReports(allStar)).toEqual([]);
   });
 
   it('Connect: named as Connect in the message', () => {
