@@ -136,19 +136,25 @@ function linearErrorHandlers(ctx: Ctx, entries: NodeStackEntry[], all: NodeStack
     );
     if (unseen.length === 0) continue;
     reported.add(handler.node.registration);
-    const first = unseen[0]!;
-    const last = unseen[unseen.length - 1]!;
-    const name = nameOf(ctx, handler);
-    const data = {
-      name,
-      other: nameOf(ctx, first),
-      last: afterWhat(ctx, handler, last),
-      here: registeredAt(ctx, handler, handler.filePath),
-      there: registeredAt(ctx, first, handler.filePath),
-      framework: FRAMEWORK_NAMES[handler.node.framework] ?? 'Express',
-    };
-    ctx.report({ messageId: 'errorHandlerAbove', data, range: handler.fact.range, filePath: handler.filePath, ...moveDown(ctx, handler, last, { name, last: nameOf(ctx, last) }) });
+    reportMovingDown(ctx, 'errorHandlerAbove', handler, unseen, (last) => ({ last: afterWhat(ctx, handler, last), framework: FRAMEWORK_NAMES[handler.node.framework] ?? 'Express' }));
   }
+}
+
+/**
+ * Reports `moving` (registered above `offenders`, in stack order), naming the first offender, with
+ * the move of its statement below the last one.
+ */
+function reportMovingDown(ctx: Ctx, messageId: Messages, moving: NodeStackEntry, offenders: NodeStackEntry[], extra: (last: NodeStackEntry) => Record<string, string>): void {
+  const first = offenders[0]!;
+  const last = offenders[offenders.length - 1]!;
+  const name = nameOf(ctx, moving);
+  ctx.report({
+    messageId,
+    data: { name, other: nameOf(ctx, first), here: registeredAt(ctx, moving, moving.filePath), there: registeredAt(ctx, first, moving.filePath), ...extra(last) },
+    range: moving.fact.range,
+    filePath: moving.filePath,
+    ...moveDown(ctx, moving, last, { name, last: nameOf(ctx, last) }),
+  });
 }
 
 /** Express/Connect: a catch-all that answers every request, registered above routes it covers. */
@@ -158,18 +164,10 @@ function catchAlls(ctx: Ctx, entries: NodeStackEntry[]): void {
     if (catchAll.fact.condition || !answersEverything(catchAll)) continue;
     const routes = entries.filter((r) => r.node.kind === 'route' && r.node.handler && runsBefore(catchAll, r) && covers(catchAll, r));
     if (routes.length === 0) continue;
-    const first = routes[0]!;
-    const last = routes[routes.length - 1]!;
-    const name = nameOf(ctx, catchAll);
-    const data = {
-      name,
-      other: nameOf(ctx, first),
-      here: registeredAt(ctx, catchAll, catchAll.filePath),
-      there: registeredAt(ctx, first, catchAll.filePath),
+    reportMovingDown(ctx, 'catchAllAboveRoutes', catchAll, routes, () => ({
       more: routes.length > 1 ? ` and ${routes.length - 1} more route${routes.length > 2 ? 's' : ''}` : '',
       those: routes.length > 1 ? 'those routes never run' : 'that route never runs',
-    };
-    ctx.report({ messageId: 'catchAllAboveRoutes', data, range: catchAll.fact.range, filePath: catchAll.filePath, ...moveDown(ctx, catchAll, last, { name, last: nameOf(ctx, last) }) });
+    }));
   }
 }
 
