@@ -3,6 +3,7 @@ import awaitNext from './await-next.js';
 import callNext from './call-next.js';
 import middlewareOrder from './middleware-order.js';
 import noDuplicateMiddleware from './no-duplicate-middleware.js';
+import errorHandlerPosition from './error-handler-position.js';
 import noLegacyMiddlewareSetting from './no-legacy-middleware-setting.js';
 import requiredMiddleware from './required-middleware.js';
 import resolvableMiddleware from './resolvable-middleware.js';
@@ -35,6 +36,7 @@ export const allRules: Rule[] = [
   respondOnce,
   middlewareOrder,
   noDuplicateMiddleware,
+  errorHandlerPosition,
   resolvableMiddleware,
   requiredMiddleware,
   noLegacyMiddlewareSetting,

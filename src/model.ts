@@ -170,6 +170,13 @@ export interface FunctionSummary {
   responseSends?: Range[];
   /** Linear contract only: sends and next-layer calls reached after the request was completed on the same path. */
   lateCompletions?: LateCompletion[];
+  /**
+   * Onion contract only: the first call of the next layer whose rejection the function catches
+   * itself — awaited in the `try` block of a `try` with a `catch` clause (`try { await next() }
+   * catch (err) { ... }`), or handled on the spot (`next().catch(...)`, `next().then(ok, failed)`).
+   * The layer catches the errors of the layers below it. Absent when there is none.
+   */
+  catchesNext?: Range;
 }
 
 /** A function's declared parameters, as a caller passing positional arguments meets them. */

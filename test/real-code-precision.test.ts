@@ -60,11 +60,6 @@ app.use(function (req, res, next) {
   res.on('finish', function () { console.log(Date.now() - start); });
   next();
 });
-app.use(function (err, req, res, next) {
-  if (res.headersSent) return next(err);
-  res.status(500);
-  res.render('error', { error: err });
-});
 router.use(function (req, res, next) { res.locals.user = req.user; next(); });
 router.get('/x', (req, res) => res.status(401).json({ a: 1 }));
 app.use('/r', router);
@@ -87,9 +82,14 @@ app.get('/end', (req, res) => { res.set('X', '1').status(200).end(); });
 app.use(function (req, res, next) { req.session.views = (req.session.views || 0) + 1; next(); });
 app.get('/promise', (req, res, next) => { load().then((x) => res.json(x)).catch(next); });
 app.get('/promise2', (req, res, next) => load().then((x) => res.send(x), next));
-app.use(function notFound(req, res, next) { res.status(404); if (req.accepts('html')) { res.render('404', { url: req.url }); return; } if (req.accepts('json')) { res.json({ error: 'Not found' }); return; } res.type('txt').send('Not found'); });
 app.use(function (req, res, next) { if (req.method !== 'GET') { next(); return; } res.setHeader('Cache-Control', 'no-store'); next(); });
 app.get('/two', function (req, res) { if (req.query.a) { res.send('a'); } else { res.send('b'); } });
+app.use(function notFound(req, res, next) { res.status(404); if (req.accepts('html')) { res.render('404', { url: req.url }); return; } if (req.accepts('json')) { res.json({ error: 'Not found' }); return; } res.type('txt').send('Not found'); });
+app.use(function (err, req, res, next) {
+  if (res.headersSent) return next(err);
+  res.status(500);
+  res.render('error', { error: err });
+});
 app.listen(3000);
 `,
       },
@@ -104,6 +104,7 @@ app.use(async (c, next) => { c.set('user', 'x'); await next() })
 app.use('*', async (c, next) => { const s = Date.now(); await next(); c.header('X-Time', String(Date.now() - s)) })
 app.use('/admin/*', async (c, next) => { if (!c.req.header('Authorization')) return c.text('no', 401); await next() })
 app.use('/a/*', async (c, next) => { if (!c.req.header('x')) throw new HTTPException(401, { message: 'no' }); return next() })
+app.use(async (c, next) => { try { await next() } catch (e) { return c.text('x', 500) } })
 app.get('/', (c) => c.text('hi'))
 app.get('/j', async (c) => { const x = await load(); return c.json(x) })
 app.get('/s', (c) => streamText(c, async (stream) => { await stream.write('a') }))
@@ -117,7 +118,6 @@ const auth = createMiddleware(async (c, next) => { if (!ok(c)) { return c.json({
 app.use('/x/*', auth)
 app.get('/chain', auth, async (c, next) => { await next() }, (c) => c.text('ok'))
 app.use(async (c, next) => { await next(); if (c.res.status === 404) { c.res = new Response('nf', { status: 404 }) } })
-app.use(async (c, next) => { try { await next() } catch (e) { return c.text('x', 500) } })
 app.use(async (_c, next) => await next())
 app.get('/html', (c) => c.html('<p>a</p>'))
 app.route('/sub', new Hono().get('/', (c) => c.text('sub')))
@@ -227,7 +227,6 @@ app.use(function (req, res, next) {
 });
 app.use(function (req, res, next) { process.nextTick(next); });
 app.get('/d', async (req, res) => { const d = await x(); if (!d) return res.sendStatus(404); res.json(d); });
-app.use((err, req, res, _next) => { res.status(err.status || 500).json({ message: err.message }); });
 app.post('/login', (req, res, next) => {
   passport.authenticate('local', (err, user) => {
     if (err) return next(err);
@@ -235,7 +234,6 @@ app.post('/login', (req, res, next) => {
     req.logIn(user, (err) => { if (err) return next(err); return res.redirect('/'); });
   })(req, res, next);
 });
-app.use(function (err, req, res, next) { return res.headersSent ? next(err) : res.status(500).send('x'); });
 app.use(function (req, res, next) { if (!req.user) { res.status(401); return res.end(); } next(); });
 app.use(function (req, res, next) { res.header('Access-Control-Allow-Origin', '*'); if (req.method === 'OPTIONS') { return res.sendStatus(200); } next(); });
 app.use(async function (req, res, next) { try { req.user = await load(req); return next(); } catch (err) { return next(err); } });
@@ -246,6 +244,8 @@ app.use(function (req, res, next) { req.on('end', () => next()); req.resume(); }
 app.use(function (req, res, next) { if (req.secure) return next(); res.redirect('https://' + req.headers.host + req.url); });
 app.get('/x', (req, res, next) => { const e = new Error('x'); e.status = 404; next(e); });
 app.use((req, res, next) => { res.locals.csrf = req.csrfToken(); return void next(); });
+app.use((err, req, res, _next) => { res.status(err.status || 500).json({ message: err.message }); });
+app.use(function (err, req, res, next) { return res.headersSent ? next(err) : res.status(500).send('x'); });
 app.listen(3000);
 `,
       },
@@ -416,6 +416,7 @@ export default app
 const send = require('koa-send');
 const mount = require('koa-mount');
 const app = new Koa();
+app.use(async (ctx, next) => { try { await next(); } catch (e) { ctx.status = 500; ctx.body = 'x'; } finally { log(); } });
 app.use(async (ctx, next) => { await send(ctx, ctx.path, { root: '/x' }); });
 app.use(async (ctx, next) => { ctx.redirect('/x'); });
 app.use(async (ctx, next) => { ctx.throw(404); });
@@ -427,7 +428,6 @@ app.use(mount('/api', async (ctx, next) => { await next(); }));
 app.use(async (ctx, next) => { if (ctx.path === '/ws') { return handleWs(ctx); } await next(); });
 app.use(async (ctx, next) => { ctx.req.setTimeout(0); await next(); });
 app.use(async (ctx, next) => { await next(); if (!ctx.body) ctx.body = { ok: true }; });
-app.use(async (ctx, next) => { try { await next(); } catch (e) { ctx.status = 500; ctx.body = 'x'; } finally { log(); } });
 app.use(function (ctx, next) { return new Promise((resolve) => setTimeout(resolve, 5)).then(next); });
 app.use(async (ctx, next) => { ctx.state.x = 1; await next?.(); });
 app.use(async (ctx, next) => { const p = next(); p.catch(() => {}); await p; });

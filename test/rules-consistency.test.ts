@@ -71,8 +71,8 @@ describe('rules are consistent with their docs, README and fixtures', () => {
       });
 
       // Every rule that judges Django units applies to Django projects in Python: each has its own
-      // Python cases too. A rule only for Node frameworks (`contracts` without `django`) has none.
-      it.skipIf(rule.meta.scope === 'unit' && !(rule.meta.contracts ?? ['django']).includes('django'))(`has at least ${MIN_VALID} valid and ${MIN_INVALID} invalid Python fixture cases`, () => {
+      // Python cases too. A rule only for Node frameworks (`contracts` without `django`), unit or stack rule, has none.
+      it.skipIf(!(rule.meta.contracts ?? ['django']).includes('django'))(`has at least ${MIN_VALID} valid and ${MIN_INVALID} invalid Python fixture cases`, () => {
         const cases = existsSync(join(repoRoot, 'fixtures', id)) ? fixtureCases(id).filter((c) => c.files.some((f) => f.path.endsWith('.py'))) : [];
         expect(cases.filter((c) => c.kind === 'valid').length).toBeGreaterThanOrEqual(MIN_VALID);
         expect(cases.filter((c) => c.kind === 'invalid').length).toBeGreaterThanOrEqual(MIN_INVALID);

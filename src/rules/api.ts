@@ -74,6 +74,8 @@ export interface RuleMeta<M extends string> {
   /**
    * Unit rules: the contracts whose units the rule judges (`django` for units without a contract).
    * Absent: Django's only — a rule written for Django-style units never sees a Koa function.
+   * Stack rules: informative only (the rule decides which stacks it judges); a stack rule for Node
+   * apps alone declares the Node contracts, and has no Python fixture cases.
    */
   contracts?: ReadonlyArray<'django' | Contract>;
 }

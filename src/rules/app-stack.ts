@@ -6,7 +6,7 @@
  */
 import type { NodeStackEntry } from '../link/app-stacks.js';
 import type { StackContext, StackEntry } from '../link/stacks.js';
-import type { Fix } from '../model.js';
+import type { Fix, Range } from '../model.js';
 import type { RuleContextBase } from './api.js';
 import { coexist, lineOf } from './stack-helpers.js';
 
@@ -72,33 +72,45 @@ export function registrationLabel(ctx: RuleContextBase<string>, entry: NodeStack
   return `${head}${path}…)`;
 }
 
+/** Where a statement's line begins: its indentation moves with it. */
+function lineStart(text: string, offset: number): number {
+  let s = offset;
+  while (s > 0 && (text[s - 1] === ' ' || text[s - 1] === '\t')) s--;
+  return s;
+}
+
+/** Just past a statement's line end: the line break moves with it. */
+function lineEnd(text: string, offset: number): number {
+  let e = offset;
+  while (e < text.length && (text[e] === ' ' || text[e] === '\t')) e++;
+  if (text[e] === '\r') e++;
+  if (text[e] === '\n') e++;
+  return e;
+}
+
+/** Both registrations are whole statements of one receiver in one file, `first` above `second`. */
+function movableStatements(first: NodeStackEntry, second: NodeStackEntry): { first: Range; second: Range } | undefined {
+  const a = first.node.registration.statement;
+  const b = second.node.registration.statement;
+  if (!a || !b || first.filePath !== second.filePath || first.node.receiver !== second.node.receiver || a.start >= b.start) return undefined;
+  return { first: a, second: b };
+}
+
 /**
  * Moves the registration statement of `moving` to just above that of `anchor`: only when both are
  * whole statements of one receiver in one block of one file and nothing stands between them (the
  * statements are adjacent), so that nothing else changes place. Else undefined (a suggestion).
  */
 export function moveStatementAbove(text: string, moving: NodeStackEntry, anchor: NodeStackEntry, adjacentOnly: boolean): Fix | undefined {
-  const m = moving.node.registration.statement;
-  const a = anchor.node.registration.statement;
-  if (!m || !a || moving.filePath !== anchor.filePath || moving.node.receiver !== anchor.node.receiver || a.start >= m.start) return undefined;
+  const both = movableStatements(anchor, moving);
+  if (!both) return undefined;
+  const { first: a, second: m } = both;
   const between = text.slice(a.end, m.start);
   if (adjacentOnly && !/^\s*$/.test(between)) return undefined;
   // Whole lines: the statement's indentation and line end move with it.
-  const lineStart = (offset: number) => {
-    let s = offset;
-    while (s > 0 && (text[s - 1] === ' ' || text[s - 1] === '\t')) s--;
-    return s;
-  };
-  const lineEnd = (offset: number) => {
-    let e = offset;
-    while (e < text.length && (text[e] === ' ' || text[e] === '\t')) e++;
-    if (text[e] === '\r') e++;
-    if (text[e] === '\n') e++;
-    return e;
-  };
-  const mStart = lineStart(m.start);
-  const mEnd = lineEnd(m.end);
-  const aStart = lineStart(a.start);
+  const mStart = lineStart(text, m.start);
+  const mEnd = lineEnd(text, m.end);
+  const aStart = lineStart(text, a.start);
   if ((mStart !== 0 && text[mStart - 1] !== '\n') || (aStart !== 0 && text[aStart - 1] !== '\n')) return undefined;
   const moved = text.slice(mStart, mEnd);
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
@@ -109,13 +121,28 @@ export function moveStatementAbove(text: string, moving: NodeStackEntry, anchor:
 export function removeStatement(text: string, entry: NodeStackEntry): Fix | undefined {
   const st = entry.node.registration.statement;
   if (!st) return undefined;
-  let start = st.start;
-  while (start > 0 && (text[start - 1] === ' ' || text[start - 1] === '\t')) start--;
-  let end = st.end;
-  while (end < text.length && (text[end] === ' ' || text[end] === '\t')) end++;
-  const ownLine = (start === 0 || text[start - 1] === '\n') && (end === text.length || text[end] === '\n' || text[end] === '\r');
-  if (!ownLine) return { range: st, text: '' };
-  if (text[end] === '\r') end++;
-  if (text[end] === '\n') end++;
-  return { range: { start, end }, text: '' };
+  const start = lineStart(text, st.start);
+  const end = lineEnd(text, st.end);
+  const ownLine = (start === 0 || text[start - 1] === '\n') && (end === text.length || text[end - 1] === '\n');
+  return ownLine ? { range: { start, end }, text: '' } : { range: st, text: '' };
+}
+
+/**
+ * Moves the registration statement of `moving` to just below that of `anchor` (registered below it),
+ * on the same terms as `moveStatementAbove`.
+ */
+export function moveStatementBelow(text: string, moving: NodeStackEntry, anchor: NodeStackEntry, adjacentOnly: boolean): Fix | undefined {
+  const both = movableStatements(moving, anchor);
+  if (!both) return undefined;
+  const { first: m, second: a } = both;
+  if (adjacentOnly && !/^\s*$/.test(text.slice(m.end, a.start))) return undefined;
+  const mStart = lineStart(text, m.start);
+  const mEnd = lineEnd(text, m.end);
+  const aStart = lineStart(text, a.start);
+  const aEnd = lineEnd(text, a.end);
+  if ((mStart !== 0 && text[mStart - 1] !== '\n') || (aStart !== 0 && text[aStart - 1] !== '\n') || !text.slice(mStart, mEnd).endsWith('\n')) return undefined;
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const rest = text.slice(mEnd, aEnd);
+  const moved = text.slice(mStart, mEnd);
+  return { range: { start: mStart, end: aEnd }, text: rest.endsWith('\n') ? rest + moved : rest + eol + moved.replace(/\r?\n$/, '') };
 }

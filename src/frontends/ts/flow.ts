@@ -319,7 +319,41 @@ class Summarizer {
       const end = summary.exits.find((e) => e.kind === 'implicit');
       if (end) end.returnNextAt = last.getStart(this.sf);
     }
+    const caught = this.options.next.onion ? this.caughtNextCall() : undefined;
+    if (caught) summary.catchesNext = caught;
     return summary;
+  }
+
+  /** Onion: the first next-layer call whose rejection the function catches itself (FunctionSummary.catchesNext). */
+  private caughtNextCall(): Range | undefined {
+    const body = this.fn.body;
+    if (!body) return undefined;
+    let found: Range | undefined;
+    const visit = (node: ts.Node): void => {
+      if (found || (node !== body && isFunctionLike(node))) return;
+      if (T.isCallExpression(node) && this.isNextCall(node) && this.rejectionCaught(node)) found = rangeOf(node, this.sf);
+      else T.forEachChild(node, visit);
+    };
+    visit(body);
+    return found;
+  }
+
+  /** `next().catch(f)`, `next().then(ok, f)`, or `await next()` in a `try` block that has a `catch` clause (in this function). */
+  private rejectionCaught(call: ts.CallExpression): boolean {
+    let e: ts.Node = call;
+    while (T.isParenthesizedExpression(e.parent)) e = e.parent;
+    const p = e.parent;
+    if (T.isPropertyAccessExpression(p) && p.expression === e && T.isCallExpression(p.parent) && p.parent.expression === p) {
+      const args = p.parent.arguments.length;
+      return (p.name.text === 'catch' && args >= 1) || (p.name.text === 'then' && args >= 2);
+    }
+    if (!T.isAwaitExpression(p)) return false;
+    for (let cur: ts.Node = p; cur.parent && cur.parent !== this.fn; cur = cur.parent) {
+      const parent: ts.Node = cur.parent;
+      if (isFunctionLike(parent)) return false;
+      if (T.isTryStatement(parent) && parent.tryBlock === cur && parent.catchClause) return true;
+    }
+    return false;
   }
 
   private lineStartOf(offset: number): number {
