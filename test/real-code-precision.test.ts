@@ -234,10 +234,10 @@ app.post('/login', (req, res, next) => {
     req.logIn(user, (err) => { if (err) return next(err); return res.redirect('/'); });
   })(req, res, next);
 });
-app.use(function (req, res, next) { if (!req.user) { res.status(401); return res.end(); } next(); });
 app.use(function (req, res, next) { res.header('Access-Control-Allow-Origin', '*'); if (req.method === 'OPTIONS') { return res.sendStatus(200); } next(); });
 app.use(async function (req, res, next) { try { req.user = await load(req); return next(); } catch (err) { return next(err); } });
 app.use(async function (req, res, next) { try { req.user = await load(req); } catch (err) { return next(err); } next(); });
+app.use(function (req, res, next) { if (!req.user) { res.status(401); return res.end(); } next(); });
 app.get('/p', function (req, res, next) { Promise.resolve().then(function () { res.send('x'); }).catch(next); });
 app.use(function (req, res, next) { const end = res.end; res.end = function (...a) { log(); return end.apply(this, a); }; next(); });
 app.use(function (req, res, next) { req.on('end', () => next()); req.resume(); });
