@@ -3,7 +3,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { OnionConfig } from '../config.js';
 import { knowledgeBase, lastSegment, packageExportKey, type KnowledgeBase, type KnowledgeExtension, type KnownMiddleware } from '../knowledge/django.js';
 import type { FileFacts, Framework, Range, StackEntryFact, StackFact, Unit } from '../model.js';
-import type { NodeEntry } from './app-stacks.js';
+import type { NodeEntry, NodeGap } from './app-stacks.js';
 import { includersOf, pythonConstant, pythonListAt, pythonModules } from './python.js';
 import { pythonClassProblem, resolvePythonClass } from './python-classes.js';
 import { resolveModulePath, resolveRelativeModule, type FactsLookup } from './resolve.js';
@@ -68,6 +68,8 @@ export interface Stack {
   constants: Record<string, string | number | boolean>;
   /** A Node app's registrations (src/link/app-stacks.ts): every entry has a `node`. Absent for settings lists. */
   framework?: Framework;
+  /** A Node app's calls handing it to functions that could not be followed (`configure(app)` of a package): the picture shows them. */
+  gaps?: NodeGap[];
 }
 
 /** What a stack rule sees besides the common context. */
