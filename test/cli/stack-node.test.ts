@@ -145,7 +145,10 @@ describe('onionlint stack on an Express app', () => {
 
   it('colours the picture on a terminal, as the Django picture does, and not with --no-color or NO_COLOR', async () => {
     const root = project(EXPRESS_APP);
-    expect((await run(['stack', 'src/app.js'], root, { tty: true })).stdout).toMatch(/\x1b\[31mpassport\.session\(\)/);
+    const tty = (await run(['stack', 'src/app.js'], root, { tty: true })).stdout;
+    expect(tty).toMatch(/\x1b\[31mpassport\.session\(\)/);
+    expect(tty).toContain('┌ \x1b[36mrouter (src/routes/api.js) on /api, mounted at src/app.js:21\x1b[39m');
+    expect(tty).toMatch(/\x1b\[33m\?\x1b\[39m │ \x1b\[33mattachMetrics\(…\) at src\/app\.js:27/);
     expect((await run(['stack', 'src/app.js', '--no-color'], root, { tty: true })).stdout).not.toMatch(/\x1b\[/);
     expect((await run(['stack', 'src/app.js'], root, { tty: true, env: { NO_COLOR: '1' } })).stdout).not.toMatch(/\x1b\[/);
   });
