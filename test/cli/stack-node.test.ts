@@ -17,6 +17,7 @@ import morgan from 'morgan';
 import helmet from 'helmet';
 import { attachMetrics } from 'metrics-kit';
 import api from './routes/api.js';
+import { audit } from './middleware/audit.js';
 
 const app = express();
 
@@ -35,6 +36,7 @@ app.use('/api', api);
 app.get('/health', (req, res) => {
   res.json({ ok: true });
 });
+app.use(audit);
 
 attachMetrics(app);
 
@@ -47,6 +49,16 @@ function configureSecurity(server) {
 }
 
 export default app;
+`,
+  'src/middleware/audit.ts': `import type { NextFunction, Request, Response } from 'express';
+
+export function audit(req: Request, res: Response, next: NextFunction) {
+  if (req.get('X-Probe') === '1') {
+    next();
+  }
+  console.info('audit', req.method, req.originalUrl);
+  next();
+}
 `,
   'src/routes/api.js': `import { Router } from 'express';
 
@@ -76,7 +88,7 @@ describe('onionlint stack on an Express app', () => {
     // The order problem middleware-order reports is shown: the exit code says so.
     expect(r.code).toBe(1);
     const out = r.stdout;
-    expect(out.split('\n')[0]).toBe('app  src/app.js:9  Express line, 10 layers, order partly unknown');
+    expect(out.split('\n')[0]).toBe('app  src/app.js:10  Express line, 11 layers, order partly unknown');
     expect(out).toContain('     request ↓\n');
     expect(out).not.toContain('↑ response');
     expect(lineWith(out, 'express.json()')).toMatch(/^ {3}1 │ use +express\.json\(\) +external \(express\)$/);
@@ -89,19 +101,21 @@ describe('onionlint stack on an Express app', () => {
     expect(lines[sessionLine + 2]).toMatch(/^ {5}│ {3}✖ `passport\.session\(\)` reads `req\.session`, which `session\(\)` sets, but is registered above it .* onion\/middleware-order$/);
     expect(lineWith(out, 'external (express-session)')).toMatch(/^ {3}5 │ use +session\(\) +external \(express-session\)$/);
     // configureSecurity(app): its registrations in place, indented under the call.
-    expect(out).toContain('     │ ┌ configureSecurity(…) (src/app.js), called at src/app.js:19: its registrations in place\n   6 │ │ use');
+    expect(out).toContain('     │ ┌ configureSecurity(…) (src/app.js), called at src/app.js:20: its registrations in place\n   6 │ │ use');
     expect(lineWith(out, 'helmet')).toMatch(/^ {3}6 │ │ use +helmet\(\) +external \(helmet\)$/);
     // The router's layers under its mount, with the path after the mount and the file they come from.
-    expect(out).toContain('     │ ┌ router (src/routes/api.js) on /api, mounted at src/app.js:21\n');
+    expect(out).toContain('     │ ┌ router (src/routes/api.js) on /api, mounted at src/app.js:22\n');
     expect(lineWith(out, 'GET /api/orders/:id')).toMatch(/^ {3}8 │ │ GET \/api\/orders\/:id +\(handler\) +src\/routes\/api\.js:10$/);
     expect(lineWith(out, 'src/routes/api.js:5')).toMatch(/^ {3}7 │ │ use \/api +\(inline\) +src\/routes\/api\.js:5$/);
     expect(lines[lines.findIndex((l) => l.includes('src/routes/api.js:5')) + 1]).toBe('     │ │   sets req.startedAt');
-    expect(lineWith(out, 'GET /health')).toMatch(/^ {3}9 │ GET \/health +\(handler\) +src\/app\.js:23$/);
+    expect(lineWith(out, 'audit  ')).toMatch(/^ {2}10 │ use +audit +src\/middleware\/audit\.ts:3$/);
+    expect(lines[lines.findIndex((l) => l.includes('audit  ')) + 1]).toMatch(/^ {5}│ {3}✖ Express middleware `audit` can call `next\(\)` here after `next\(\)` .* onion\/no-double-next$/);
+    expect(lineWith(out, 'GET /health')).toMatch(/^ {3}9 │ GET \/health +\(handler\) +src\/app\.js:24$/);
     // A package function takes the app: what it registers is unknown, and nothing below it is ordered.
     expect(lineWith(out, 'attachMetrics')).toBe(
-      '   ? │ attachMetrics(…) at src/app.js:27 — a function the linter cannot follow takes the app: what it registers is unknown, and nothing below is ordered',
+      '   ? │ attachMetrics(…) at src/app.js:29 — a function the linter cannot follow takes the app: what it registers is unknown, and nothing below is ordered',
     );
-    expect(lineWith(out, 'error handler')).toMatch(/^ {3}\? │ use +\(inline\) +src\/app\.js:29 +\(error handler, position unknown\)$/);
+    expect(lineWith(out, '(error handler')).toMatch(/^ {3}\? │ use +\(inline\) +src\/app\.js:31 +\(error handler, position unknown\)$/);
     expect(out).toContain('when none answers, Express sends 404');
     // Not a TTY: no colour.
     expect(out).not.toMatch(/\x1b\[/);
@@ -117,7 +131,7 @@ describe('onionlint stack on an Express app', () => {
       framework: 'express',
       model: 'line',
       file: 'src/app.js',
-      line: 9,
+      line: 10,
       partial: true,
       problems: [],
     });
@@ -127,11 +141,12 @@ describe('onionlint stack on an Express app', () => {
       [3, 'use', '', 'passport.initialize()', 'middleware', false, false, []],
       [4, 'use', '', 'passport.session()', 'middleware', false, false, []],
       [5, 'use', '', 'session()', 'middleware', false, false, []],
-      [6, 'use', '', 'helmet()', 'middleware', false, false, ['include configureSecurity src/app.js src/app.js:19 ']],
-      [7, 'use', '/api', '(inline)', 'middleware', false, false, ['mount router src/routes/api.js src/app.js:21 /api']],
-      [8, 'GET', '/api/orders/:id', '(handler)', 'route', false, false, ['mount router src/routes/api.js src/app.js:21 /api']],
+      [6, 'use', '', 'helmet()', 'middleware', false, false, ['include configureSecurity src/app.js src/app.js:20 ']],
+      [7, 'use', '/api', '(inline)', 'middleware', false, false, ['mount router src/routes/api.js src/app.js:22 /api']],
+      [8, 'GET', '/api/orders/:id', '(handler)', 'route', false, false, ['mount router src/routes/api.js src/app.js:22 /api']],
       [9, 'GET', '/health', '(handler)', 'route', false, false, []],
-      [10, 'use', '', '(inline)', 'error', false, true, []],
+      [10, 'use', '', 'audit', 'middleware', false, false, []],
+      [11, 'use', '', '(inline)', 'error', false, true, []],
     ]);
     const session = p.layers[3]!;
     expect(session.origin).toEqual({ kind: 'external', source: 'passport' });
@@ -139,16 +154,19 @@ describe('onionlint stack on an Express app', () => {
     expect(session.needs).toEqual(['session']);
     expect(session.problems).toEqual([expect.objectContaining({ ruleId: 'onion/middleware-order', severity: 'error' })]);
     expect(p.layers[6]!.origin).toEqual({ kind: 'project', file: 'src/routes/api.js', line: 5 });
-    expect(p.layers.filter((l) => l.problems.length > 0).map((l) => l.index)).toEqual([4]);
-    expect(p.gaps).toEqual([{ call: 'attachMetrics(…)', file: 'src/app.js', line: 27, after: 9, mounts: [] }]);
+    expect(p.layers.filter((l) => l.problems.length > 0).map((l) => l.index)).toEqual([4, 10]);
+    // The problem the rules report inside a project middleware is a problem of its layer.
+    expect(p.layers[9]!.origin).toEqual({ kind: 'project', file: 'src/middleware/audit.ts', line: 3 });
+    expect(p.layers[9]!.problems).toEqual([expect.objectContaining({ ruleId: 'onion/no-double-next', severity: 'error' })]);
+    expect(p.gaps).toEqual([{ call: 'attachMetrics(…)', file: 'src/app.js', line: 29, after: 10, mounts: [] }]);
   });
 
   it('colours the picture on a terminal, as the Django picture does, and not with --no-color or NO_COLOR', async () => {
     const root = project(EXPRESS_APP);
     const tty = (await run(['stack', 'src/app.js'], root, { tty: true })).stdout;
     expect(tty).toMatch(/\x1b\[31mpassport\.session\(\)/);
-    expect(tty).toContain('┌ \x1b[36mrouter (src/routes/api.js) on /api, mounted at src/app.js:21\x1b[39m');
-    expect(tty).toMatch(/\x1b\[33m\?\x1b\[39m │ \x1b\[33mattachMetrics\(…\) at src\/app\.js:27/);
+    expect(tty).toContain('┌ \x1b[36mrouter (src/routes/api.js) on /api, mounted at src/app.js:22\x1b[39m');
+    expect(tty).toMatch(/\x1b\[33m\?\x1b\[39m │ \x1b\[33mattachMetrics\(…\) at src\/app\.js:29/);
     expect((await run(['stack', 'src/app.js', '--no-color'], root, { tty: true })).stdout).not.toMatch(/\x1b\[/);
     expect((await run(['stack', 'src/app.js'], root, { tty: true, env: { NO_COLOR: '1' } })).stdout).not.toMatch(/\x1b\[/);
   });
