@@ -4,8 +4,14 @@
  * filters, mounted routers indented under their mount, conditional registrations, unknown
  * positions and the problems the rules report on each layer; `--format json` gives the same data.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { NodeAppPicture } from '../../src/cli/stack-view.js';
+import { buildNodePicture, type NodeAppPicture } from '../../src/cli/stack-view.js';
+import { defaultConfig } from '../../src/config.js';
+import { lintProject } from '../../src/engine.js';
+import type { Diagnostic } from '../../src/model.js';
+import { diskHost } from '../helpers.js';
 import { project, run } from './run.js';
 
 const EXPRESS_APP = {
@@ -196,6 +202,32 @@ export default app;
     expect(router.code).toBe(0);
     expect(router.stdout.split('\n')[0]).toBe('router  src/routes/api.js:3  Express line, 2 layers');
     expect(lineWith(router.stdout, 'GET /orders/:id')).toMatch(/^ {3}2 │ GET \/orders\/:id +\(handler\) +src\/routes\/api\.js:10$/);
+  });
+});
+
+describe('the problems of a Node picture', () => {
+  it('puts a problem reported at a registration on its first layer, and one reported at the app on the app', () => {
+    const root = project({
+      'src/app.js': `import express from 'express';
+import cookieParser from 'cookie-parser';
+
+const app = express();
+app.use('/api', cookieParser(), express.json());
+app.get('/', (req, res) => res.send('ok'));
+`,
+    });
+    const path = join(root, 'src/app.js');
+    const text = readFileSync(path, 'utf8');
+    const { model } = lintProject([{ path, text }], { config: defaultConfig(), host: diskHost });
+    const stack = model.stackContexts.find((c) => c.filePath === path)!.stack;
+    const at = (needle: string, message: string): Diagnostic => ({ ruleId: 'onion/test', severity: 2, message, filePath: path, range: { start: text.indexOf(needle), end: text.indexOf(needle) + needle.length } });
+    const picture = buildNodePicture(stack, [at("app.use('/api'", 'at the registration'), at('express.json', 'at the layer'), at('app = ', 'at the app')], (f) => (f === path ? text : undefined), root);
+    expect(picture.layers.map((l) => [l.label, l.problems.map((x) => x.message)])).toEqual([
+      ['cookieParser()', ['at the registration']],
+      ['express.json()', ['at the layer']],
+      ['(handler)', []],
+    ]);
+    expect(picture.problems.map((x) => x.message)).toEqual(['at the app']);
   });
 });
 
