@@ -316,7 +316,8 @@ export function buildNodePicture(stack: Stack, diagnostics: Diagnostic[], textOf
       after: g.index,
       mounts: (g.via ?? []).map(mountView),
     })),
-    problems: diagnostics.filter((d) => !used.has(d) && within(d, stack.filePath, stack.nameRange)).map(problemOf),
+    // Reported at the app's name (a stack built from a parameter, `configure(consumer)`, is named by its whole file: nothing else in it counts).
+    problems: diagnostics.filter((d) => !used.has(d) && d.filePath === stack.filePath && d.range.start === stack.nameRange.start && d.range.end <= stack.nameRange.end).map(problemOf),
   };
 }
 
@@ -389,6 +390,8 @@ export function renderNodePicture(p: NodeAppPicture, color: boolean): string {
   const n = p.layers.length;
   if (p.model === 'onion') {
     out.push(c.dim(`     └─ each layer runs down to \`await next()\`, the layers below it run, then it resumes on the way back up (1 → ${n}, then ${n} → 1); path filters skip a layer`));
+  } else if (p.framework === 'nest') {
+    out.push(c.dim(`     └─ the layers whose path matches run top-down; \`next()\` passes the request on (1 → ${n}), then the controller's route handler answers`));
   } else {
     out.push(c.dim(`     └─ the first layer whose method and path match runs; \`next()\` passes the request on (1 → ${n}) and \`next(err)\` on to the error handlers below; when none answers, ${name} sends 404`));
   }

@@ -205,6 +205,49 @@ export default app;
   });
 });
 
+describe('onionlint stack on the other linear frameworks', () => {
+  it('draws a Connect app and a NestJS bootstrap as lines, each with its own last step', async () => {
+    const root = project({
+      'src/server.js': `import connect from 'connect';
+import compression from 'compression';
+
+const app = connect();
+app.use(compression());
+app.use('/static', function cacheHeaders(req, res, next) {
+  res.setHeader('Cache-Control', 'public, max-age=3600');
+  next();
+});
+app.use((req, res) => {
+  res.end('hello');
+});
+
+export default app;
+`,
+      'src/main.ts': `import { NestFactory } from '@nestjs/core';
+import session from 'express-session';
+import { AppModule } from './app.module';
+
+async function bootstrap() {
+  const app = await NestFactory.create(AppModule);
+  app.use(session({ secret: 'keyboard cat', resave: false, saveUninitialized: false }));
+  await app.listen(3000);
+}
+bootstrap();
+`,
+    });
+    const connectApp = await run(['stack', 'src/server.js'], root);
+    expect(connectApp.code).toBe(0);
+    expect(connectApp.stdout.split('\n')[0]).toBe('app  src/server.js:4  Connect line, 3 layers');
+    expect(lineWith(connectApp.stdout, 'cacheHeaders')).toMatch(/^ {3}2 │ use \/static +cacheHeaders +src\/server\.js:6$/);
+    expect(connectApp.stdout).toContain('when none answers, Connect sends 404');
+    const nest = await run(['stack', 'src/main.ts'], root);
+    expect(nest.code).toBe(0);
+    expect(nest.stdout.split('\n')[0]).toBe('app  src/main.ts:6  NestJS line, 1 layer');
+    expect(lineWith(nest.stdout, 'session()')).toMatch(/^ {3}1 │ use +session\(\) +external \(express-session\)$/);
+    expect(nest.stdout).toContain("then the controller's route handler answers");
+  });
+});
+
 describe('the problems of a Node picture', () => {
   it('puts a problem reported at a registration on its first layer, and one reported at the app on the app', () => {
     const root = project({
