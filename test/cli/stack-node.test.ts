@@ -263,8 +263,8 @@ app.get('/', (req, res) => res.send('ok'));
     const text = readFileSync(path, 'utf8');
     const { model } = lintProject([{ path, text }], { config: defaultConfig(), host: diskHost });
     const stack = model.stackContexts.find((c) => c.filePath === path)!.stack;
-    const at = (needle: string, message: string): Diagnostic => ({ ruleId: 'onion/test', severity: 2, message, filePath: path, range: { start: text.indexOf(needle), end: text.indexOf(needle) + needle.length } });
-    const picture = buildNodePicture(stack, [at("app.use('/api'", 'at the registration'), at('express.json', 'at the layer'), at('app = ', 'at the app')], (f) => (f === path ? text : undefined), root);
+    const at = (needle: string, message: string, length = needle.length): Diagnostic => ({ ruleId: 'onion/test', severity: 2, message, filePath: path, range: { start: text.indexOf(needle), end: text.indexOf(needle) + length } });
+    const picture = buildNodePicture(stack, [at("app.use('/api'", 'at the registration'), at('express.json', 'at the layer'), at('app = ', 'at the app', 3)], (f) => (f === path ? text : undefined), root);
     expect(picture.layers.map((l) => [l.label, l.problems.map((x) => x.message)])).toEqual([
       ['cookieParser()', ['at the registration']],
       ['express.json()', ['at the layer']],
