@@ -357,8 +357,8 @@ Exit codes: 0 no errors, 1 errors (or too many warnings), 2 usage or internal er
 
   program
     .command('stack')
-    .description('draw the onion a settings file declares: each layer, what it sets and needs, its problems')
-    .argument('<settings-file>', 'the settings module that declares MIDDLEWARE')
+    .description('draw the onion a settings file or a Node app declares: each layer, what it sets and needs, its problems')
+    .argument('<file>', 'the settings module that declares MIDDLEWARE, or the module that builds a Node app or router')
     .addOption(new Option('-f, --format <name>', 'text or json').choices(['text', 'json']).default('text'))
     .option('--no-color', 'never colour the output')
     .option('-c, --config <path>', 'use this configuration file instead of searching for one')
@@ -391,24 +391,44 @@ async function configFor(io: CliIO, explicit: string | undefined): Promise<Loade
 }
 
 async function runStack(file: string, flags: { format: 'text' | 'json'; color?: boolean }, io: CliIO, config: OnionConfig): Promise<number> {
-  const { buildPicture, renderPicture } = await import('./stack-view.js');
+  const { buildPicture, renderPicture, buildNodePicture, renderNodePicture } = await import('./stack-view.js');
   const path = resolve(io.cwd, file);
   const read = readSource(path);
   if (!read.ok) throw new UsageError(`Cannot lint "${file}": ${read.message}`);
   const host = diskHost();
   const first = lintProject([{ path, text: read.text }], { config, host });
   const stacks = first.model.stackContexts.filter((c) => c.filePath === path).map((c) => c.stack);
-  if (stacks.length === 0) throw new UsageError(`"${file}" declares no ${config.names.stack.join(' or ')} list.`);
-  // Lint every file the stack's entries are written in, so problems in a base settings file show too.
-  const files = [...new Set([path, ...stacks.flatMap((st) => st.entries.map((e) => e.filePath))])];
+  if (stacks.length === 0) {
+    throw new UsageError(
+      `"${file}" declares no ${config.names.stack.join(' or ')} list and no Node app or router (\`express()\`, \`express.Router()\`, \`new Koa()\`, \`new Router()\`, \`new Hono()\`, ...) with registrations: give the settings module or the file that builds the app.`,
+    );
+  }
+  // Lint every file the stack's entries are written in (a base settings file, a mounted router's
+  // module, the module of a project middleware), so the problems of each layer show too.
+  const files = [
+    ...new Set([
+      path,
+      ...stacks.flatMap((st) => st.entries.flatMap((e) => [e.filePath, ...(st.framework !== undefined && e.resolution.kind === 'project' ? [e.resolution.filePath] : [])])),
+    ]),
+  ];
   const inputs = files.map((f) => ({ path: f, text: f === path ? read.text : (host.readFile(f) ?? '') }));
   const { results, model } = lintProject(inputs, { config, host });
   const diagnostics = results.flatMap((r) => r.diagnostics);
   const textOf = (f: string) => inputs.find((i) => i.path === f)?.text ?? host.readFile(f);
-  const pictures = model.stackContexts.filter((c) => c.filePath === path).map((c) => buildPicture(c.stack, diagnostics, textOf, io.cwd));
-  if (flags.format === 'json') io.stdout.write(`${JSON.stringify(pictures.length === 1 ? pictures[0] : pictures, null, 2)}\n`);
-  else io.stdout.write(pictures.map((p) => renderPicture(p, useColor(flags.color, io))).join('\n'));
-  const errors = pictures.some((p) => [...p.problems, ...p.layers.flatMap((l) => l.problems)].some((x) => x.severity === 'error'));
+  const color = useColor(flags.color, io);
+  const pictures = model.stackContexts
+    .filter((c) => c.filePath === path)
+    .map((c) => {
+      if (c.stack.framework === undefined) {
+        const data = buildPicture(c.stack, diagnostics, textOf, io.cwd);
+        return { data, text: () => renderPicture(data, color) };
+      }
+      const data = buildNodePicture(c.stack, diagnostics, textOf, io.cwd);
+      return { data, text: () => renderNodePicture(data, color) };
+    });
+  if (flags.format === 'json') io.stdout.write(`${JSON.stringify(pictures.length === 1 ? pictures[0]!.data : pictures.map((p) => p.data), null, 2)}\n`);
+  else io.stdout.write(pictures.map((p) => p.text()).join('\n'));
+  const errors = pictures.some(({ data }) => [...data.problems, ...data.layers.flatMap((l) => l.problems)].some((x) => x.severity === 'error'));
   return errors ? 1 : 0;
 }
 

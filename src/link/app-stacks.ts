@@ -33,6 +33,30 @@ export interface NodeEntry {
   known?: NodeMiddleware;
   /** The project unit it is, when it was analysed. */
   unit?: Unit;
+  /** The routers, sub-apps and functions it was reached through, outermost first (absent: registered on the app itself). */
+  via?: NodeMount[];
+}
+
+/** A router or sub-app mounted on a stack, or a function handed the app, whose registrations take that place. */
+export interface NodeMount {
+  /** `mount`: `app.use('/api', api)`, `app.route('/api', api)`, `app.use(router.routes())`; `include`: `configure(app)`. */
+  kind: 'mount' | 'include';
+  /** The mounted or included stack: `<file>#<name>` (as NodeEntry.receiver). */
+  receiver: string;
+  /** The registration that mounts or includes it, and the file it is written in. */
+  registration: RegistrationFact;
+  filePath: string;
+  /** The path filter of everything under it, after mounts (as NodeEntry.path). */
+  path: string | null;
+}
+
+/** A call handing the app to a function whose registrations could not be read: nothing after it is ordered. */
+export interface NodeGap {
+  registration: RegistrationFact;
+  /** How many entries of the stack come before it. */
+  index: number;
+  filePath: string;
+  via?: NodeMount[];
 }
 
 /** Node entries (the stack rules' view); the entries of a settings list have none. */
@@ -99,6 +123,8 @@ interface Walk {
   conditions: Map<string, number>;
   /** A registration whose place is unknown came before: everything after it is unordered. */
   partial: boolean;
+  /** Calls handing the app to functions that could not be followed. */
+  gaps: NodeGap[];
 }
 
 /** Finds the app stack an import or a local name denotes: a router mounted, or a function's parameter stack (`configure#0`). */
@@ -120,7 +146,7 @@ function stackNamed(facts: FileFacts, name: string, lookup: FactsLookup, paramet
   return stack ? { facts: target, stack } : undefined;
 }
 
-function expand(facts: FileFacts, stack: AppStackFact, prefix: string | null, w: Walk, seen: Set<string>, inherited: Pick<StackEntryFact, 'condition' | 'positionUnknown'>, until?: number): void {
+function expand(facts: FileFacts, stack: AppStackFact, prefix: string | null, w: Walk, seen: Set<string>, inherited: Pick<StackEntryFact, 'condition' | 'positionUnknown'>, via: NodeMount[], until?: number): void {
   const key = `${facts.path}#${stack.name}`;
   if (seen.has(key)) {
     w.partial = true;
@@ -145,10 +171,12 @@ function expand(facts: FileFacts, stack: AppStackFact, prefix: string | null, w:
       if (!found) {
         // An unknown function took the app: nothing after this call is ordered.
         w.partial = true;
+        w.gaps.push({ registration: r, index: w.out.length, filePath: facts.path, ...(via.length > 0 ? { via } : {}) });
         continue;
       }
       w.expanded.add(`${found.facts.path}#${found.stack.name}`);
-      expand(found.facts, found.stack, path, w, inner, place);
+      const receiver = `${found.facts.path}#${found.stack.name}`;
+      expand(found.facts, found.stack, path, w, inner, place, [...via, { kind: 'include', receiver, registration: r, filePath: facts.path, path }]);
       continue;
     }
     const order = ++w.order;
@@ -158,15 +186,27 @@ function expand(facts: FileFacts, stack: AppStackFact, prefix: string | null, w:
       if (mounted && mounted.stack !== stack) {
         w.expanded.add(`${mounted.facts.path}#${mounted.stack.name}`);
         const copiedNow = r.method === 'route' && mounted.facts === facts ? r.range.start : undefined;
-        expand(mounted.facts, mounted.stack, path, w, inner, place, copiedNow);
+        const receiver = `${mounted.facts.path}#${mounted.stack.name}`;
+        expand(mounted.facts, mounted.stack, path, w, inner, place, [...via, { kind: 'mount', receiver, registration: r, filePath: facts.path, path }], copiedNow);
         return;
       }
-      w.out.push(entryOf(facts, stack, r, layer, i, path, order, place, w.lookup));
+      w.out.push(entryOf(facts, stack, r, layer, i, path, order, place, w.lookup, via));
     });
   }
 }
 
-function entryOf(facts: FileFacts, stack: AppStackFact, r: RegistrationFact, layer: LayerFact, i: number, path: string | null, order: number, place: Pick<StackEntryFact, 'condition' | 'positionUnknown'>, lookup: FactsLookup): NodeStackEntry {
+function entryOf(
+  facts: FileFacts,
+  stack: AppStackFact,
+  r: RegistrationFact,
+  layer: LayerFact,
+  i: number,
+  path: string | null,
+  order: number,
+  place: Pick<StackEntryFact, 'condition' | 'positionUnknown'>,
+  lookup: FactsLookup,
+  via: NodeMount[],
+): NodeStackEntry {
   const route = r.method !== 'use' && r.method !== 'apply' && r.method !== 'route';
   const local = layer.unit !== undefined ? facts.units[layer.unit] : undefined;
   const binding = !local && layer.kind === 'reference' ? resolveBinding(facts, layer.value, lookup) : undefined;
@@ -218,6 +258,7 @@ function entryOf(facts: FileFacts, stack: AppStackFact, r: RegistrationFact, lay
       receiver: `${facts.path}#${stack.name}`,
       ...(known ? { known } : {}),
       ...(unit ? { unit } : {}),
+      ...(via.length > 0 ? { via } : {}),
     },
   };
 }
@@ -230,8 +271,8 @@ export function linkAppStacks(allFacts: FileFacts[], lookup: FactsLookup): Stack
   const stacks: Stack[] = [];
   const expanded = new Set<string>();
   const build = (facts: FileFacts, app: AppStackFact): Stack => {
-    const w: Walk = { lookup, out: [], expanded, order: 0, conditions: new Map(), partial: false };
-    expand(facts, app, '', w, new Set(), {});
+    const w: Walk = { lookup, out: [], expanded, order: 0, conditions: new Map(), partial: false, gaps: [] };
+    expand(facts, app, '', w, new Set(), {}, []);
     return {
       setting: app.name,
       filePath: facts.path,
@@ -242,6 +283,7 @@ export function linkAppStacks(allFacts: FileFacts[], lookup: FactsLookup): Stack
       constants: {},
       framework: app.framework,
       appRole: app.role,
+      ...(w.gaps.length > 0 ? { gaps: w.gaps } : {}),
     };
   };
   for (const facts of allFacts) for (const app of facts.appStacks ?? []) if (app.role === 'app') stacks.push(build(facts, app));

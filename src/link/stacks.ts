@@ -3,7 +3,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { OnionConfig } from '../config.js';
 import { knowledgeBase, lastSegment, packageExportKey, type KnowledgeBase, type KnowledgeExtension, type KnownMiddleware } from '../knowledge/django.js';
 import type { FileFacts, Framework, Range, StackEntryFact, StackFact, Unit } from '../model.js';
-import type { NodeEntry } from './app-stacks.js';
+import type { NodeEntry, NodeGap } from './app-stacks.js';
 import { includersOf, pythonConstant, pythonListAt, pythonModules } from './python.js';
 import { pythonClassProblem, resolvePythonClass } from './python-classes.js';
 import { resolveModulePath, resolveRelativeModule, type FactsLookup } from './resolve.js';
@@ -70,6 +70,8 @@ export interface Stack {
   framework?: Framework;
   /** With `framework`: an application (`express()`), or a router or configure function no app of the run mounts. */
   appRole?: 'app' | 'router' | 'parameter';
+  /** A Node app's calls handing it to functions that could not be followed (`configure(app)` of a package): the picture shows them. */
+  gaps?: NodeGap[];
 }
 
 /** What a stack rule sees besides the common context. */
