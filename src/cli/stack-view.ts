@@ -323,7 +323,7 @@ export function buildNodePicture(stack: Stack, diagnostics: Diagnostic[], textOf
 
 /** The filter column: `use` (every path), `use /api`, `GET /users/:id`; `?` for a path that cannot be read. */
 function filterOf(l: { method: string; path: string | null }, route: boolean): string {
-  const path = l.path === null ? '?' : l.path === '' && route ? '/' : l.path;
+  const path = l.path === null ? '?' : l.path === '' && route ? '*' : l.path;
   return path === '' ? l.method : `${l.method} ${path}`;
 }
 

@@ -201,13 +201,16 @@ function entryOf(
   r: RegistrationFact,
   layer: LayerFact,
   i: number,
-  path: string | null,
+  mountedPath: string | null,
   order: number,
   place: Pick<StackEntryFact, 'condition' | 'positionUnknown'>,
   lookup: FactsLookup,
   via: NodeMount[],
 ): NodeStackEntry {
+  let path = mountedPath;
   const route = r.method !== 'use' && r.method !== 'apply' && r.method !== 'route';
+  // A route on `/` answers the root only: `''` means every path, which only `use` filters and `*` routes match.
+  if (route && path === '' && !(r.path ?? '').includes('*')) path = '/';
   const local = layer.unit !== undefined ? facts.units[layer.unit] : undefined;
   const binding = !local && layer.kind === 'reference' ? resolveBinding(facts, layer.value, lookup) : undefined;
   const unit = local ?? (binding?.kind === 'unit' ? binding.unit : undefined);

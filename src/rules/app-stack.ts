@@ -27,6 +27,8 @@ export function covers(outer: NodeStackEntry, inner: NodeStackEntry): boolean {
   const b = inner.node.path;
   if (a === null || b === null) return false;
   if (!methodCovers(outer, inner)) return false;
+  // A route matches its path exactly (`/` is the root only); a `use` filter matches the path and below it.
+  if (outer.node.kind === 'route') return a === b;
   if (a === '') return true;
   if (a === b) return true;
   if (!plain(a)) return false;

@@ -374,7 +374,7 @@ export default api;
       ['use', '', 'logger()', 'hono/logger', []],
       ['use', '/api', '(inline)', 'src/api.ts', ['api /api src/index.ts:8']],
       ['GET', '/api/books/:id', '(handler)', 'src/api.ts', ['api /api src/index.ts:8']],
-      ['GET', '', '(handler)', 'src/index.ts', []],
+      ['GET', '/', '(handler)', 'src/index.ts', []],
     ]);
     const text = await run(['stack', 'src/index.ts'], root);
     expect(text.stdout.split('\n')[0]).toBe('app  src/index.ts:5  Hono onion, 4 layers');
