@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { OnionConfig } from '../config.js';
 import { knowledgeBase, lastSegment, packageExportKey, type KnowledgeBase, type KnowledgeExtension, type KnownMiddleware } from '../knowledge/django.js';
-import type { FileFacts, Framework, Range, StackEntryFact, StackFact, Unit } from '../model.js';
+import type { FileFacts, Framework, Range, RegistrationFact, StackEntryFact, StackFact, Unit } from '../model.js';
 import type { NodeEntry } from './app-stacks.js';
 import { includersOf, pythonConstant, pythonListAt, pythonModules } from './python.js';
 import { pythonClassProblem, resolvePythonClass } from './python-classes.js';
@@ -68,6 +68,11 @@ export interface Stack {
   constants: Record<string, string | number | boolean>;
   /** A Node app's registrations (src/link/app-stacks.ts): every entry has a `node`. Absent for settings lists. */
   framework?: Framework;
+  /**
+   * Hono: registrations made on a sub-app of the file after `app.route(prefix, sub)` copied its
+   * routes (`route` and `routeReceiver`: that call and its app, `<file>#<name>`): not under the prefix.
+   */
+  uncopied?: Array<{ filePath: string; registration: RegistrationFact; receiver: string; route: RegistrationFact; routeReceiver: string }>;
 }
 
 /** What a stack rule sees besides the common context. */
