@@ -209,11 +209,6 @@ function entryOf(facts: FileFacts, stack: AppStackFact, r: RegistrationFact, lay
   };
 }
 
-/** An inline function given to a route (`router.get('/me', (ctx) => ...)`). */
-function inlineRouteLayer(e: NodeStackEntry): boolean {
-  return e.node.kind === 'route' && e.node.registration.layers.some((l) => l.kind === 'function' && l.range.start === e.fact.range.start);
-}
-
 /**
  * The Node stacks of a run: each app of the given files with everything it mounts and includes,
  * then each router or configure function no app of the run reaches, on its own.
@@ -229,8 +224,7 @@ export function linkAppStacks(allFacts: FileFacts[], lookup: FactsLookup): Stack
       filePath: facts.path,
       nameRange: app.nameRange,
       entries: w.out,
-      // A route's inline handler that is no unit is code read here (its `reads`), not an unknown layer.
-      open: w.partial || w.out.some((e) => e.fact.kind === 'unknown' && !inlineRouteLayer(e)),
+      open: w.partial || w.out.some((e) => e.fact.kind === 'unknown'),
       final: true,
       constants: {},
       framework: app.framework,
