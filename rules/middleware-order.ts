@@ -29,7 +29,7 @@ export default defineSettingsRule({
       registeredBeforeDocumented: '`{{name}}` is registered above `{{other}}` ({{here}} vs {{there}}), but {{reason}}. Register `{{other}}` above `{{name}}`.',
       moveRegistration: 'Move the registration of `{{provider}}` above that of `{{name}}`.',
       useBelowRoute:
-        '`{{name}}` is registered below the route `{{route}}` ({{here}} vs {{there}}), whose handler answers without calling `next()`: Hono runs layers in registration order, so `{{name}}` never runs for that route\'s requests. Register it above the route.',
+        '`{{name}}` is registered below every route it covers, `{{route}}` first ({{here}} vs {{there}}), whose handler answers without calling `next()`: Hono runs layers in registration order, so `{{name}}` never runs for that route\'s requests. Register it above the route.',
       registeredAfterRoute:
         '`{{name}}` is registered on `{{sub}}` after `{{route}}` copied `{{sub}}`\'s routes ({{here}} vs {{there}}): Hono copies a sub-app when it is mounted, so {{failure}}. Mount `{{sub}}` after it is complete.',
     },
@@ -217,7 +217,12 @@ function checkHonoStack(ctx: StackContext & RuleContextBase<Messages>): void {
   const reported = new Set<RegistrationFact>();
   for (const use of entries) {
     const r = use.node.registration;
-    if (use.node.kind === 'route' || r.method !== 'use' || reported.has(r)) continue;
+    // Middleware on a path of its own (`app.use('/api/*', auth)`): for every path it may be meant for
+    // requests no route matches. Registered below every route that may share its requests, it wraps
+    // none of them; one route left above is an exclusion (`/admin/login` above `/admin/*`'s auth).
+    if (use.node.kind === 'route' || r.method !== 'use' || use.node.path === '' || reported.has(r)) continue;
+    const later = ctx.stack.entries.filter((e) => e.node !== undefined && e.node.order > use.node.order);
+    if (later.some((e) => e.fact.positionUnknown || (e.node!.kind === 'route' && mayOverlap(use, e as NodeStackEntry)))) continue;
     // A handler that takes no `next` answers every request it matches; one that may call `next` (or is unknown) is silent.
     const route = entries.find((e) => e.node.handler && e.node.kind === 'route' && e.node.unit?.kind === 'function' && e.node.unit.nextParam === undefined && runsBefore(e, use) && coexist(e, use) && covers(use, e));
     if (!route) continue;
