@@ -87,6 +87,8 @@ describe('Koa: @koa/router prefixes, nested routers, koa-mount and compose', () 
       "app.ts@13 registeredBeforeProvider: `users.get('/me', …)` reads `ctx.state.user`, which `auth` sets, but is registered above it (line 13 vs line 18). Register `auth` above `users.get('/me', …)`.",
     ]);
     expect(one(text.replace("mount('/api/users', auth)", "mount('/api/other', auth)"))).toEqual([]);
+    // Layers after a mounted router in the same registration run after its stack, not above it.
+    expect(one(text.replace('users.routes())', 'users.routes(), users.allowedMethods())')).map((r) => r.split(':')[0])).toEqual(['app.ts@13 registeredBeforeProvider']);
   });
 });
 

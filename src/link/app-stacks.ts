@@ -138,7 +138,7 @@ function expand(facts: FileFacts, stack: AppStackFact, prefix: string | null, w:
       expand(found.facts, found.stack, path, w, inner, place);
       continue;
     }
-    const order = ++w.order;
+    let order = ++w.order;
     r.layers.forEach((layer, i) => {
       // A router or sub-app mounted here: its stack, under this path (Hono copies its routes now).
       const mounted = layer.receiver !== undefined ? stackNamed(facts, layer.receiver, w.lookup) : layer.kind === 'reference' && layer.unit === undefined ? stackNamed(facts, layer.value, w.lookup) : undefined;
@@ -146,6 +146,8 @@ function expand(facts: FileFacts, stack: AppStackFact, prefix: string | null, w:
         w.expanded.add(`${mounted.facts.path}#${mounted.stack.name}`);
         const copiedNow = r.method === 'route' && mounted.facts === facts ? { at: r.range.start, route: r, receiver: `${facts.path}#${stack.name}` } : undefined;
         expand(mounted.facts, mounted.stack, path, w, inner, place, copiedNow);
+        // The layers after it (`router.use('/x', sub.routes(), sub.allowedMethods())`) run after its stack.
+        order = ++w.order;
         return;
       }
       // A layer running on a condition of its own (`some(...)`, `except(...)`) orders against nothing.
