@@ -1,9 +1,9 @@
-import { coexist, constraintApplies, defineSettingsRule, isActiveStack, knownOf, moveBefore, placed, sameLiteral, standsFor, where } from '../src/rules/stack-helpers.js';
+import { coexist, constraintApplies, defineSettingsRule, isActiveStack, knownOf, lineOf, moveBefore, placed, sameLiteral, standsFor, where } from '../src/rules/stack-helpers.js';
 import type { StackEntry, StackContext } from '../src/link/stacks.js';
 import type { NodeStackEntry } from '../src/link/app-stacks.js';
-import type { Fix } from '../src/model.js';
+import type { Fix, RegistrationFact } from '../src/model.js';
 import { NODE_CONSTRAINTS } from '../src/knowledge/node.js';
-import { covers, mayOverlap, moveStatementAbove, orderedNodeEntries, registeredAt, runsBefore } from '../src/rules/app-stack.js';
+import { covers, mayOverlap, moveRangeAbove, moveStatementAbove, orderedNodeEntries, registeredAt, registrationLabel, runsBefore } from '../src/rules/app-stack.js';
 import type { RuleContextBase } from '../src/rules/api.js';
 
 /**
@@ -28,11 +28,19 @@ export default defineSettingsRule({
         '`{{name}}` reads `{{object}}.{{attribute}}`{{when}}, which `{{provider}}` sets, but is registered above it ({{here}} vs {{there}}){{failure}}. Register `{{provider}}` above `{{name}}`.',
       registeredBeforeDocumented: '`{{name}}` is registered above `{{other}}` ({{here}} vs {{there}}), but {{reason}}. Register `{{other}}` above `{{name}}`.',
       moveRegistration: 'Move the registration of `{{provider}}` above that of `{{name}}`.',
+      useBelowRoute:
+        '`{{name}}` is registered below every route it covers, `{{route}}` first ({{here}} vs {{there}}), whose handler answers without calling `next()`: Hono runs layers in registration order, so `{{name}}` never runs for that route\'s requests. Register it above the route.',
+      registeredAfterRoute:
+        '`{{name}}` is registered on `{{sub}}` after `{{route}}` copied `{{sub}}`\'s routes ({{here}} vs {{there}}): Hono copies a sub-app when it is mounted, so {{failure}}. Mount `{{sub}}` after it is complete.',
     },
     hasSuggestions: true,
   },
   check(ctx) {
-    if (ctx.stack.framework !== undefined) return checkNodeStack(ctx);
+    if (ctx.stack.framework !== undefined) {
+      checkNodeStack(ctx);
+      if (ctx.stack.framework === 'hono') checkHonoStack(ctx);
+      return;
+    }
     if (!isActiveStack(ctx)) return;
     const entries = placed(ctx);
     const index = new Map(entries.map((e, i) => [e, i]));
@@ -117,7 +125,7 @@ export default defineSettingsRule({
   },
 });
 
-type Messages = 'readsBeforeSet' | 'documentedOrder' | 'registeredBeforeProvider' | 'registeredBeforeDocumented' | 'moveRegistration';
+type Messages = 'readsBeforeSet' | 'documentedOrder' | 'registeredBeforeProvider' | 'registeredBeforeDocumented' | 'moveRegistration' | 'useBelowRoute' | 'registeredAfterRoute';
 
 /** Whether an entry is the middleware an id or a capability names (src/knowledge/node.ts). */
 function isNode(entry: NodeStackEntry, idOrCapability: string): boolean {
@@ -196,4 +204,66 @@ function checkNodeStack(ctx: StackContext & RuleContextBase<Messages>): void {
 function quoteFailure(failure: string): string {
   const text = failure.replace(/\.$/, '');
   return text.includes('`') ? `"${text}"` : `\`${text}\``;
+}
+
+/**
+ * Hono's own order (NODE.md §3, hono `src/hono-base.ts`): layers run in registration order, so
+ * `app.use` below a route whose handler answers without calling `next()` never runs for that
+ * route's requests; and `app.route(prefix, sub)` copies `sub`'s routes when it is called, so what
+ * is registered on `sub` later is not served under the prefix.
+ */
+function checkHonoStack(ctx: StackContext & RuleContextBase<Messages>): void {
+  const entries = orderedNodeEntries(ctx);
+  const reported = new Set<RegistrationFact>();
+  for (const use of entries) {
+    const r = use.node.registration;
+    // Middleware on a path of its own (`app.use('/api/*', auth)`): for every path it may be meant for
+    // requests no route matches. Registered below every route that may share its requests, it wraps
+    // none of them; one route left above is an exclusion (`/admin/login` above `/admin/*`'s auth).
+    if (use.node.kind === 'route' || r.method !== 'use' || use.node.path === '' || reported.has(r)) continue;
+    const later = ctx.stack.entries.filter((e) => e.node !== undefined && e.node.order > use.node.order);
+    if (later.some((e) => e.fact.positionUnknown || (e.node!.kind === 'route' && mayOverlap(use, e as NodeStackEntry)))) continue;
+    // A handler that takes no `next` answers every request it matches; one that may call `next` (or is unknown) is silent.
+    const route = entries.find((e) => e.node.handler && e.node.kind === 'route' && e.node.unit?.kind === 'function' && e.node.unit.nextParam === undefined && runsBefore(e, use) && coexist(e, use) && covers(use, e));
+    if (!route) continue;
+    reported.add(r);
+    const text = ctx.textOf(use.filePath);
+    const fix = text ? moveStatementAbove(text, use, route, true) : undefined;
+    const suggestion = !fix && text ? moveStatementAbove(text, use, route, false) : undefined;
+    const name = use.label;
+    const routeLabel = registrationLabel(ctx, route);
+    ctx.report({
+      messageId: 'useBelowRoute',
+      data: { name, route: routeLabel, here: registeredAt(ctx, use, use.filePath), there: registeredAt(ctx, route, use.filePath) },
+      range: use.fact.range,
+      filePath: use.filePath,
+      ...(fix ? { fix } : {}),
+      ...(suggestion ? { suggest: [{ messageId: 'moveRegistration', data: { provider: name, name: routeLabel }, fix: suggestion }] } : {}),
+    });
+  }
+  for (const late of ctx.stack.uncopied ?? []) {
+    const text = ctx.textOf(late.filePath);
+    const line = (offset: number) => `line ${lineOf(text, offset)}`;
+    const route = late.route;
+    const sub = route.layers[0]?.value ?? '';
+    const prefix = typeof route.path === 'string' ? route.path : undefined;
+    const under = prefix !== undefined ? ` under \`${prefix}\`` : '';
+    const failure = late.registration.method === 'use' ? `it never runs for requests${under}` : `its requests${under} answer 404`;
+    // Adjacent statements: the registration moves above the mount (the same as the mount moving below it).
+    const fix = text ? moveRangeAbove(text, late.registration.statement, route.statement, true) : undefined;
+    ctx.report({
+      messageId: 'registeredAfterRoute',
+      data: {
+        name: registrationLabel(ctx, { filePath: late.filePath, node: { registration: late.registration } }),
+        sub,
+        route: registrationLabel(ctx, { filePath: late.filePath, node: { registration: route } }),
+        here: line(late.registration.range.start),
+        there: line(route.range.start),
+        failure,
+      },
+      range: late.registration.range,
+      filePath: late.filePath,
+      ...(fix ? { fix } : {}),
+    });
+  }
 }

@@ -482,6 +482,11 @@ export interface LayerFact {
   reads?: string[];
   /** The layer is another app or router of this file (`app.use('/api', api)`, `app.use(router.routes())`): its `AppStackFact.name`. */
   receiver?: string;
+  /**
+   * The layer runs for some requests only, on a condition that cannot be read (Hono's `some`/`except`
+   * from `hono/combine`, a `koa-mount` nested in a composition): it orders against nothing.
+   */
+  conditional?: boolean;
 }
 
 /** A registration call on an app or router, in program order (issue 12). */
@@ -533,8 +538,11 @@ export interface AppStackFact {
   nameRange: Range;
   /** The names it is exported under (`default`, `api`; `module.exports` is `default`). */
   exported?: string[];
-  /** Hono: `new Hono().basePath('/api')`: the prefix of every path. */
-  basePath?: string;
+  /**
+   * The prefix of every path: Hono's `new Hono().basePath('/api')`, @koa/router's
+   * `new Router({ prefix: '/api' })`; `null` when the options cannot be read.
+   */
+  basePath?: string | null;
   registrations: RegistrationFact[];
 }
 

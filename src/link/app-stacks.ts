@@ -125,6 +125,8 @@ interface Walk {
   partial: boolean;
   /** Calls handing the app to functions that could not be followed. */
   gaps: NodeGap[];
+  /** Hono: registrations on a sub-app after `app.route(prefix, sub)` copied it (Stack.uncopied). */
+  uncopied: NonNullable<Stack['uncopied']>;
 }
 
 /** Finds the app stack an import or a local name denotes: a router mounted, or a function's parameter stack (`configure#0`). */
@@ -146,7 +148,7 @@ function stackNamed(facts: FileFacts, name: string, lookup: FactsLookup, paramet
   return stack ? { facts: target, stack } : undefined;
 }
 
-function expand(facts: FileFacts, stack: AppStackFact, prefix: string | null, w: Walk, seen: Set<string>, inherited: Pick<StackEntryFact, 'condition' | 'positionUnknown'>, via: NodeMount[], until?: number): void {
+function expand(facts: FileFacts, stack: AppStackFact, prefix: string | null, w: Walk, seen: Set<string>, inherited: Pick<StackEntryFact, 'condition' | 'positionUnknown'>, via: NodeMount[], until?: { at: number; route: RegistrationFact; receiver: string }): void {
   const key = `${facts.path}#${stack.name}`;
   if (seen.has(key)) {
     w.partial = true;
@@ -155,7 +157,11 @@ function expand(facts: FileFacts, stack: AppStackFact, prefix: string | null, w:
   const inner = new Set([...seen, key]);
   const base = joinPaths(prefix, normalisePath(stack.basePath));
   for (const r of stack.registrations) {
-    if (until !== undefined && r.range.start >= until) break;
+    if (until !== undefined && r.range.start >= until.at) {
+      // Copied at call time (hono `src/hono-base.ts` `route`): what comes later is not under the prefix.
+      if (!r.positionUnknown && !until.route.positionUnknown && r.method !== 'include') w.uncopied.push({ filePath: facts.path, registration: r, receiver: `${facts.path}#${stack.name}`, route: until.route, routeReceiver: until.receiver });
+      continue;
+    }
     const path = joinPaths(base, normalisePath(r.path));
     const conditionKey = r.condition && `${facts.path}#${r.condition.id}`;
     let condition = inherited.condition;
@@ -179,18 +185,21 @@ function expand(facts: FileFacts, stack: AppStackFact, prefix: string | null, w:
       expand(found.facts, found.stack, path, w, inner, place, [...via, { kind: 'include', receiver, registration: r, filePath: facts.path, path }]);
       continue;
     }
-    const order = ++w.order;
+    let order = ++w.order;
     r.layers.forEach((layer, i) => {
       // A router or sub-app mounted here: its stack, under this path (Hono copies its routes now).
       const mounted = layer.receiver !== undefined ? stackNamed(facts, layer.receiver, w.lookup) : layer.kind === 'reference' && layer.unit === undefined ? stackNamed(facts, layer.value, w.lookup) : undefined;
       if (mounted && mounted.stack !== stack) {
         w.expanded.add(`${mounted.facts.path}#${mounted.stack.name}`);
-        const copiedNow = r.method === 'route' && mounted.facts === facts ? r.range.start : undefined;
+        const copiedNow = r.method === 'route' && mounted.facts === facts ? { at: r.range.start, route: r, receiver: `${facts.path}#${stack.name}` } : undefined;
         const receiver = `${mounted.facts.path}#${mounted.stack.name}`;
         expand(mounted.facts, mounted.stack, path, w, inner, place, [...via, { kind: 'mount', receiver, registration: r, filePath: facts.path, path }], copiedNow);
+        // The layers after it (`router.use('/x', sub.routes(), sub.allowedMethods())`) run after its stack.
+        order = ++w.order;
         return;
       }
-      w.out.push(entryOf(facts, stack, r, layer, i, path, order, place, w.lookup, via));
+      // A layer running on a condition of its own (`some(...)`, `except(...)`) orders against nothing.
+      w.out.push(entryOf(facts, stack, r, layer, i, layer.conditional ? null : path, order, place, w.lookup, via));
     });
   }
 }
@@ -274,7 +283,7 @@ export function linkAppStacks(allFacts: FileFacts[], lookup: FactsLookup): Stack
   const stacks: Stack[] = [];
   const expanded = new Set<string>();
   const build = (facts: FileFacts, app: AppStackFact): Stack => {
-    const w: Walk = { lookup, out: [], expanded, order: 0, conditions: new Map(), partial: false, gaps: [] };
+    const w: Walk = { lookup, out: [], expanded, order: 0, conditions: new Map(), partial: false, gaps: [], uncopied: [] };
     expand(facts, app, '', w, new Set(), {}, []);
     return {
       setting: app.name,
@@ -287,6 +296,7 @@ export function linkAppStacks(allFacts: FileFacts[], lookup: FactsLookup): Stack
       framework: app.framework,
       appRole: app.role,
       ...(w.gaps.length > 0 ? { gaps: w.gaps } : {}),
+      ...(w.uncopied.length > 0 ? { uncopied: w.uncopied } : {}),
     };
   };
   for (const facts of allFacts) for (const app of facts.appStacks ?? []) if (app.role === 'app') stacks.push(build(facts, app));

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { OnionConfig } from '../config.js';
 import { knowledgeBase, lastSegment, packageExportKey, type KnowledgeBase, type KnowledgeExtension, type KnownMiddleware } from '../knowledge/django.js';
-import type { FileFacts, Framework, Range, StackEntryFact, StackFact, Unit } from '../model.js';
+import type { FileFacts, Framework, Range, RegistrationFact, StackEntryFact, StackFact, Unit } from '../model.js';
 import type { NodeEntry, NodeGap } from './app-stacks.js';
 import { includersOf, pythonConstant, pythonListAt, pythonModules } from './python.js';
 import { pythonClassProblem, resolvePythonClass } from './python-classes.js';
@@ -72,6 +72,11 @@ export interface Stack {
   appRole?: 'app' | 'router' | 'parameter';
   /** A Node app's calls handing it to functions that could not be followed (`configure(app)` of a package): the picture shows them. */
   gaps?: NodeGap[];
+  /**
+   * Hono: registrations made on a sub-app of the file after `app.route(prefix, sub)` copied its
+   * routes (`route` and `routeReceiver`: that call and its app, `<file>#<name>`): not under the prefix.
+   */
+  uncopied?: Array<{ filePath: string; registration: RegistrationFact; receiver: string; route: RegistrationFact; routeReceiver: string }>;
 }
 
 /** What a stack rule sees besides the common context. */

@@ -37,7 +37,8 @@ export function covers(outer: NodeStackEntry, inner: NodeStackEntry): boolean {
 
 function methodCovers(outer: NodeStackEntry, inner: NodeStackEntry): boolean {
   const m = outer.node;
-  if (m.kind !== 'route' || m.method === 'all') return true;
+  // Middleware for some methods only (Nest's `forRoutes({ path, method })`) covers requests of those methods.
+  if ((m.kind !== 'route' && m.methods === undefined) || m.method === 'all') return true;
   const methods = m.methods ?? (m.method === 'on' ? undefined : [m.method.toUpperCase()]);
   const want = inner.node.methods ?? (inner.node.kind === 'route' && inner.node.method !== 'all' && inner.node.method !== 'on' ? [inner.node.method.toUpperCase()] : undefined);
   return methods !== undefined && want !== undefined && want.every((x) => methods.includes(x));
@@ -66,7 +67,7 @@ export function registeredAt(ctx: RuleContextBase<string>, entry: StackEntry, re
 }
 
 /** The registration call as the message names it: `app.use(…)`, `router.get('/me', …)`. */
-export function registrationLabel(ctx: RuleContextBase<string>, entry: NodeStackEntry): string {
+export function registrationLabel(ctx: RuleContextBase<string>, entry: Pick<NodeStackEntry, 'filePath'> & { node: Pick<NodeStackEntry['node'], 'registration'> }): string {
   const r = entry.node.registration;
   const text = ctx.textOf(entry.filePath);
   const head = text?.slice(r.range.start, r.range.end).match(/^[\w$.]*?\.?(\w+)\(/)?.[0] ?? `${r.method}(`;
@@ -104,9 +105,13 @@ function movableStatements(first: NodeStackEntry, second: NodeStackEntry): { fir
  * statements are adjacent), so that nothing else changes place. Else undefined (a suggestion).
  */
 export function moveStatementAbove(text: string, moving: NodeStackEntry, anchor: NodeStackEntry, adjacentOnly: boolean): Fix | undefined {
-  const both = movableStatements(anchor, moving);
-  if (!both) return undefined;
-  const { first: a, second: m } = both;
+  if (moving.filePath !== anchor.filePath || moving.node.receiver !== anchor.node.receiver) return undefined;
+  return moveRangeAbove(text, moving.node.registration.statement, anchor.node.registration.statement, adjacentOnly);
+}
+
+/** Moves statement `m` to just above statement `a` of the same file (see moveStatementAbove): whole lines, else undefined. */
+export function moveRangeAbove(text: string, m: Range | undefined, a: Range | undefined, adjacentOnly: boolean): Fix | undefined {
+  if (!m || !a || a.start >= m.start) return undefined;
   const between = text.slice(a.end, m.start);
   if (adjacentOnly && !/^\s*$/.test(between)) return undefined;
   // Whole lines: the statement's indentation and line end move with it.

@@ -77,6 +77,55 @@ function requestReads(fn: ts.ArrowFunction | ts.FunctionExpression): string[] {
   return [...reads].filter((r) => !writes.has(r));
 }
 
+/** Nest's `forRoutes({ path: 'cats', method: RequestMethod.GET })`: the path and, unless ALL, the method. */
+function nestRouteInfo(target: ts.ObjectLiteralExpression): { path: string | null | undefined; methods?: string[] } {
+  let path: string | null | undefined = null;
+  let methods: string[] | undefined;
+  for (const p of target.properties) {
+    if (!T.isPropertyAssignment(p) || !(T.isIdentifier(p.name) || T.isStringLiteral(p.name))) return { path: null };
+    const value = stripParens(p.initializer);
+    if (p.name.text === 'path') {
+      const read = pathOf(value);
+      path = read === '*' || read === '(.*)' ? undefined : read;
+    } else if (p.name.text === 'method') {
+      if (!T.isPropertyAccessExpression(value) || dotted(value.expression) !== 'RequestMethod') return { path: null };
+      if (value.name.text !== 'ALL') methods = [value.name.text];
+    } else return { path: null };
+  }
+  return { path, ...(methods ? { methods } : {}) };
+}
+
+/** The function declaring a parameter of that name around an identifier, and the parameter's position. */
+function parameterNamed(id: ts.Identifier): { fn: FunctionLike; index: number } | undefined {
+  for (let cur: ts.Node | undefined = id.parent; cur && !T.isSourceFile(cur); cur = cur.parent) {
+    if (!isFunctionLike(cur)) continue;
+    const index = cur.parameters.findIndex((p) => T.isIdentifier(p.name) && p.name.text === id.text);
+    if (index >= 0) return { fn: cur, index };
+  }
+  return undefined;
+}
+
+/** A function's name for a stack of its parameter: `CatsModule.configure`, `setup`. */
+function functionLabel(fn: FunctionLike): string {
+  const own = fn.name && (T.isIdentifier(fn.name) || T.isStringLiteral(fn.name)) ? fn.name.text : 'function';
+  const cls = T.isMethodDeclaration(fn) && T.isClassLike(fn.parent) ? fn.parent.name?.text : undefined;
+  return cls ? `${cls}.${own}` : own;
+}
+
+/** @koa/router's `prefix` option: the literal, undefined when the options set none, null when they cannot be read. */
+function koaPrefix(options: ts.Expression): string | null | undefined {
+  const o = stripParens(options);
+  if (!T.isObjectLiteralExpression(o)) return null;
+  let prefix: string | null | undefined;
+  for (const p of o.properties) {
+    if (T.isSpreadAssignment(p) || p.name === undefined || T.isComputedPropertyName(p.name)) return null;
+    const key = T.isIdentifier(p.name) || T.isStringLiteral(p.name) ? p.name.text : undefined;
+    if (key !== 'prefix') continue;
+    prefix = T.isPropertyAssignment(p) ? pathOf(p.initializer) : null;
+  }
+  return prefix;
+}
+
 /**
  * Extracts the app stacks of a file. `sink` is what `extractFunctionUnits` recorded; `unitOffset`
  * is the index in FileFacts.units of the first function unit.
@@ -115,11 +164,14 @@ export function extractAppStacks(sf: ts.SourceFile, imports: readonly ImportFact
     }
     return 'app';
   };
-  const basePathOf = (decl: ts.VariableDeclaration | undefined): string | undefined => {
-    const init = decl?.initializer && stripParens(decl.initializer);
+  const basePathOf = (decl: ts.VariableDeclaration | undefined, object: RegisteringObject): string | null | undefined => {
+    let init = decl?.initializer && stripParens(decl.initializer);
     if (init && T.isCallExpression(init) && T.isPropertyAccessExpression(init.expression) && init.expression.name.text === 'basePath' && init.arguments[0]) {
       return pathOf(init.arguments[0]) ?? undefined;
     }
+    if (init && T.isAwaitExpression(init)) init = stripParens(init.expression);
+    // @koa/router: `new Router({ prefix: '/api' })`; options that cannot be read: every path unknown.
+    if (object.framework === 'koa' && roleOf(decl) === 'router' && init && (T.isNewExpression(init) || T.isCallExpression(init)) && init.arguments?.[0]) return koaPrefix(init.arguments[0]);
     return undefined;
   };
   const exportedNames = (name: string): string[] => exports.filter((e) => e.local === name).map((e) => e.exported);
@@ -129,7 +181,7 @@ export function extractAppStacks(sf: ts.SourceFile, imports: readonly ImportFact
     if (!stack) {
       const decl = role === 'parameter' ? undefined : declarationOf(name);
       const exported = exportedNames(name);
-      const basePath = basePathOf(decl);
+      const basePath = basePathOf(decl, object);
       stack = {
         framework: object.framework,
         name,
@@ -164,6 +216,9 @@ export function extractAppStacks(sf: ts.SourceFile, imports: readonly ImportFact
     const inner = stripParens(e);
     if (T.isIdentifier(inner)) {
       const object = sink.objects.get(inner.text);
+      // Nest's `configure(consumer: MiddlewareConsumer)`: a stack of the method's own.
+      const typed = object?.framework === 'nest' ? parameterNamed(inner) : undefined;
+      if (object && typed) return { name: `${functionLabel(typed.fn)}#${typed.index}`, object, role: 'parameter', scope: typed.fn };
       if (object) return { name: inner.text, object };
       const param = parameterReceiver(inner);
       if (param) {
@@ -210,7 +265,16 @@ export function extractAppStacks(sf: ts.SourceFile, imports: readonly ImportFact
   };
   /** The flattened layers of registration arguments. */
   const layersOf = (args: readonly ts.Expression[]): LayerFact[] => {
-    const out: LayerFact[] = [];
+    const layers: LayerFact[] = [];
+    let conditional = false;
+    const out = { push: (layer: LayerFact) => layers.push(conditional ? { ...layer, conditional: true } : layer) };
+    /** Visits layers that run only on a condition (`some(...)`, `except(...)`, a nested `mount(...)`). */
+    const visitConditional = (list: readonly ts.Expression[]): void => {
+      const before = conditional;
+      conditional = true;
+      list.forEach(visit);
+      conditional = before;
+    };
     const visit = (arg: ts.Expression): void => {
       const a = stripParens(arg);
       const range = rangeOf(a, sf);
@@ -219,6 +283,19 @@ export function extractAppStacks(sf: ts.SourceFile, imports: readonly ImportFact
           if (T.isSpreadElement(el)) out.push({ kind: 'unknown', value: '', range: rangeOf(el, sf) });
           else visit(el);
         }
+        return;
+      }
+      const combined = T.isCallExpression(a) ? combinerOf(a.expression) : undefined;
+      if (combined && T.isCallExpression(a)) {
+        // hono/combine: `every` runs its layers in order; `some` and `except` on conditions of their own.
+        if (combined === 'every') a.arguments.forEach(visit);
+        else visitConditional(combined === 'except' ? a.arguments.slice(1) : a.arguments);
+        return;
+      }
+      const mounted = T.isCallExpression(a) ? mountOf(a) : undefined;
+      if (mounted) {
+        if (mounted.path === undefined) mounted.layers.forEach(visit);
+        else visitConditional(mounted.layers);
         return;
       }
       if (T.isArrowFunction(a) || T.isFunctionExpression(a)) {
@@ -266,7 +343,23 @@ export function extractAppStacks(sf: ts.SourceFile, imports: readonly ImportFact
       out.push({ kind: 'unknown', value: '', range });
     };
     args.forEach(visit);
-    return out;
+    return layers;
+  };
+  /** The combinator of `hono/combine` a callee is. */
+  const combinerOf = (callee: ts.Expression): 'every' | 'some' | 'except' | undefined => {
+    const e = stripParens(callee);
+    const imp = T.isIdentifier(e) ? imports.find((i) => i.local === e.text && i.source === 'hono/combine') : undefined;
+    return imp && (imp.imported === 'every' || imp.imported === 'some' || imp.imported === 'except') ? imp.imported : undefined;
+  };
+  /** `mount('/x', mw)` of koa-mount: its path (undefined for `/` or none) and layers. */
+  const mountOf = (call: ts.CallExpression): { path?: string | null; layers: ts.Expression[] } | undefined => {
+    const e = stripParens(call.expression);
+    const imp = T.isIdentifier(e) ? imports.find((i) => i.local === e.text && i.source === 'koa-mount') : undefined;
+    if (!imp || (imp.imported !== 'default' && imp.imported !== '*') || call.arguments.length === 0) return undefined;
+    const [first, ...rest] = call.arguments;
+    if (call.arguments.length === 1 || !isPathLike(first!)) return { layers: [...call.arguments] };
+    const path = pathOf(first!);
+    return { ...(path !== '/' ? { path } : {}), layers: rest };
   };
   /** The origin of a layer's head variable (`upload` of `upload.single`), unless it is an import. */
   const headOrigin = (value: string): LayerFact['origin'] => {
@@ -326,7 +419,7 @@ export function extractAppStacks(sf: ts.SourceFile, imports: readonly ImportFact
     return { ...(condition ? { condition } : {}), ...(unknown ? { positionUnknown: true } : {}), ...(statement ? { statement } : {}) };
   };
 
-  const register = (call: ts.CallExpression, outer: ts.CallExpression): void => {
+  const register = (call: ts.CallExpression, outer: ts.CallExpression, sole = false): void => {
     const callee = call.expression as ts.PropertyAccessExpression;
     const method = callee.name.text;
     const root = rootOf(callee.expression);
@@ -358,7 +451,13 @@ export function extractAppStacks(sf: ts.SourceFile, imports: readonly ImportFact
         path = null;
       }
     }
-    if (method === 'apply') path = nestRoutes(call);
+    // Koa: `app.use(mount('/x', mw))`: a path filter.
+    const mounted = root.object.framework === 'koa' && method === 'use' && args.length === 1 && T.isCallExpression(stripParens(args[0]!)) ? mountOf(stripParens(args[0]!) as ts.CallExpression) : undefined;
+    if (mounted && path === undefined) {
+      if (mounted.path !== undefined) path = mounted.path;
+      args = mounted.layers;
+    }
+    if (method === 'apply') ({ path, methods } = nestRoutes(call));
     const scope = root.role === 'parameter' ? root.scope : scopes.get(root.name);
     const place = placeOf(outer, scope);
     // A call of a chain (`app.use(a).use(b)`, `app.route('/x').get(h)`) is reported from its method name.
@@ -369,24 +468,33 @@ export function extractAppStacks(sf: ts.SourceFile, imports: readonly ImportFact
       ...(methods ? { methods } : {}),
       layers: layersOf(args),
       range: whole ? rangeOf(call, sf) : { start: callee.name.getStart(sf), end: call.getEnd() },
-      ...(call === outer ? place : { ...place, statement: undefined }),
+      // Nest's `consumer.apply(A).forRoutes('x')`: the statement holds only this registration.
+      ...(call === outer || (method === 'apply' && sole) ? place : { ...place, statement: undefined }),
     };
     if (registration.statement === undefined) delete registration.statement;
     stack.registrations.push(registration);
   };
-  /** Nest: `consumer.apply(A).exclude(...).forRoutes('cats')`: the path, undefined for every route, null when not a string. */
-  const nestRoutes = (apply: ts.CallExpression): string | null | undefined => {
+  /**
+   * Nest: `consumer.apply(A).exclude(...).forRoutes('cats' | { path, method } | CatsController)`:
+   * the path (undefined for every route; null for a controller, several targets, or exclusions)
+   * and the methods of `{ path, method }`.
+   */
+  const nestRoutes = (apply: ts.CallExpression): { path: string | null | undefined; methods?: string[] } => {
     let cur: ts.Node = apply;
+    let excluded = false;
     while (T.isPropertyAccessExpression(cur.parent) && T.isCallExpression(cur.parent.parent)) {
       const chained = cur.parent.parent;
+      if (cur.parent.name.text === 'exclude') excluded = true;
       if (cur.parent.name.text === 'forRoutes') {
-        if (chained.arguments.length !== 1) return null;
-        const p = pathOf(chained.arguments[0]!);
-        return p === '*' || p === '(.*)' ? undefined : p;
+        if (chained.arguments.length !== 1 || excluded) return { path: null };
+        const target = stripParens(chained.arguments[0]!);
+        if (T.isObjectLiteralExpression(target)) return nestRouteInfo(target);
+        const p = pathOf(target);
+        return { path: p === '*' || p === '(.*)' ? undefined : p };
       }
       cur = chained;
     }
-    return null;
+    return { path: null };
   };
   /** Hono's `app.route(prefix, sub)` and calls handing an object to a function (`configure(app)`). */
   const otherUse = (call: ts.CallExpression): void => {
@@ -444,7 +552,8 @@ export function extractAppStacks(sf: ts.SourceFile, imports: readonly ImportFact
             chain.unshift(cur);
             cur = (stripParens(cur.expression) as ts.PropertyAccessExpression).expression;
           }
-          for (const c of chain) register(c, n);
+          const sole = chain.filter((c) => (stripParens(c.expression) as ts.PropertyAccessExpression).name.text === 'apply').length === 1;
+          for (const c of chain) register(c, n, sole);
           for (const c of chain) T.forEachChild(c, (child) => (chain.includes(child as ts.CallExpression) ? undefined : visitArgs(child)));
           return;
         }

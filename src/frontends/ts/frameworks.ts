@@ -146,7 +146,8 @@ export const FRAMEWORKS: readonly FrameworkSpec[] = [
       { modules: ['koa'], methods: new Set(['use']), composeOption: 'compose' },
       { modules: ['@koa/router', 'koa-router'], methods: KOA_ROUTER_METHODS },
     ],
-    composers: ['koa-compose'],
+    // koa-mount: `mount('/x', mw)` wraps its middleware (the path argument is no layer).
+    composers: ['koa-compose', 'koa-mount'],
     wrappers: {},
     functionTypes: { koa: ['Middleware'], '@koa/router': ['Middleware'], 'koa-router': ['IMiddleware', 'Middleware'] },
     contextTypes: { koa: ['Context', 'ParameterizedContext', 'ExtendableContext'], '@koa/router': ['RouterContext'], 'koa-router': ['RouterContext', 'IRouterContext'] },
