@@ -6,6 +6,7 @@
  * middleware the knowledge base describes (src/knowledge/node.ts). The result is the same `Stack`
  * that settings lists become, with a `NodeEntry` on each entry; the stack rules judge it.
  */
+import { FRAMEWORKS } from '../frontends/ts/frameworks.js';
 import { NODE_MIDDLEWARE, type NodeMiddleware } from '../knowledge/node.js';
 import type { AppStackFact, FileFacts, Framework, LayerFact, RegistrationFact, StackEntryFact, Unit } from '../model.js';
 import { packageSpecifier } from '../specifiers.js';
@@ -70,6 +71,8 @@ function joinPaths(prefix: string | null, path: string | null): string | null {
 }
 
 interface Walk {
+  /** The framework of the app walked: that of the stacks included from modules that import none. */
+  framework: Framework;
   lookup: FactsLookup;
   out: NodeStackEntry[];
   /** Stacks expanded into another (not checked on their own). */
@@ -90,15 +93,25 @@ function stackNamed(facts: FileFacts, name: string, lookup: FactsLookup, paramet
   const [head, ...rest] = name.split('.');
   const imp = facts.imports.find((i) => i.local === head);
   if (!imp) return undefined;
-  const target = resolveRelativeModule(facts.path, imp.source, lookup);
-  if (!target) return undefined;
   const exported = imp.imported === '*' ? (rest.length > 0 ? rest.join('.') : 'default') : imp.imported;
+  return stackExported(facts, imp.source, exported, lookup, parameterIndex);
+}
+
+/** The app stack another module exports (a router, an app), or the parameter stack of a function it exports. */
+function stackExported(facts: FileFacts, source: string, exported: string, lookup: FactsLookup, parameterIndex?: number): { facts: FileFacts; stack: AppStackFact } | undefined {
+  const target = resolveRelativeModule(facts.path, source, lookup);
+  if (!target) return undefined;
   const stack = target.appStacks?.find((s) => {
     const local = parameterIndex === undefined ? s.name : s.name.replace(/#\d+$/, '');
     if (parameterIndex !== undefined && s.name !== `${local}#${parameterIndex}`) return false;
     return (s.exported ?? []).includes(exported) || target.exports.some((e) => e.exported === exported && e.local === local && !e.source);
   });
   return stack ? { facts: target, stack } : undefined;
+}
+
+/** Whether `method` registers layers on an app or router of the framework (`app.on('mount', ...)` of Express does not). */
+function registersOn(framework: Framework, method: string): boolean {
+  return FRAMEWORKS.some((f) => f.framework === framework && f.registrars.some((r) => r.wrapping === undefined && r.methods.has(method)));
 }
 
 function expand(facts: FileFacts, stack: AppStackFact, prefix: string | null, w: Walk, seen: Set<string>, inherited: Pick<StackEntryFact, 'condition' | 'positionUnknown'>, until?: number): void {
@@ -120,9 +133,11 @@ function expand(facts: FileFacts, stack: AppStackFact, prefix: string | null, w:
     }
     if (r.positionUnknown) w.partial = true;
     const place = { ...(condition ? { condition } : {}), ...(inherited.positionUnknown || w.partial ? { positionUnknown: true } : {}) };
+    // A stack whose framework is the includer's: only that framework's registering methods.
+    if (stack.framework === undefined && r.method !== 'include' && !registersOn(w.framework, r.method)) continue;
     if (r.method === 'include') {
       const fn = r.layers[0];
-      const found = fn && fn.kind === 'reference' ? stackNamed(facts, fn.value, w.lookup, r.receiverIndex ?? 0) : undefined;
+      const found = fn?.module ? stackExported(facts, fn.module.source, fn.module.exported, w.lookup, r.receiverIndex ?? 0) : fn && fn.kind === 'reference' ? stackNamed(facts, fn.value, w.lookup, r.receiverIndex ?? 0) : undefined;
       if (!found) {
         // An unknown function took the app: nothing after this call is ordered.
         w.partial = true;
@@ -135,19 +150,26 @@ function expand(facts: FileFacts, stack: AppStackFact, prefix: string | null, w:
     const order = ++w.order;
     r.layers.forEach((layer, i) => {
       // A router or sub-app mounted here: its stack, under this path (Hono copies its routes now).
-      const mounted = layer.receiver !== undefined ? stackNamed(facts, layer.receiver, w.lookup) : layer.kind === 'reference' && layer.unit === undefined ? stackNamed(facts, layer.value, w.lookup) : undefined;
+      const mounted =
+        layer.receiver !== undefined
+          ? stackNamed(facts, layer.receiver, w.lookup)
+          : layer.module
+            ? stackExported(facts, layer.module.source, layer.module.exported, w.lookup)
+            : layer.kind === 'reference' && layer.unit === undefined
+              ? stackNamed(facts, layer.value, w.lookup)
+              : undefined;
       if (mounted && mounted.stack !== stack) {
         w.expanded.add(`${mounted.facts.path}#${mounted.stack.name}`);
         const copiedNow = r.method === 'route' && mounted.facts === facts ? r.range.start : undefined;
         expand(mounted.facts, mounted.stack, path, w, inner, place, copiedNow);
         return;
       }
-      w.out.push(entryOf(facts, stack, r, layer, i, path, order, place, w.lookup));
+      w.out.push(entryOf(facts, stack, r, layer, i, path, order, place, w));
     });
   }
 }
 
-function entryOf(facts: FileFacts, stack: AppStackFact, r: RegistrationFact, layer: LayerFact, i: number, path: string | null, order: number, place: Pick<StackEntryFact, 'condition' | 'positionUnknown'>, lookup: FactsLookup): NodeStackEntry {
+function entryOf(facts: FileFacts, stack: AppStackFact, r: RegistrationFact, layer: LayerFact, i: number, path: string | null, order: number, place: Pick<StackEntryFact, 'condition' | 'positionUnknown'>, { lookup, framework }: Walk): NodeStackEntry {
   const route = r.method !== 'use' && r.method !== 'apply' && r.method !== 'route';
   const local = layer.unit !== undefined ? facts.units[layer.unit] : undefined;
   const binding = !local && layer.kind === 'reference' ? resolveBinding(facts, layer.value, lookup) : undefined;
@@ -187,7 +209,7 @@ function entryOf(facts: FileFacts, stack: AppStackFact, r: RegistrationFact, lay
     duplicateKey,
     ...accesses,
     node: {
-      framework: stack.framework,
+      framework: stack.framework ?? framework,
       kind: route ? 'route' : error ? 'error' : 'middleware',
       handler: route && i === r.layers.length - 1,
       method: r.method,
@@ -209,8 +231,8 @@ function entryOf(facts: FileFacts, stack: AppStackFact, r: RegistrationFact, lay
 export function linkAppStacks(allFacts: FileFacts[], lookup: FactsLookup): Stack[] {
   const stacks: Stack[] = [];
   const expanded = new Set<string>();
-  const build = (facts: FileFacts, app: AppStackFact): Stack => {
-    const w: Walk = { lookup, out: [], expanded, order: 0, conditions: new Map(), partial: false };
+  const build = (facts: FileFacts, app: AppStackFact & { framework: Framework }): Stack => {
+    const w: Walk = { framework: app.framework, lookup, out: [], expanded, order: 0, conditions: new Map(), partial: false };
     expand(facts, app, '', w, new Set(), {});
     return {
       setting: app.name,
@@ -223,10 +245,12 @@ export function linkAppStacks(allFacts: FileFacts[], lookup: FactsLookup): Stack
       framework: app.framework,
     };
   };
-  for (const facts of allFacts) for (const app of facts.appStacks ?? []) if (app.role === 'app') stacks.push(build(facts, app));
+  // A stack without a framework (a function's parameter in a module that imports none) is judged only where an app includes it.
+  const framed = (s: AppStackFact): s is AppStackFact & { framework: Framework } => s.framework !== undefined;
+  for (const facts of allFacts) for (const app of facts.appStacks ?? []) if (app.role === 'app' && framed(app)) stacks.push(build(facts, app));
   for (const facts of allFacts) {
     for (const app of facts.appStacks ?? []) {
-      if (app.role === 'app' || expanded.has(`${facts.path}#${app.name}`)) continue;
+      if (app.role === 'app' || !framed(app) || expanded.has(`${facts.path}#${app.name}`)) continue;
       stacks.push(build(facts, app));
     }
   }
