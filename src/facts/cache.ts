@@ -35,9 +35,10 @@ const RACY_MS = 3000;
 /**
  * The file format: a header line, then the entries; bump when either changes shape, the facts
  * inside the entries included (3: Python facts — classes, functions, signatures, capabilities;
- * 4: `frameworkUses` and `functionCandidates`, detection across files).
+ * 4: `frameworkUses` and `functionCandidates`, detection across files; 6: exported functions'
+ * parameter stacks and layers naming a module loaded in place, Node stacks across modules).
  */
-const FORMAT = 5;
+const FORMAT = 6;
 const MAGIC = 'facts cache';
 /** How every cache file starts; a file that stops within it was cut short. */
 const PREFIX = `{"onionlint":"${MAGIC}"`;

@@ -10,8 +10,9 @@ import { FRAMEWORKS } from '../frontends/ts/frameworks.js';
 import { NODE_MIDDLEWARE, type NodeMiddleware } from '../knowledge/node.js';
 import type { AppStackFact, FileFacts, Framework, LayerFact, RegistrationFact, StackEntryFact, Unit } from '../model.js';
 import { packageSpecifier } from '../specifiers.js';
+import { frameworkFilesUnder, groupBy, moduleStem, SEARCH_INPUTS, type SearchHost, type SearchSources } from './frameworks.js';
 import { resolveRelativeModule, type FactsLookup } from './resolve.js';
-import { projectAccesses, type Stack, type StackEntry } from './stacks.js';
+import { projectAccesses, projectRoot, type Stack, type StackEntry } from './stacks.js';
 import { resolveBinding } from './units.js';
 
 /** Where an entry of a Node stack comes from and what it is. */
@@ -224,11 +225,54 @@ function entryOf(facts: FileFacts, stack: AppStackFact, r: RegistrationFact, lay
   };
 }
 
+/** A registration call as a text (`app.use(`, `router.get(`): a dormant module may hold a configure function. */
+const REGISTRATION_CALL = /\.\s*(?:use|get|post|put|patch|delete|del|all|options|head|route|param|on)\s*\(/;
+/** How many modules up a run looks for the app: `routes.js` included by `api.js`, mounted by `app.js`. */
+const AROUND_DEPTH = 4;
+
+/**
+ * The files of the project around a run given few files (ESLint lints one) that hold the apps its
+ * routers and configure functions are mounted in or included by, so that a layer registered in
+ * `routes.js` is judged in the app's order whether or not `app.js` is given: for each given file
+ * exporting an app stack (a router, an app, a function's parameter), the source files under its
+ * project root that name a framework and the module (its name, or its folder's for an index
+ * module), and those files' own includers in turn. A dormant given file is analysed first when its
+ * text has a registration call. The apps found are linked; nothing is reported in their files.
+ */
+export function appStacksAround(sources: SearchSources, lookup: FactsLookup, host: SearchHost | undefined): FileFacts[] {
+  if (!host?.listDirectory || sources.inputs.length > SEARCH_INPUTS) return [];
+  const exportsStack = (facts: FileFacts | undefined) => facts?.appStacks?.some((s) => (s.exported ?? []).length > 0) ?? false;
+  let wanted: FileFacts[] = [];
+  for (const given of sources.inputs) {
+    const facts = given.dormant && !given.fatal && REGISTRATION_CALL.test(sources.textOf(given.path) ?? '') ? lookup(given.path) : given;
+    if (facts && exportsStack(facts)) wanted.push(facts);
+  }
+  const found = new Set<string>(sources.given);
+  const out: FileFacts[] = [];
+  for (let depth = 0; depth < AROUND_DEPTH && wanted.length > 0; depth++) {
+    const next: FileFacts[] = [];
+    for (const [root, files] of groupBy(wanted, (f) => projectRoot(f.path))) {
+      const hints = [...new Set(files.map((f) => moduleStem(f.path)))];
+      for (const path of frameworkFilesUnder(root, host, sources.textOf)) {
+        if (found.has(path) || !hints.some((h) => sources.textOf(path)?.includes(h))) continue;
+        found.add(path);
+        const facts = lookup(path);
+        if (!facts?.appStacks) continue;
+        out.push(facts);
+        if (exportsStack(facts)) next.push(facts);
+      }
+    }
+    wanted = next;
+  }
+  return out;
+}
+
 /**
  * The Node stacks of a run: each app of the given files with everything it mounts and includes,
- * then each router or configure function no app of the run reaches, on its own.
+ * then each router or configure function no app of the run reaches, on its own. The apps of the
+ * files `around` (appStacksAround) are walked too, so that what they reach is judged in them.
  */
-export function linkAppStacks(allFacts: FileFacts[], lookup: FactsLookup): Stack[] {
+export function linkAppStacks(allFacts: FileFacts[], lookup: FactsLookup, around: readonly FileFacts[] = []): Stack[] {
   const stacks: Stack[] = [];
   const expanded = new Set<string>();
   const build = (facts: FileFacts, app: AppStackFact & { framework: Framework }): Stack => {
@@ -247,7 +291,7 @@ export function linkAppStacks(allFacts: FileFacts[], lookup: FactsLookup): Stack
   };
   // A stack without a framework (a function's parameter in a module that imports none) is judged only where an app includes it.
   const framed = (s: AppStackFact): s is AppStackFact & { framework: Framework } => s.framework !== undefined;
-  for (const facts of allFacts) for (const app of facts.appStacks ?? []) if (app.role === 'app' && framed(app)) stacks.push(build(facts, app));
+  for (const facts of [...allFacts, ...around]) for (const app of facts.appStacks ?? []) if (app.role === 'app' && framed(app)) stacks.push(build(facts, app));
   for (const facts of allFacts) {
     for (const app of facts.appStacks ?? []) {
       if (app.role === 'app' || !framed(app) || expanded.has(`${facts.path}#${app.name}`)) continue;
