@@ -225,8 +225,11 @@ function entryOf(facts: FileFacts, stack: AppStackFact, r: RegistrationFact, lay
   };
 }
 
-/** A registration call as a text (`app.use(`, `router.get(`): a dormant module may hold a configure function. */
-const REGISTRATION_CALL = /\.\s*(?:use|get|post|put|patch|delete|del|all|options|head|route|param|on)\s*\(/;
+/**
+ * A registration call as a text: `app.use(`, a route on a path (`router.get('/`), an include in place
+ * (`require('./users')(app)`). A dormant module with one may hold a configure function.
+ */
+const REGISTRATION_CALL = /\.\s*use\s*\(|\.\s*(?:get|post|put|patch|delete|del|all|options|head|route)\s*\(\s*['"`]\/|\brequire\s*\([^()]*\)\s*\(/;
 /** How many modules up a run looks for the app: `routes.js` included by `api.js`, mounted by `app.js`. */
 const AROUND_DEPTH = 4;
 
