@@ -238,8 +238,10 @@ const AROUND_DEPTH = 4;
  * routers and configure functions are mounted in or included by, so that a layer registered in
  * `routes.js` is judged in the app's order whether or not `app.js` is given: for each given file
  * exporting an app stack (a router, an app, a function's parameter), the source files under its
- * project root that name a framework and the module (its name, or its folder's for an index
- * module), and those files' own includers in turn. A dormant given file is analysed first when its
+ * project root that name a framework and the module at the end of a specifier (`'./routes'`,
+ * `'../api.js'`; its folder for an index module), and those files' own includers in turn. A
+ * module between them that names no framework (`routes/index.js` only handing the app on) ends
+ * the search: the app is then not found and the module is judged on its own. A dormant given file is analysed first when its
  * text has a registration call. The apps found are linked; nothing is reported in their files.
  */
 export function appStacksAround(sources: SearchSources, lookup: FactsLookup, host: SearchHost | undefined): FileFacts[] {
@@ -255,9 +257,11 @@ export function appStacksAround(sources: SearchSources, lookup: FactsLookup, hos
   for (let depth = 0; depth < AROUND_DEPTH && wanted.length > 0; depth++) {
     const next: FileFacts[] = [];
     for (const [root, files] of groupBy(wanted, (f) => projectRoot(f.path))) {
-      const hints = [...new Set(files.map((f) => moduleStem(f.path)))];
+      // The module named at the end of a specifier: `'./routes'`, `"../api.js"`, `'@/routes/index'`.
+      const stems = [...new Set(files.map((f) => moduleStem(f.path).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))];
+      const named = new RegExp(`[/'"\`](?:${stems.join('|')})(?:/index)?(?:\\.[cm]?[jt]sx?)?['"\`]`);
       for (const path of frameworkFilesUnder(root, host, sources.textOf)) {
-        if (found.has(path) || !hints.some((h) => sources.textOf(path)?.includes(h))) continue;
+        if (found.has(path) || !named.test(sources.textOf(path) ?? '')) continue;
         found.add(path);
         const facts = lookup(path);
         if (!facts?.appStacks) continue;
