@@ -12,7 +12,7 @@ import type { AppStackFact, ExportFact, Framework, ImportFact, LayerFact, Range,
 import { FRAMEWORKS, type RegisteringObject, type RegistrationSink } from './frameworks.js';
 import { REQUEST_CONTAINERS } from './flow.js';
 import { literalArguments } from './stacks.js';
-import { dotted, rangeOf, requireOf, stripParens } from './syntax.js';
+import { commonJsExportOf, dotted, rangeOf, requireOf, stripParens } from './syntax.js';
 import { T } from './typescript.js';
 
 type FunctionLike = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction | ts.MethodDeclaration;
@@ -106,14 +106,6 @@ function topLevelFunctions(sf: ts.SourceFile): Map<string, FunctionLike> {
   return out;
 }
 
-/** `module.exports`, `exports.x`, `module.exports.x`: the export it assigns (`default`, `x`). */
-function commonJsExport(e: ts.Expression): string | undefined {
-  const name = dotted(stripParens(e));
-  if (name === 'module.exports') return 'default';
-  const m = name === undefined ? null : /^(?:module\.)?exports\.([A-Za-z_$][\w$]*)$/.exec(name);
-  return m ? m[1] : undefined;
-}
-
 /**
  * The exported functions of a file, with the name their parameter stacks take (`configure`; the
  * export's name for an anonymous one: `default` for `module.exports = function (app) {...}`).
@@ -134,7 +126,7 @@ function exportedFunctions(sf: ts.SourceFile, exports: readonly ExportFact[], fu
     if (T.isFunctionDeclaration(st) && !st.name && st.body && st.modifiers?.some((m) => m.kind === T.SyntaxKind.DefaultKeyword)) add(st, 'default', 'default');
     else if (T.isExportAssignment(st) && isFunction(stripParens(st.expression))) add(stripParens(st.expression) as FunctionLike, 'default', 'default');
     else if (T.isExpressionStatement(st) && T.isBinaryExpression(st.expression) && st.expression.operatorToken.kind === T.SyntaxKind.EqualsToken) {
-      const exported = commonJsExport(st.expression.left);
+      const exported = commonJsExportOf(st.expression.left);
       const right = stripParens(st.expression.right);
       if (exported !== undefined && isFunction(right)) add(right, exported, exported);
       // `module.exports = { configure(app) {...}, routes: (app) => {...} }`
