@@ -237,7 +237,8 @@ const AROUND_DEPTH = 4;
  * The files of the project around a run given few files (ESLint lints one) that hold the apps its
  * routers and configure functions are mounted in or included by, so that a layer registered in
  * `routes.js` is judged in the app's order whether or not `app.js` is given: for each given file
- * exporting an app stack (a router, an app, a function's parameter), the source files under its
+ * exporting a router or a function's parameter stack (not an app: `module.exports = app`, written for
+ * tests, is everywhere and judged on its own; a sub-app is found only when given), the source files under its
  * project root that name a framework and the module at the end of a specifier (`'./routes'`,
  * `'../api.js'`; its folder for an index module), and those files' own includers in turn. A
  * module between them that names no framework (`routes/index.js` only handing the app on) ends
@@ -246,7 +247,8 @@ const AROUND_DEPTH = 4;
  */
 export function appStacksAround(sources: SearchSources, lookup: FactsLookup, host: SearchHost | undefined): FileFacts[] {
   if (!host?.listDirectory || sources.inputs.length > SEARCH_INPUTS) return [];
-  const exportsStack = (facts: FileFacts | undefined) => facts?.appStacks?.some((s) => (s.exported ?? []).length > 0) ?? false;
+  // An exported app (`module.exports = app` for tests) is judged on its own: only routers and configure functions are looked for.
+  const exportsStack = (facts: FileFacts | undefined) => facts?.appStacks?.some((s) => s.role !== 'app' && (s.exported ?? []).length > 0) ?? false;
   let wanted: FileFacts[] = [];
   for (const given of sources.inputs) {
     const facts = given.dormant && !given.fatal && REGISTRATION_CALL.test(sources.textOf(given.path) ?? '') ? lookup(given.path) : given;
