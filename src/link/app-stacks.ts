@@ -237,13 +237,13 @@ const AROUND_DEPTH = 4;
  * The files of the project around a run given few files (ESLint lints one) that hold the apps its
  * routers and configure functions are mounted in or included by, so that a layer registered in
  * `routes.js` is judged in the app's order whether or not `app.js` is given: for each given file
- * exporting a router or a function's parameter stack (not an app: `module.exports = app`, written for
- * tests, is everywhere and judged on its own; a sub-app is found only when given), the source files under its
- * project root that name a framework and the module at the end of a specifier (`'./routes'`,
- * `'../api.js'`; its folder for an index module), and those files' own includers in turn. A
- * module between them that names no framework (`routes/index.js` only handing the app on) ends
- * the search: the app is then not found and the module is judged on its own. A dormant given file is analysed first when its
- * text has a registration call. The apps found are linked; nothing is reported in their files.
+ * exporting a router or a function's parameter stack, the source files under its project root
+ * that name a framework and the module at the end of a specifier (`'./routes'`, `'../api.js'`; its
+ * folder for an index module), and those files' own includers in turn. The apps found are linked;
+ * nothing is reported in their files. A dormant given file is analysed first when its text has a
+ * registration call. Not looked for: the app mounting an exported app (`module.exports = app`,
+ * written for tests, is everywhere; a sub-app is judged on its own unless its parent is given),
+ * and an app behind a module that names no framework (`routes/index.js` only handing the app on).
  */
 export function appStacksAround(sources: SearchSources, lookup: FactsLookup, host: SearchHost | undefined): FileFacts[] {
   if (!host?.listDirectory || sources.inputs.length > SEARCH_INPUTS) return [];
