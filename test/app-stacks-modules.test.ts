@@ -11,7 +11,7 @@ import { ESLint } from 'eslint';
 import tseslint from 'typescript-eslint';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../src/config.js';
-import { lint, lintProject, type LintHost } from '../src/engine.js';
+import { extractFacts, frontendOptions, lint, lintProject, type LintHost } from '../src/engine.js';
 import plugin from '../src/eslint/plugin.js';
 import type { NodeStackEntry } from '../src/link/app-stacks.js';
 import { project } from './cli/run.js';
@@ -129,6 +129,8 @@ describe('the link step: the module’s registrations in the app’s order', () 
 
 describe('reports land where the layer is registered, with every file given or one alone', () => {
   it('a configure function included before `session()` (`require(\'./routes\')(app)`, `routes(app)`)', () => {
+    // The module names no framework: the pre-filter leaves it dormant, and the link step reads it in full.
+    expect(extractFacts('/virtual/routes.js', CJS_CONFIGURE, frontendOptions(config), 'auto').dormant).toBe(true);
     expectReports({ 'package.json': PKG, 'app.js': CJS_APP(`require('./routes')(app);\napp.use(${SESSION});`), 'routes.js': CJS_CONFIGURE }, ['middleware-order@routes.js:4']);
     expectReports({ 'package.json': PKG, 'app.js': `const routes = require('./routes');\n${CJS_APP(`routes(app);\napp.use(${SESSION});`)}`, 'routes.js': CJS_CONFIGURE }, ['middleware-order@routes.js:4']);
     // Included after it: silent.
