@@ -480,13 +480,22 @@ export interface LayerFact {
    * its first parameter it reads (`body`, `user`; Koa's `request.body`, `state.user`), anywhere in it.
    */
   reads?: string[];
-  /** The layer is another app or router of this file (`app.use('/api', api)`, `app.use(router.routes())`): its `AppStackFact.name`. */
+  /**
+   * The layer is another app or router of this file (`app.use('/api', api)`, `app.use(router.routes())`):
+   * its `AppStackFact.name`; or an imported one's local name (`app.use(router.routes())` with `router` imported).
+   */
   receiver?: string;
   /**
    * The layer runs for some requests only, on a condition that cannot be read (Hono's `some`/`except`
    * from `hono/combine`, a `koa-mount` nested in a composition): it orders against nothing.
    */
   conditional?: boolean;
+  /**
+   * The layer, or an `include`'s function, is an export of a module loaded in place
+   * (`app.use('/api', require('./api'))`, `require('./routes')(app)`, `require('./routes').configure(app)`):
+   * the specifier as written and the export (`default` for `module.exports`).
+   */
+  module?: { source: string; exported: string };
 }
 
 /** A registration call on an app or router, in program order (issue 12). */
@@ -530,8 +539,16 @@ export interface RegistrationFact {
  * link step, under the mount's path.
  */
 export interface AppStackFact {
-  framework: Framework;
-  /** The variable holding it (`app`, `api`), or `<function>#<parameter index>` for a parameter of a function of the file (`configure(app)`). */
+  /**
+   * Absent for the parameter stack of an exported function that no call of its own file gives an
+   * object of a known framework (`module.exports = function (app) { app.use(...) }` in a module
+   * that imports no framework): it is the framework of the app that includes it (the link step).
+   */
+  framework?: Framework;
+  /**
+   * The variable holding it (`app`, `api`), or `<function>#<parameter index>` for a parameter of a
+   * function of the file (`configure(app)`; `default#0` for an anonymous default export).
+   */
   name: string;
   /** `app`: an application (`express()`, `new Koa()`, `new Hono()`, Nest's `NestFactory.create`); `router`: a router or sub-app (`express.Router()`, `new Router()`), or a parameter. */
   role: 'app' | 'router' | 'parameter';

@@ -35,10 +35,11 @@ const RACY_MS = 3000;
 /**
  * The file format: a header line, then the entries; bump when either changes shape, the facts
  * inside the entries included (3: Python facts — classes, functions, signatures, capabilities;
- * 4: `frameworkUses` and `functionCandidates`, detection across files; 6: Koa router prefixes,
- * koa-mount paths, `hono/combine` layers and Nest `configure(consumer)` stacks in `appStacks`).
+ * 4: `frameworkUses` and `functionCandidates`, detection across files; 7: Node app stacks (`appStacks`:
+ * Koa router prefixes, koa-mount paths, `hono/combine` layers, Nest `configure(consumer)` stacks,
+ * exported functions' parameter stacks and layers naming a module loaded in place).
  */
-const FORMAT = 6;
+const FORMAT = 7;
 const MAGIC = 'facts cache';
 /** How every cache file starts; a file that stops within it was cut short. */
 const PREFIX = `{"onionlint":"${MAGIC}"`;

@@ -6,11 +6,13 @@
  * middleware the knowledge base describes (src/knowledge/node.ts). The result is the same `Stack`
  * that settings lists become, with a `NodeEntry` on each entry; the stack rules judge it.
  */
+import { FRAMEWORKS } from '../frontends/ts/frameworks.js';
 import { NODE_MIDDLEWARE, type NodeMiddleware } from '../knowledge/node.js';
 import type { AppStackFact, FileFacts, Framework, LayerFact, RegistrationFact, StackEntryFact, Unit } from '../model.js';
 import { packageSpecifier } from '../specifiers.js';
+import { frameworkFilesUnder, groupBy, moduleStem, SEARCH_INPUTS, type SearchHost, type SearchSources } from './frameworks.js';
 import { resolveRelativeModule, type FactsLookup } from './resolve.js';
-import { projectAccesses, type Stack, type StackEntry } from './stacks.js';
+import { projectAccesses, projectRoot, type Stack, type StackEntry } from './stacks.js';
 import { resolveBinding } from './units.js';
 
 /** Where an entry of a Node stack comes from and what it is. */
@@ -113,6 +115,8 @@ function joinPaths(prefix: string | null, path: string | null): string | null {
 }
 
 interface Walk {
+  /** The framework of the app walked: that of the stacks included from modules that import none. */
+  framework: Framework;
   lookup: FactsLookup;
   out: NodeStackEntry[];
   /** Stacks expanded into another (not checked on their own). */
@@ -132,20 +136,32 @@ interface Walk {
 /** Finds the app stack an import or a local name denotes: a router mounted, or a function's parameter stack (`configure#0`). */
 function stackNamed(facts: FileFacts, name: string, lookup: FactsLookup, parameterIndex?: number): { facts: FileFacts; stack: AppStackFact } | undefined {
   const want = (local: string) => (parameterIndex === undefined ? local : `${local}#${parameterIndex}`);
-  const own = facts.appStacks?.find((s) => s.name === want(name));
+  // A function's parameter stack is reached by calling the function with the app (an include), never by mounting the function.
+  const own = facts.appStacks?.find((s) => s.name === want(name) && (parameterIndex !== undefined) === (s.role === 'parameter'));
   if (own) return { facts, stack: own };
   const [head, ...rest] = name.split('.');
   const imp = facts.imports.find((i) => i.local === head);
   if (!imp) return undefined;
-  const target = resolveRelativeModule(facts.path, imp.source, lookup);
-  if (!target) return undefined;
   const exported = imp.imported === '*' ? (rest.length > 0 ? rest.join('.') : 'default') : imp.imported;
+  return stackExported(facts, imp.source, exported, lookup, parameterIndex);
+}
+
+/** The app stack another module exports (a router, an app), or the parameter stack of a function it exports. */
+function stackExported(facts: FileFacts, source: string, exported: string, lookup: FactsLookup, parameterIndex?: number): { facts: FileFacts; stack: AppStackFact } | undefined {
+  const target = resolveRelativeModule(facts.path, source, lookup);
+  if (!target) return undefined;
   const stack = target.appStacks?.find((s) => {
+    if ((parameterIndex !== undefined) !== (s.role === 'parameter')) return false;
     const local = parameterIndex === undefined ? s.name : s.name.replace(/#\d+$/, '');
     if (parameterIndex !== undefined && s.name !== `${local}#${parameterIndex}`) return false;
     return (s.exported ?? []).includes(exported) || target.exports.some((e) => e.exported === exported && e.local === local && !e.source);
   });
   return stack ? { facts: target, stack } : undefined;
+}
+
+/** Whether `method` registers layers on an app or router of the framework (`app.on('mount', ...)` of Express does not). */
+function registersOn(framework: Framework, method: string): boolean {
+  return FRAMEWORKS.some((f) => f.framework === framework && f.registrars.some((r) => r.wrapping === undefined && r.methods.has(method)));
 }
 
 function expand(facts: FileFacts, stack: AppStackFact, prefix: string | null, w: Walk, seen: Set<string>, inherited: Pick<StackEntryFact, 'condition' | 'positionUnknown'>, via: NodeMount[], until?: { at: number; route: RegistrationFact; receiver: string }): void {
@@ -171,9 +187,11 @@ function expand(facts: FileFacts, stack: AppStackFact, prefix: string | null, w:
     }
     if (r.positionUnknown) w.partial = true;
     const place = { ...(condition ? { condition } : {}), ...(inherited.positionUnknown || w.partial ? { positionUnknown: true } : {}) };
+    // A stack whose framework is the includer's: only that framework's registering methods.
+    if (stack.framework === undefined && r.method !== 'include' && !registersOn(w.framework, r.method)) continue;
     if (r.method === 'include') {
       const fn = r.layers[0];
-      const found = fn && fn.kind === 'reference' ? stackNamed(facts, fn.value, w.lookup, r.receiverIndex ?? 0) : undefined;
+      const found = fn?.module ? stackExported(facts, fn.module.source, fn.module.exported, w.lookup, r.receiverIndex ?? 0) : fn && fn.kind === 'reference' ? stackNamed(facts, fn.value, w.lookup, r.receiverIndex ?? 0) : undefined;
       if (!found) {
         // An unknown function took the app: nothing after this call is ordered.
         w.partial = true;
@@ -188,7 +206,14 @@ function expand(facts: FileFacts, stack: AppStackFact, prefix: string | null, w:
     let order = ++w.order;
     r.layers.forEach((layer, i) => {
       // A router or sub-app mounted here: its stack, under this path (Hono copies its routes now).
-      const mounted = layer.receiver !== undefined ? stackNamed(facts, layer.receiver, w.lookup) : layer.kind === 'reference' && layer.unit === undefined ? stackNamed(facts, layer.value, w.lookup) : undefined;
+      const mounted =
+        layer.receiver !== undefined
+          ? stackNamed(facts, layer.receiver, w.lookup)
+          : layer.module
+            ? stackExported(facts, layer.module.source, layer.module.exported, w.lookup)
+            : layer.kind === 'reference' && layer.unit === undefined
+              ? stackNamed(facts, layer.value, w.lookup)
+              : undefined;
       if (mounted && mounted.stack !== stack) {
         w.expanded.add(`${mounted.facts.path}#${mounted.stack.name}`);
         const copiedNow = r.method === 'route' && mounted.facts === facts ? { at: r.range.start, route: r, receiver: `${facts.path}#${stack.name}` } : undefined;
@@ -199,7 +224,7 @@ function expand(facts: FileFacts, stack: AppStackFact, prefix: string | null, w:
         return;
       }
       // A layer running on a condition of its own (`some(...)`, `except(...)`) orders against nothing.
-      w.out.push(entryOf(facts, stack, r, layer, i, layer.conditional ? null : path, order, place, w.lookup, via));
+      w.out.push(entryOf(facts, stack, r, layer, i, layer.conditional ? null : path, order, place, w, via));
     });
   }
 }
@@ -213,7 +238,7 @@ function entryOf(
   mountedPath: string | null,
   order: number,
   place: Pick<StackEntryFact, 'condition' | 'positionUnknown'>,
-  lookup: FactsLookup,
+  { lookup, framework }: Walk,
   via: NodeMount[],
 ): NodeStackEntry {
   let path = mountedPath;
@@ -259,7 +284,7 @@ function entryOf(
     duplicateKey,
     ...accesses,
     node: {
-      framework: stack.framework,
+      framework: stack.framework ?? framework,
       kind: route ? 'route' : error ? 'error' : 'middleware',
       handler: route && i === r.layers.length - 1,
       method: r.method,
@@ -276,14 +301,66 @@ function entryOf(
 }
 
 /**
- * The Node stacks of a run: each app of the given files with everything it mounts and includes,
- * then each router or configure function no app of the run reaches, on its own.
+ * A registration call as a text: `app.use(`, a route on a path (`router.get('/`), an include in place
+ * (`require('./users')(app)`). A dormant module with one may hold a configure function.
  */
-export function linkAppStacks(allFacts: FileFacts[], lookup: FactsLookup): Stack[] {
+const REGISTRATION_CALL = /\.\s*use\s*\(|\.\s*(?:get|post|put|patch|delete|del|all|options|head|route)\s*\(\s*['"`]\/|\brequire\s*\([^()]*\)\s*\(/;
+/** How many modules up a run looks for the app: `routes.js` included by `api.js`, mounted by `app.js`. */
+const AROUND_DEPTH = 4;
+
+/**
+ * The files of the project around a run given few files (ESLint lints one) that hold the apps its
+ * routers and configure functions are mounted in or included by, so that a layer registered in
+ * `routes.js` is judged in the app's order whether or not `app.js` is given: for each given file
+ * exporting a router or a function's parameter stack, the source files under its project root
+ * that name a framework and the module at the end of a specifier (`'./routes'`, `'../api.js'`; its
+ * folder for an index module), and those files' own includers in turn. The apps found are linked;
+ * nothing is reported in their files. A dormant given file is analysed first when its text has a
+ * registration call. Not looked for: the app mounting an exported app (`module.exports = app`,
+ * written for tests, is everywhere; a sub-app is judged on its own unless its parent is given),
+ * and an app behind a module that names no framework (`routes/index.js` only handing the app on).
+ */
+export function appStacksAround(sources: SearchSources, lookup: FactsLookup, host: SearchHost | undefined): FileFacts[] {
+  if (!host?.listDirectory || sources.inputs.length > SEARCH_INPUTS) return [];
+  // An exported app (`module.exports = app` for tests) is judged on its own: only routers and configure functions are looked for.
+  const exportsStack = (facts: FileFacts | undefined) => facts?.appStacks?.some((s) => s.role !== 'app' && (s.exported ?? []).length > 0) ?? false;
+  let wanted: FileFacts[] = [];
+  for (const given of sources.inputs) {
+    const facts = given.dormant && !given.fatal && REGISTRATION_CALL.test(sources.textOf(given.path) ?? '') ? lookup(given.path) : given;
+    if (facts && exportsStack(facts)) wanted.push(facts);
+  }
+  const found = new Set<string>(sources.given);
+  const out: FileFacts[] = [];
+  for (let depth = 0; depth < AROUND_DEPTH && wanted.length > 0; depth++) {
+    const next: FileFacts[] = [];
+    for (const [root, files] of groupBy(wanted, (f) => projectRoot(f.path))) {
+      // The module named at the end of a specifier: `'./routes'`, `"../api.js"`, `'@/routes/index'`.
+      const stems = [...new Set(files.map((f) => moduleStem(f.path).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))];
+      const named = new RegExp(`[/'"\`](?:${stems.join('|')})(?:/index)?(?:\\.[cm]?[jt]sx?)?['"\`]`);
+      for (const path of frameworkFilesUnder(root, host, sources.textOf)) {
+        if (found.has(path) || !named.test(sources.textOf(path) ?? '')) continue;
+        found.add(path);
+        const facts = lookup(path);
+        if (!facts?.appStacks) continue;
+        out.push(facts);
+        if (exportsStack(facts)) next.push(facts);
+      }
+    }
+    wanted = next;
+  }
+  return out;
+}
+
+/**
+ * The Node stacks of a run: each app of the given files with everything it mounts and includes,
+ * then each router or configure function no app of the run reaches, on its own. The apps of the
+ * files `around` (appStacksAround) are walked too, so that what they reach is judged in them.
+ */
+export function linkAppStacks(allFacts: FileFacts[], lookup: FactsLookup, around: readonly FileFacts[] = []): Stack[] {
   const stacks: Stack[] = [];
   const expanded = new Set<string>();
-  const build = (facts: FileFacts, app: AppStackFact): Stack => {
-    const w: Walk = { lookup, out: [], expanded, order: 0, conditions: new Map(), partial: false, gaps: [], uncopied: [] };
+  const build = (facts: FileFacts, app: AppStackFact & { framework: Framework }): Stack => {
+    const w: Walk = { framework: app.framework, lookup, out: [], expanded, order: 0, conditions: new Map(), partial: false, gaps: [], uncopied: [] };
     expand(facts, app, '', w, new Set(), {}, []);
     return {
       setting: app.name,
@@ -299,10 +376,12 @@ export function linkAppStacks(allFacts: FileFacts[], lookup: FactsLookup): Stack
       ...(w.uncopied.length > 0 ? { uncopied: w.uncopied } : {}),
     };
   };
-  for (const facts of allFacts) for (const app of facts.appStacks ?? []) if (app.role === 'app') stacks.push(build(facts, app));
+  // A stack without a framework (a function's parameter in a module that imports none) is judged only where an app includes it.
+  const framed = (s: AppStackFact): s is AppStackFact & { framework: Framework } => s.framework !== undefined;
+  for (const facts of [...allFacts, ...around]) for (const app of facts.appStacks ?? []) if (app.role === 'app' && framed(app)) stacks.push(build(facts, app));
   for (const facts of allFacts) {
     for (const app of facts.appStacks ?? []) {
-      if (app.role === 'app' || expanded.has(`${facts.path}#${app.name}`)) continue;
+      if (app.role === 'app' || !framed(app) || expanded.has(`${facts.path}#${app.name}`)) continue;
       stacks.push(build(facts, app));
     }
   }

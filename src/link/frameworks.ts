@@ -79,7 +79,7 @@ function nextParameterPattern(config: OnionConfig): RegExp | undefined {
 /** At most this many source files are read around a run's files (a larger project is left to a whole-project run). */
 const SEARCH_LIMIT = 20_000;
 /** A run given more files than this is a whole-project run, or close to one: its registrations are among them. */
-const SEARCH_INPUTS = 200;
+export const SEARCH_INPUTS = 200;
 /** How long the framework files found under a root serve the runs of one host (an ESLint process lints file after file). */
 const WALK_TTL_MS = 10_000;
 
@@ -91,7 +91,7 @@ export interface SearchSources {
   textOf(path: string): string | undefined;
 }
 
-interface SearchHost {
+export interface SearchHost {
   listDirectory?(dir: string): string[];
 }
 
@@ -129,7 +129,7 @@ export function registrationsAround(sources: SearchSources, lookup: FactsLookup,
 }
 
 /** The source files under a root whose text names a framework (FRAMEWORK_WORDS), listed once per host for WALK_TTL_MS. */
-function frameworkFilesUnder(root: string, host: SearchHost, textOf: (path: string) => string | undefined): string[] {
+export function frameworkFilesUnder(root: string, host: SearchHost, textOf: (path: string) => string | undefined): string[] {
   let byRoot = walks.get(host);
   if (!byRoot) walks.set(host, (byRoot = new Map()));
   const known = byRoot.get(root);
@@ -163,12 +163,12 @@ function frameworkFilesUnder(root: string, host: SearchHost, textOf: (path: stri
 }
 
 /** The name a module is imported by: its file name without extension, or its folder's for an index module. */
-function moduleStem(path: string): string {
+export function moduleStem(path: string): string {
   const stem = basename(path).replace(/\.[^.]+$/, '');
   return stem === 'index' ? basename(dirname(path)) : stem;
 }
 
-function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
+export function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
   const out = new Map<K, T[]>();
   for (const item of items) out.set(key(item), [...(out.get(key(item)) ?? []), item]);
   return out;

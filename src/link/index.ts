@@ -6,7 +6,7 @@ import { createExpressVersionReader, createPackageRangeReader } from './express-
 import { PythonModules } from './python.js';
 import type { FactsLookup } from './resolve.js';
 import { linkStacks, type StackContext } from './stacks.js';
-import { linkAppStacks } from './app-stacks.js';
+import { appStacksAround, linkAppStacks } from './app-stacks.js';
 import { linkUnits } from './units.js';
 import { linkFrameworkCandidates, registrationsAround } from './frameworks.js';
 
@@ -39,7 +39,9 @@ export function linkProject(sources: SourceSet, config: OnionConfig, host?: Lint
     if (major !== undefined) linked.frameworkMajor = major;
   }
   // Node apps' registrations (issue 12): the same stacks, judged by the same stack rules.
-  stacks.push(...linkAppStacks([...sources.inputFacts(), ...sources.contextFacts()], lookup));
+  // In a run given few files, the apps around them that mount their routers or include their configure functions.
+  const apps = appStacksAround({ inputs: sources.inputFacts(), given: new Set([...sources.inputs, ...sources.context]), textOf: (p) => sources.textOf(p) }, lookup, host);
+  stacks.push(...linkAppStacks([...sources.inputFacts(), ...sources.contextFacts()], lookup, apps));
   const packageMatches = createPackageRangeReader(host ? (path: string) => host.readFile(path) : undefined);
   const stackContexts = stacks.map((stack) => ({ filePath: stack.filePath, stack, knowledge, presets: config.presets, packageMatches }));
   return { units, stackContexts };

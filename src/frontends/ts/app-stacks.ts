@@ -9,19 +9,33 @@
  */
 import type { ts } from 'ts-morph';
 import type { AppStackFact, ExportFact, Framework, ImportFact, LayerFact, Range, RegistrationFact } from '../../model.js';
-import type { RegisteringObject, RegistrationSink } from './frameworks.js';
+import { FRAMEWORKS, type RegisteringObject, type RegistrationSink } from './frameworks.js';
 import { REQUEST_CONTAINERS } from './flow.js';
 import { literalArguments } from './stacks.js';
-import { dotted, rangeOf, requireOf, stripParens } from './syntax.js';
+import { commonJsExportOf, dotted, rangeOf, requireOf, stripParens } from './syntax.js';
 import { T } from './typescript.js';
 
 type FunctionLike = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction | ts.MethodDeclaration;
+
+/** A registering object, or a parameter whose framework is the includer's (`framework` absent). */
+type Receiver = Omit<RegisteringObject, 'framework'> & { framework?: Framework };
+
+/**
+ * The registering methods of an object whose framework only the app that includes it knows (the
+ * parameter of `module.exports = function (app) {...}`): those of the web frameworks' apps and
+ * routers (the link step keeps the includer's own).
+ */
+const ANY_FRAMEWORK: Receiver = (() => {
+  const rows = FRAMEWORKS.filter((f) => f.framework === 'express' || f.framework === 'connect' || f.framework === 'koa' || f.framework === 'hono');
+  const registrars = rows.flatMap((f) => f.registrars.filter((r) => r.wrapping === undefined));
+  return { methods: new Set(registrars.flatMap((r) => [...r.methods])), derive: new Set(['route']) };
+})();
 
 /** Methods that register no layer but name the mount point's path (Express `app.route(path)`). */
 const PATH_DERIVES = new Set(['route']);
 
 /** Methods of an object that take a path first (every registering method except Koa's `app.use` and Nest's `apply`). */
-function takesPath(framework: Framework, method: string, role: AppStackFact['role']): boolean {
+function takesPath(framework: Framework | undefined, method: string, role: AppStackFact['role']): boolean {
   if (method === 'apply') return false;
   if (framework === 'koa') return role !== 'app';
   return framework !== 'trpc';
@@ -105,6 +119,69 @@ function parameterNamed(id: ts.Identifier): { fn: FunctionLike; index: number } 
   return undefined;
 }
 
+/** The functions declared at the top of the file by name: `function f() {}`, `const f = () => {}`. */
+function topLevelFunctions(sf: ts.SourceFile): Map<string, FunctionLike> {
+  const out = new Map<string, FunctionLike>();
+  for (const st of sf.statements) {
+    if (T.isFunctionDeclaration(st) && st.name && st.body) out.set(st.name.text, st);
+    else if (T.isVariableStatement(st)) {
+      for (const d of st.declarationList.declarations) {
+        const init = d.initializer && stripParens(d.initializer);
+        if (T.isIdentifier(d.name) && init && (T.isArrowFunction(init) || T.isFunctionExpression(init))) out.set(d.name.text, init);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The exported functions of a file, with the name their parameter stacks take (`configure`; the
+ * export's name for an anonymous one: `default` for `module.exports = function (app) {...}`).
+ */
+function exportedFunctions(sf: ts.SourceFile, exports: readonly ExportFact[], functions: ReadonlyMap<string, FunctionLike>): Array<{ fn: FunctionLike; name: string; exported: string[] }> {
+  const out = new Map<FunctionLike, { fn: FunctionLike; name: string; exported: string[] }>();
+  const add = (fn: FunctionLike, name: string, exported: string) => {
+    const known = out.get(fn);
+    if (known) known.exported.push(exported);
+    else out.set(fn, { fn, name, exported: [exported] });
+  };
+  for (const e of exports) {
+    const fn = e.local !== undefined && !e.source ? functions.get(e.local) : undefined;
+    if (fn) add(fn, e.local!, e.exported);
+  }
+  const isFunction = (e: ts.Node): e is ts.ArrowFunction | ts.FunctionExpression => T.isArrowFunction(e) || T.isFunctionExpression(e);
+  for (const st of sf.statements) {
+    if (T.isFunctionDeclaration(st) && !st.name && st.body && st.modifiers?.some((m) => m.kind === T.SyntaxKind.DefaultKeyword)) add(st, 'default', 'default');
+    else if (T.isExportAssignment(st) && isFunction(stripParens(st.expression))) add(stripParens(st.expression) as FunctionLike, 'default', 'default');
+    else if (T.isExpressionStatement(st) && T.isBinaryExpression(st.expression) && st.expression.operatorToken.kind === T.SyntaxKind.EqualsToken) {
+      const exported = commonJsExportOf(st.expression.left);
+      const right = stripParens(st.expression.right);
+      if (exported !== undefined && isFunction(right)) add(right, exported, exported);
+      // `module.exports = { configure(app) {...}, routes: (app) => {...} }`
+      if (exported === 'default' && T.isObjectLiteralExpression(right)) {
+        for (const p of right.properties) {
+          if (!p.name || !T.isIdentifier(p.name)) continue;
+          if (T.isMethodDeclaration(p) && p.body) add(p, p.name.text, p.name.text);
+          else if (T.isPropertyAssignment(p) && isFunction(stripParens(p.initializer))) add(stripParens(p.initializer) as FunctionLike, p.name.text, p.name.text);
+        }
+      }
+    }
+  }
+  return [...out.values()];
+}
+
+/** A module loaded in place and the export used: `require('./api')` (`default`), `require('./routes').configure`. */
+function requiredExport(e: ts.Expression): { source: string; exported: string } | undefined {
+  const inner = stripParens(e);
+  const source = requireOf(inner);
+  if (source !== undefined) return { source, exported: 'default' };
+  if (T.isPropertyAccessExpression(inner)) {
+    const below = requireOf(stripParens(inner.expression));
+    if (below !== undefined) return { source: below, exported: inner.name.text };
+  }
+  return undefined;
+}
+
 /** A function's name for a stack of its parameter: `CatsModule.configure`, `setup`. */
 function functionLabel(fn: FunctionLike): string {
   const own = fn.name && (T.isIdentifier(fn.name) || T.isStringLiteral(fn.name)) ? fn.name.text : 'function';
@@ -127,16 +204,72 @@ function koaPrefix(options: ts.Expression): string | null | undefined {
 }
 
 /**
+ * The parameters of `fn` that it registers layers on (`app.use(...)`, `app.route('/x').get(...)`) or
+ * hands to a function of the file or of another module (`require('./users')(app)`).
+ */
+function registeringParameters(fn: FunctionLike, functions: ReadonlyMap<string, FunctionLike>, imports: readonly ImportFact[]): number[] {
+  const names = fn.parameters.map((p) => (T.isIdentifier(p.name) ? p.name.text : undefined));
+  const found = new Set<number>();
+  const callable = (callee: ts.Expression): boolean => {
+    if (requiredExport(callee) !== undefined) return true;
+    const name = dotted(callee);
+    const head = name?.split('.')[0];
+    return head !== undefined && (functions.has(head) || imports.some((i) => i.local === head));
+  };
+  const visit = (n: ts.Node): void => {
+    if (T.isCallExpression(n)) {
+      let callee = stripParens(n.expression);
+      // A registration takes a layer: `app.use(fn)`, `app.get('/x', fn)`; `req.get('X-Probe')` (one string) is no registration.
+      const first = n.arguments[0] && stripParens(n.arguments[0]);
+      const registers = n.arguments.length > 1 || (first !== undefined && !T.isStringLiteralLike(first) && !T.isTemplateExpression(first));
+      if (registers && T.isPropertyAccessExpression(callee) && ANY_FRAMEWORK.methods.has(callee.name.text)) {
+        let object = stripParens(callee.expression);
+        // `app.route('/x').get(...)`
+        if (T.isCallExpression(object) && T.isPropertyAccessExpression(object.expression) && ANY_FRAMEWORK.derive!.has(object.expression.name.text)) object = stripParens(object.expression.expression);
+        const i = T.isIdentifier(object) ? names.indexOf(object.text) : -1;
+        if (i >= 0) found.add(i);
+      }
+      callee = stripParens(n.expression);
+      if (callable(callee)) {
+        for (const arg of n.arguments) {
+          const a = stripParens(arg);
+          const i = T.isIdentifier(a) ? names.indexOf(a.text) : -1;
+          if (i >= 0) found.add(i);
+        }
+      }
+    }
+    T.forEachChild(n, visit);
+  };
+  if (fn.body) visit(fn.body);
+  return [...found].sort((a, b) => a - b);
+}
+
+/**
  * Extracts the app stacks of a file. `sink` is what `extractFunctionUnits` recorded; `unitOffset`
  * is the index in FileFacts.units of the first function unit.
  */
 export function extractAppStacks(sf: ts.SourceFile, imports: readonly ImportFact[], exports: readonly ExportFact[], sink: RegistrationSink, unitOffset: number): AppStackFact[] {
-  if (sink.objects.size === 0 && sink.registrations.length === 0) return [];
+  /**
+   * Parameters of functions of the file that receive a registering object (`function configure(app)`
+   * called with `app`), and those of exported functions that register on them, whose object the
+   * including module gives (`module.exports = function (app) {...}`; framework unknown here).
+   */
+  const parameters = new Map<ts.Node, Map<string, { framework?: Framework; name: string; node: ts.Node }>>();
+  const functions = topLevelFunctions(sf);
+  const exportedParameters: Array<{ name: string; exported: string[] }> = [];
+  for (const { fn, name, exported } of exportedFunctions(sf, exports, functions)) {
+    for (const index of registeringParameters(fn, functions, imports)) {
+      const param = fn.parameters[index]!;
+      const byName = parameters.get(fn) ?? new Map();
+      byName.set((param.name as ts.Identifier).text, { name: `${name}#${index}`, node: param.name });
+      parameters.set(fn, byName);
+      exportedParameters.push({ name: `${name}#${index}`, exported });
+    }
+  }
+  if (sink.objects.size === 0 && sink.registrations.length === 0 && parameters.size === 0) return [];
   const stacks = new Map<string, AppStackFact>();
   /** Where each stack's variable is declared: registrations in another function may run at any time. */
   const scopes = new Map<string, ts.Node>();
-  /** Parameters of functions of the file that receive a registering object (`function configure(app)` called with `app`). */
-  const parameters = new Map<ts.Node, Map<string, { framework: Framework; name: string }>>();
   let conditionIds = 0;
   const conditionOf = new Map<ts.Node, number>();
 
@@ -164,7 +297,7 @@ export function extractAppStacks(sf: ts.SourceFile, imports: readonly ImportFact
     }
     return 'app';
   };
-  const basePathOf = (decl: ts.VariableDeclaration | undefined, object: RegisteringObject): string | null | undefined => {
+  const basePathOf = (decl: ts.VariableDeclaration | undefined, object: Receiver): string | null | undefined => {
     let init = decl?.initializer && stripParens(decl.initializer);
     if (init && T.isCallExpression(init) && T.isPropertyAccessExpression(init.expression) && init.expression.name.text === 'basePath' && init.arguments[0]) {
       return pathOf(init.arguments[0]) ?? undefined;
@@ -176,14 +309,14 @@ export function extractAppStacks(sf: ts.SourceFile, imports: readonly ImportFact
   };
   const exportedNames = (name: string): string[] => exports.filter((e) => e.local === name).map((e) => e.exported);
 
-  const stackFor = (name: string, object: RegisteringObject, nameNode: ts.Node | undefined, role?: AppStackFact['role']): AppStackFact => {
+  const stackFor = (name: string, object: Receiver, nameNode: ts.Node | undefined, role?: AppStackFact['role']): AppStackFact => {
     let stack = stacks.get(name);
     if (!stack) {
       const decl = role === 'parameter' ? undefined : declarationOf(name);
       const exported = exportedNames(name);
       const basePath = basePathOf(decl, object);
       stack = {
-        framework: object.framework,
+        ...(object.framework !== undefined ? { framework: object.framework } : {}),
         name,
         role: role ?? roleOf(decl),
         nameRange: rangeOf(decl?.name ?? nameNode ?? sf, sf),
@@ -198,7 +331,7 @@ export function extractAppStacks(sf: ts.SourceFile, imports: readonly ImportFact
   };
 
   /** A parameter receiving a registering object, seen from an identifier used in function `scope`. */
-  const parameterReceiver = (id: ts.Identifier): { framework: Framework; name: string; scope: ts.Node } | undefined => {
+  const parameterReceiver = (id: ts.Identifier): { framework?: Framework; name: string; node: ts.Node; scope: ts.Node } | undefined => {
     let scope: ts.Node | undefined = scopeOf(id);
     while (scope && !T.isSourceFile(scope)) {
       const found = parameters.get(scope)?.get(id.text);
@@ -212,7 +345,7 @@ export function extractAppStacks(sf: ts.SourceFile, imports: readonly ImportFact
    * The object a registration's receiver denotes, with the path a derived object adds
    * (`app.route('/users').get(...)`): the variable's name, or undefined.
    */
-  const rootOf = (e: ts.Expression): { name: string; object: RegisteringObject; path?: string | null; role?: AppStackFact['role']; scope?: ts.Node } | undefined => {
+  const rootOf = (e: ts.Expression): { name: string; object: Receiver; path?: string | null; role?: AppStackFact['role']; scope?: ts.Node; nameNode?: ts.Node } | undefined => {
     const inner = stripParens(e);
     if (T.isIdentifier(inner)) {
       const object = sink.objects.get(inner.text);
@@ -222,8 +355,9 @@ export function extractAppStacks(sf: ts.SourceFile, imports: readonly ImportFact
       if (object) return { name: inner.text, object };
       const param = parameterReceiver(inner);
       if (param) {
+        if (param.framework === undefined) return { name: param.name, object: ANY_FRAMEWORK, role: 'parameter', scope: param.scope, nameNode: param.node };
         const methods = new Set([...sink.objects.values()].filter((o) => o.framework === param.framework).flatMap((o) => [...o.methods]));
-        return { name: param.name, object: { framework: param.framework, methods }, role: 'parameter', scope: param.scope };
+        return { name: param.name, object: { framework: param.framework, methods }, role: 'parameter', scope: param.scope, nameNode: param.node };
       }
       return undefined;
     }
@@ -321,14 +455,17 @@ export function extractAppStacks(sf: ts.SourceFile, imports: readonly ImportFact
           else out.push({ kind: 'unknown', value: '', range });
           return;
         }
-        // `router.routes()`, `router.middleware()`: the router's own stack.
+        // `router.routes()`, `router.middleware()`: the router's own stack (of this file, or imported).
         const owner = T.isPropertyAccessExpression(callee) && T.isIdentifier(callee.expression) ? callee.expression.text : undefined;
-        const mounted = owner !== undefined && sink.objects.has(owner) && /^(routes|middleware)$/.test((callee as ts.PropertyAccessExpression).name.text) ? owner : undefined;
+        const ownStack = owner !== undefined && (sink.objects.has(owner) || imports.some((i) => i.local === owner));
+        const mounted = ownStack && /^(routes|middleware)$/.test((callee as ts.PropertyAccessExpression).name.text) ? owner : undefined;
+        // `require('./api')`: that module's export.
+        const module = requiredExport(a);
         // What a factory of the file returns: its unit.
         const factory = T.isIdentifier(callee) ? sink.functions.get(callee.text) : undefined;
         const returned = factory ? unitReturnedBy(factory) : undefined;
-        const origin = mounted === undefined && returned === undefined ? headOrigin(value) : undefined;
-        out.push({ kind: 'call', value, range, ...(args !== undefined ? { args } : {}), ...(mounted !== undefined ? { receiver: mounted } : {}), ...(returned !== undefined ? { unit: returned + unitOffset } : {}), ...(origin ? { origin } : {}) });
+        const origin = mounted === undefined && returned === undefined && module === undefined ? headOrigin(value) : undefined;
+        out.push({ kind: 'call', value, range, ...(args !== undefined ? { args } : {}), ...(mounted !== undefined ? { receiver: mounted } : {}), ...(returned !== undefined ? { unit: returned + unitOffset } : {}), ...(module ? { module } : {}), ...(origin ? { origin } : {}) });
         return;
       }
       const value = dotted(a);
@@ -340,7 +477,8 @@ export function extractAppStacks(sf: ts.SourceFile, imports: readonly ImportFact
         out.push({ kind: 'reference', value, range, ...(receiver !== undefined ? { receiver } : {}), ...(unit !== undefined ? { unit: unit + unitOffset } : {}), ...(origin ? { origin } : {}) });
         return;
       }
-      out.push({ kind: 'unknown', value: '', range });
+      const module = requiredExport(a);
+      out.push({ kind: 'unknown', value: '', range, ...(module ? { module } : {}) });
     };
     args.forEach(visit);
     return layers;
@@ -424,7 +562,7 @@ export function extractAppStacks(sf: ts.SourceFile, imports: readonly ImportFact
     const method = callee.name.text;
     const root = rootOf(callee.expression);
     if (!root || !root.object.methods.has(method)) return;
-    const stack = stackFor(root.name, root.object, undefined, root.role);
+    const stack = stackFor(root.name, root.object, root.nameNode, root.role);
     if (root.object.framework === 'trpc') return;
     let args = [...call.arguments];
     let path: string | null | undefined = root.path;
@@ -503,7 +641,7 @@ export function extractAppStacks(sf: ts.SourceFile, imports: readonly ImportFact
       const root = rootOf(callee.expression);
       const sub = stripParens(call.arguments[1]!);
       if (root && root.object.framework === 'hono' && T.isIdentifier(sub)) {
-        const stack = stackFor(root.name, root.object, undefined, root.role);
+        const stack = stackFor(root.name, root.object, root.nameNode, root.role);
         const scope = root.role === 'parameter' ? root.scope : scopes.get(root.name);
         stack.registrations.push({ method: 'route', path: pathOf(call.arguments[0]!), layers: layersOf([sub]), range: rangeOf(call, sf), ...placeOf(call, scope) });
       }
@@ -514,16 +652,18 @@ export function extractAppStacks(sf: ts.SourceFile, imports: readonly ImportFact
       const a = stripParens(arg);
       const root = T.isIdentifier(a) ? rootOf(a) : undefined;
       if (!root) return;
-      const stack = stackFor(root.name, root.object, undefined, root.role);
+      const stack = stackFor(root.name, root.object, root.nameNode, root.role);
       const scope = root.role === 'parameter' ? root.scope : scopes.get(root.name);
       const value = dotted(callee) ?? '';
-      stack.registrations.push({ method: 'include', layers: [{ kind: value ? 'reference' : 'unknown', value, range: rangeOf(callee, sf) }], receiverIndex: index, range: rangeOf(call, sf), ...placeOf(call, scope) });
+      // `require('./routes')(app)`, `require('./routes').configure(app)`: that module's export.
+      const module = requiredExport(callee);
+      stack.registrations.push({ method: 'include', layers: [{ kind: value ? 'reference' : 'unknown', value, range: rangeOf(callee, sf), ...(module ? { module } : {}) }], receiverIndex: index, range: rangeOf(call, sf), ...placeOf(call, scope) });
       // A function of the file: its parameter at `index` is the same kind of object.
-      const fn = T.isIdentifier(callee) ? sink.functions.get(callee.text) : undefined;
+      const fn = T.isIdentifier(callee) ? (sink.functions.get(callee.text) ?? functions.get(callee.text)) : undefined;
       const param = fn && isFunctionLike(fn) ? fn.parameters[index] : undefined;
       if (fn && param && T.isIdentifier(param.name)) {
         const byName = parameters.get(fn) ?? new Map();
-        byName.set(param.name.text, { framework: root.object.framework, name: `${callee.getText(sf)}#${index}` });
+        byName.set(param.name.text, { ...(root.object.framework !== undefined ? { framework: root.object.framework } : {}), name: `${callee.getText(sf)}#${index}`, node: param.name });
         parameters.set(fn, byName);
       }
     });
@@ -568,5 +708,9 @@ export function extractAppStacks(sf: ts.SourceFile, imports: readonly ImportFact
   visit(sf);
   // Keep the order of the text (a chain is registered inner call first).
   for (const stack of stacks.values()) stack.registrations.sort((a, b) => a.range.start - b.range.start);
+  for (const { name, exported } of exportedParameters) {
+    const stack = stacks.get(name);
+    if (stack) stack.exported = [...new Set([...(stack.exported ?? []), ...exported])];
+  }
   return [...stacks.values()].filter((s) => s.registrations.length > 0 || s.exported);
 }

@@ -1,5 +1,5 @@
 import type { ts } from 'ts-morph';
-import { rangeOf, requireOf } from './syntax.js';
+import { commonJsExportOf, rangeOf, requireOf } from './syntax.js';
 import { loadTypeScript, T } from './typescript.js';
 import type { FrontendOptions, NameSettings } from '../../config.js';
 import type { ExportFact, FileFacts, FrameworkUse, ImportFact, SuppressionDirective } from '../../model.js';
@@ -366,9 +366,9 @@ function requireSource(e: ts.CallExpression): string {
 
 /** `module.exports = X`, `module.exports.A = A`, `exports.A = A`, `module.exports = { A, B: C }`. */
 function collectCommonJsExport(assign: ts.BinaryExpression, exports: ExportFact[]): void {
-  const left = assign.left.getText().replace(/\s+/g, '');
+  const exported = commonJsExportOf(assign.left);
   const right = assign.right;
-  if (left === 'module.exports') {
+  if (exported === 'default') {
     if (T.isIdentifier(right)) exports.push({ exported: 'default', local: right.text });
     else if (T.isObjectLiteralExpression(right)) {
       for (const p of right.properties) {
@@ -378,8 +378,7 @@ function collectCommonJsExport(assign: ts.BinaryExpression, exports: ExportFact[
     } else exports.push({ exported: 'default' });
     return;
   }
-  const m = /^(?:module\.)?exports\.([A-Za-z_$][\w$]*)$/.exec(left);
-  if (m) exports.push(T.isIdentifier(right) ? { exported: m[1]!, local: right.text } : { exported: m[1]! });
+  if (exported !== undefined) exports.push(T.isIdentifier(right) ? { exported, local: right.text } : { exported });
 }
 
 /** A word that every suppression directive starts with (parseDirective reads the rest). */

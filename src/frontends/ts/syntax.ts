@@ -26,6 +26,14 @@ export function dotted(e: ts.Expression): string | undefined {
   return undefined;
 }
 
+/** The export a CommonJS assignment's target makes: `default` for `module.exports`, `x` for `exports.x` and `module.exports.x`. */
+export function commonJsExportOf(target: ts.Expression): string | undefined {
+  const name = dotted(stripParens(target));
+  if (name === 'module.exports') return 'default';
+  const m = name === undefined ? null : /^(?:module\.)?exports\.([A-Za-z_$][\w$]*)$/.exec(name);
+  return m ? m[1] : undefined;
+}
+
 /** The module a `require('m')` call (possibly awaited) loads. */
 export function requireOf(e: ts.Expression): string | undefined {
   const inner = stripParens(T.isAwaitExpression(e) ? e.expression : e);
