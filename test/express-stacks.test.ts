@@ -124,3 +124,31 @@ describe('no-duplicate-middleware on Express stacks', () => {
     expect(reportsOf(`${HEAD}app.use(session(options));\napp.use(session(options));\n`)).toEqual([]);
   });
 });
+
+describe('stack recovery details (issue 12 review)', () => {
+  it('Hono: registrations on app.basePath(...) are the app\'s own, under the prefix', () => {
+    const text = "import { Hono } from 'hono';\nconst app = new Hono();\nconst api = app.basePath('/api');\napi.use('*', async (c, next) => { await next(); });\napi.get('/books', (c) => c.json([]));\nexport default app;\n";
+    expect(registrations(text)).toEqual(['app(app): use /api/* [function:]', 'app(app): get /api/books [function:]']);
+  });
+
+  it('koa-session\'s session(opts, app) inside app.use(...) hands the app to no configure function', () => {
+    const text = "const Koa = require('koa');\nconst session = require('koa-session');\nconst app = new Koa();\napp.use(session({ maxAge: 1000 }, app));\napp.use(async (ctx) => { ctx.body = 'ok'; });\n";
+    expect(registrations(text, '/virtual/app.js')).toEqual(['app(app): use [call:session]', 'app(app): use [function:]']);
+  });
+
+  it('a route on / answers the root only: it covers no other route', () => {
+    // The handler on / reads nothing; the one on /me reads req.user, which nothing above /me sets.
+    const text = `${HEAD}app.get('/', (req, res) => res.send('home'));\napp.get('/me', (req, res) => res.json(req.user));\napp.use(passport.session());\napp.use(session({ secret: 's' }));\n`;
+    // /me reads req.user above passport.session() (which sets it), and passport.session() is above session().
+    expect(reportsOf(text)).toEqual(['middleware-order@6', 'middleware-order@7']);
+  });
+
+  it('a middleware in a module that never imports Express is the unit its registration makes of it', () => {
+    const files = [
+      { path: '/virtual/proj/auth.js', text: 'export function loadUser(req, res, next) {\n  req.user = { id: 1 };\n  next();\n}\n' },
+      { path: '/virtual/proj/app.js', text: "import express from 'express';\nimport { loadUser } from './auth.js';\nconst app = express();\napp.get('/me', (req, res) => res.json(req.user));\napp.use(loadUser);\nexport default app;\n" },
+    ];
+    const results = lint(files, { config: defaultConfig() });
+    expect(results.flatMap((r) => r.diagnostics.map((d) => `${r.filePath.slice(r.filePath.lastIndexOf('/') + 1)}:${d.ruleId}`))).toEqual(['app.js:onion/middleware-order']);
+  });
+});

@@ -13,7 +13,7 @@ import { packageSpecifier } from '../specifiers.js';
 import { frameworkFilesUnder, groupBy, moduleStem, SEARCH_INPUTS, type SearchHost, type SearchSources } from './frameworks.js';
 import { resolveRelativeModule, type FactsLookup } from './resolve.js';
 import { projectAccesses, projectRoot, type Stack, type StackEntry } from './stacks.js';
-import { resolveBinding } from './units.js';
+import { resolveBinding, type UnitsOf } from './units.js';
 
 /** Where an entry of a Node stack comes from and what it is. */
 export interface NodeEntry {
@@ -159,6 +159,19 @@ function stackExported(facts: FileFacts, source: string, exported: string, looku
   return stack ? { facts: target, stack } : undefined;
 }
 
+/** A module's units and, for a framework, the variants of its function candidates (plain ones, or factories' for a call). */
+function candidatesOf(framework: Framework | undefined, call: boolean): UnitsOf {
+  return (f) => {
+    const own = call ? [] : f.units;
+    if (framework === undefined || !f.functionCandidates) return own;
+    const found = f.functionCandidates.flatMap((c) => {
+      const i = c.factory === call ? c.byFramework[framework] : undefined;
+      return i !== undefined ? [c.variants[i]!] : [];
+    });
+    return [...own, ...found];
+  };
+}
+
 /** Whether `method` registers layers on an app or router of the framework (`app.on('mount', ...)` of Express does not). */
 function registersOn(framework: Framework, method: string): boolean {
   return FRAMEWORKS.some((f) => f.framework === framework && f.registrars.some((r) => r.wrapping === undefined && r.methods.has(method)));
@@ -246,7 +259,9 @@ function entryOf(
   // A route on `/` answers the root only: `''` means every path, which only `use` filters and `*` routes match.
   if (route && path === '' && !(r.path ?? '').includes('*')) path = '/';
   const local = layer.unit !== undefined ? facts.units[layer.unit] : undefined;
-  const binding = !local && layer.kind === 'reference' ? resolveBinding(facts, layer.value, lookup) : undefined;
+  // A function of another module, also one that never imports its framework (a function candidate:
+  // the variant this app's framework builds; a factory's only through a call, `app.use(logger())`).
+  const binding = !local && (layer.kind === 'reference' || layer.kind === 'call') && layer.origin === undefined ? resolveBinding(facts, layer.value, lookup, new Set(), candidatesOf(framework, layer.kind === 'call')) : undefined;
   const unit = local ?? (binding?.kind === 'unit' ? binding.unit : undefined);
   const unitFile = local ? facts.path : binding?.kind === 'unit' ? binding.facts.path : undefined;
   const { known, source, name } = knownLayer(facts, layer);

@@ -91,6 +91,14 @@ function requestReads(fn: ts.ArrowFunction | ts.FunctionExpression): string[] {
   return [...reads].filter((r) => !writes.has(r));
 }
 
+/** A prefix and a path as written (`/api` and `/books`, `*`): joined; unknown when either is; the prefix alone for no path. */
+function joinRawPaths(prefix: string | null | undefined, path: string | null | undefined): string | null | undefined {
+  if (prefix === undefined) return path;
+  if (prefix === null || path === null) return null;
+  if (path === undefined) return prefix;
+  return `${prefix.replace(/\/$/, '')}/${path.replace(/^\//, '')}`;
+}
+
 /** Nest's `forRoutes({ path: 'cats', method: RequestMethod.GET })`: the path and, unless ALL, the method. */
 function nestRouteInfo(target: ts.ObjectLiteralExpression): { path: string | null | undefined; methods?: string[] } {
   let path: string | null | undefined = null;
@@ -273,7 +281,14 @@ export function extractAppStacks(sf: ts.SourceFile, imports: readonly ImportFact
   let conditionIds = 0;
   const conditionOf = new Map<ts.Node, number>();
 
+  const declarations = new Map<string, ts.VariableDeclaration | undefined>();
   const declarationOf = (name: string): ts.VariableDeclaration | undefined => {
+    if (declarations.has(name)) return declarations.get(name);
+    const found = findDeclaration(name);
+    declarations.set(name, found);
+    return found;
+  };
+  const findDeclaration = (name: string): ts.VariableDeclaration | undefined => {
     let found: ts.VariableDeclaration | undefined;
     const visit = (n: ts.Node): void => {
       if (found) return;
@@ -345,10 +360,18 @@ export function extractAppStacks(sf: ts.SourceFile, imports: readonly ImportFact
    * The object a registration's receiver denotes, with the path a derived object adds
    * (`app.route('/users').get(...)`): the variable's name, or undefined.
    */
-  const rootOf = (e: ts.Expression): { name: string; object: Receiver; path?: string | null; role?: AppStackFact['role']; scope?: ts.Node; nameNode?: ts.Node } | undefined => {
+  const rootOf = (e: ts.Expression): { name: string; object: Receiver; path?: string | null; prefix?: string | null; role?: AppStackFact['role']; scope?: ts.Node; nameNode?: ts.Node } | undefined => {
     const inner = stripParens(e);
     if (T.isIdentifier(inner)) {
       const object = sink.objects.get(inner.text);
+      // Hono: `const api = app.basePath('/api')` shares `app`'s routes: its registrations are `app`'s, under the prefix.
+      const init = object?.framework === 'hono' ? declarationOf(inner.text)?.initializer : undefined;
+      const based = init && stripParens(init);
+      if (based && T.isCallExpression(based) && T.isPropertyAccessExpression(based.expression) && based.expression.name.text === 'basePath' && T.isIdentifier(stripParens(based.expression.expression)) && based.arguments.length === 1) {
+        const parent = stripParens(based.expression.expression) as ts.Identifier;
+        const base = parent.text !== inner.text ? rootOf(parent) : undefined;
+        if (base) return { ...base, prefix: joinRawPaths(base.prefix, pathOf(based.arguments[0]!)) };
+      }
       // Nest's `configure(consumer: MiddlewareConsumer)`: a stack of the method's own.
       const typed = object?.framework === 'nest' ? parameterNamed(inner) : undefined;
       if (object && typed) return { name: `${functionLabel(typed.fn)}#${typed.index}`, object, role: 'parameter', scope: typed.fn };
@@ -596,6 +619,7 @@ export function extractAppStacks(sf: ts.SourceFile, imports: readonly ImportFact
       args = mounted.layers;
     }
     if (method === 'apply') ({ path, methods } = nestRoutes(call));
+    if (root.prefix !== undefined) path = joinRawPaths(root.prefix, path);
     const scope = root.role === 'parameter' ? root.scope : scopes.get(root.name);
     const place = placeOf(outer, scope);
     // A call of a chain (`app.use(a).use(b)`, `app.route('/x').get(h)`) is reported from its method name.
@@ -643,11 +667,14 @@ export function extractAppStacks(sf: ts.SourceFile, imports: readonly ImportFact
       if (root && root.object.framework === 'hono' && T.isIdentifier(sub)) {
         const stack = stackFor(root.name, root.object, root.nameNode, root.role);
         const scope = root.role === 'parameter' ? root.scope : scopes.get(root.name);
-        stack.registrations.push({ method: 'route', path: pathOf(call.arguments[0]!), layers: layersOf([sub]), range: rangeOf(call, sf), ...placeOf(call, scope) });
+        const path = pathOf(call.arguments[0]!);
+        stack.registrations.push({ method: 'route', path: root.prefix !== undefined ? joinRawPaths(root.prefix, path) : path, layers: layersOf([sub]), range: rangeOf(call, sf), ...placeOf(call, scope) });
       }
       return;
     }
     if (T.isPropertyAccessExpression(callee) && rootOf(callee.expression)) return;
+    // `app.use(session(CONFIG, app))` (koa-session): a factory given the app to build a layer registers nothing itself.
+    if (insideRegistration(call)) return;
     call.arguments.forEach((arg, index) => {
       const a = stripParens(arg);
       const root = T.isIdentifier(a) ? rootOf(a) : undefined;
@@ -669,6 +696,13 @@ export function extractAppStacks(sf: ts.SourceFile, imports: readonly ImportFact
     });
   };
   // Calls handing objects to functions first: the functions' parameters become receivers.
+  /** The call is (within) an argument of a registration call (`app.use(session(app))`). */
+  const insideRegistration = (call: ts.Node): boolean => {
+    for (let child: ts.Node = call, cur = call.parent; cur && !T.isSourceFile(cur) && !isFunctionLike(cur) && !T.isStatement(cur); child = cur, cur = cur.parent) {
+      if (T.isCallExpression(cur) && cur.arguments.includes(child as ts.Expression) && T.isPropertyAccessExpression(stripParens(cur.expression)) && rootOf((stripParens(cur.expression) as ts.PropertyAccessExpression).expression)) return true;
+    }
+    return false;
+  };
   const includes = (n: ts.Node): void => {
     if (T.isCallExpression(n)) {
       const callee = stripParens(n.expression);
