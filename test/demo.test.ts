@@ -255,6 +255,17 @@ describe('fixtures/demo/koa, hono and express (the Node apps the quick start lin
     expect(messages('express')).toContain('`length` is 4');
   });
 
+  it('the README shows verbatim what `onionlint stack` draws of the demo\'s Express app', async () => {
+    const result = await run(['stack', 'fixtures/demo/express/src/app.js', '--no-color'], repoRoot);
+    expect(result.code).toBe(1);
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+    const command = '$ npx onionlint stack fixtures/demo/express/src/app.js\n';
+    const start = readme.indexOf(command);
+    expect(start).toBeGreaterThan(0);
+    const block = readme.slice(start + command.length, readme.indexOf('```', start));
+    expect(block).toBe(result.stdout.replace(/\n*$/, '\n'));
+  });
+
   it('the README\'s quick start shows verbatim what `onionlint fixtures/demo` prints', async () => {
     const result = await run(['fixtures/demo'], repoRoot);
     expect(result.code).toBe(1);
