@@ -528,6 +528,8 @@ export interface AppStackFact {
   exported?: string[];
   /** Hono: `new Hono().basePath('/api')`: the prefix of every path. */
   basePath?: string;
+  /** The file starts it (`app.listen(...)`): the top of a server, not a sub-app another file may mount. */
+  listens?: boolean;
   registrations: RegistrationFact[];
 }
 

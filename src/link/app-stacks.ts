@@ -223,6 +223,15 @@ function entryOf(facts: FileFacts, stack: AppStackFact, r: RegistrationFact, lay
 }
 
 /**
+ * An Express or Connect app that its module exports and never starts (`app.listen(...)`) may be a
+ * sub-app that another module mounts (`app.use('/account', require('./account'))`), below layers
+ * this run does not see: it is judged as a router is. (A Hono app is exported to be served.)
+ */
+function mayBeMounted(app: AppStackFact): boolean {
+  return app.role === 'app' && (app.framework === 'express' || app.framework === 'connect') && (app.exported ?? []).length > 0 && app.listens !== true;
+}
+
+/**
  * The Node stacks of a run: each app of the given files with everything it mounts and includes,
  * then each router or configure function no app of the run reaches, on its own.
  */
@@ -241,7 +250,7 @@ export function linkAppStacks(allFacts: FileFacts[], lookup: FactsLookup): Stack
       final: true,
       constants: {},
       framework: app.framework,
-      appRole: app.role,
+      appRole: mayBeMounted(app) ? 'router' : app.role,
     };
   };
   for (const facts of allFacts) for (const app of facts.appStacks ?? []) if (app.role === 'app') stacks.push(build(facts, app));

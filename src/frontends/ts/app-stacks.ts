@@ -435,6 +435,7 @@ export function extractAppStacks(sf: ts.SourceFile, imports: readonly ImportFact
     if (T.isCallExpression(n)) {
       const callee = stripParens(n.expression);
       if (T.isPropertyAccessExpression(callee)) {
+        if (callee.name.text === 'listen') listening(callee.expression);
         if (callee.name.text === 'route' && n.arguments.length === 2) otherUse(n);
         else {
           // The outermost call of a chain `app.use(a).use(b)` is the statement; register inner calls first.
@@ -451,6 +452,11 @@ export function extractAppStacks(sf: ts.SourceFile, imports: readonly ImportFact
       }
     }
     T.forEachChild(n, visit);
+  };
+  /** `app.listen(...)` (also at the end of a chain): the file starts this object. */
+  const listening = (receiver: ts.Expression): void => {
+    const root = rootOf(receiver);
+    if (root && root.role !== 'parameter' && root.path === undefined) stackFor(root.name, root.object, undefined, root.role).listens = true;
   };
   const visitArgs = (n: ts.Node): void => {
     if (T.isPropertyAccessExpression(n)) return;
