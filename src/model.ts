@@ -530,6 +530,8 @@ export interface AppStackFact {
   basePath?: string;
   /** The file starts it (`app.listen(...)`): the top of a server, not a sub-app another file may mount. */
   listens?: boolean;
+  /** The function that creates it returns it (`createApp()`): its caller may mount it. */
+  returned?: boolean;
   registrations: RegistrationFact[];
 }
 

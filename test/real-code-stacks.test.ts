@@ -280,6 +280,13 @@ app.listen(3000);
     expect(reportsOf({ 'server.js': server, 'account.js': account }, 'sub2')).toEqual([]);
   });
 
+  it('an app the function creating it returns may be mounted by its caller: no required-middleware report', () => {
+    const factory = `import express from 'express';\nimport passport from 'passport';\nexport function createAccount() {\n  const account = express();\n  account.use(passport.session());\n  account.use((req, res, next) => { res.locals.user = req.user; next(); });\n  return account;\n}\n`;
+    expect(reportsOf({ 'account.ts': factory }, 'sub5')).toEqual([]);
+    // Started where it is made: the top of a server.
+    expect(reportsOf({ 'account.ts': factory.replace('  return account;\n', '  account.listen(3000);\n  return account;\n') }, 'sub6')).toEqual(['account.ts:required-middleware@5']);
+  });
+
   it('an app its module starts (app.listen) is the top of a server: it is judged', () => {
     const started = account.replace('module.exports = account;\n', "module.exports = account;\nif (require.main === module) account.listen(3000);\n");
     expect(reportsOf({ 'account.js': started }, 'sub3')).toEqual(['account.js:required-middleware@4']);

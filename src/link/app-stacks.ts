@@ -223,12 +223,14 @@ function entryOf(facts: FileFacts, stack: AppStackFact, r: RegistrationFact, lay
 }
 
 /**
- * An Express or Connect app that its module exports and never starts (`app.listen(...)`) may be a
- * sub-app that another module mounts (`app.use('/account', require('./account'))`), below layers
- * this run does not see: it is judged as a router is. (A Hono app is exported to be served.)
+ * An Express or Connect app that its module exports, or the function creating it returns, and that
+ * is never started (`app.listen(...)`) may be a sub-app that other code mounts
+ * (`app.use('/account', require('./account'))`), below layers this run does not see: it is judged
+ * as a router is. (A Hono app is exported to be served.)
  */
 function mayBeMounted(app: AppStackFact): boolean {
-  return app.role === 'app' && (app.framework === 'express' || app.framework === 'connect') && (app.exported ?? []).length > 0 && app.listens !== true;
+  const escapes = (app.exported ?? []).length > 0 || app.returned === true;
+  return app.role === 'app' && (app.framework === 'express' || app.framework === 'connect') && escapes && app.listens !== true;
 }
 
 /**

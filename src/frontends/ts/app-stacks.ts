@@ -141,8 +141,23 @@ export function extractAppStacks(sf: ts.SourceFile, imports: readonly ImportFact
       };
       stacks.set(name, stack);
       if (decl) scopes.set(name, scopeOf(decl));
+      if (decl && returnsName(scopeOf(decl), name)) stack.returned = true;
     }
     return stack;
+  };
+  /** The function declaring the object returns it (`function createApp() { const app = express(); ...; return app; }`). */
+  const returnsName = (scope: ts.Node, name: string): boolean => {
+    if (!isFunctionLike(scope)) return false;
+    const named = (e: ts.Expression | undefined) => e !== undefined && T.isIdentifier(stripParens(e)) && (stripParens(e) as ts.Identifier).text === name;
+    if (T.isArrowFunction(scope) && !T.isBlock(scope.body)) return named(scope.body);
+    let found = false;
+    const visit = (n: ts.Node): void => {
+      if (found || (n !== scope && isFunctionLike(n))) return;
+      if (T.isReturnStatement(n) && named(n.expression)) found = true;
+      else T.forEachChild(n, visit);
+    };
+    visit(scope);
+    return found;
   };
 
   /** A parameter receiving a registering object, seen from an identifier used in function `scope`. */
