@@ -294,3 +294,19 @@ app.listen(3000);
     expect(reportsOf({ 'account.js': account.replace('module.exports = account;\n', '') }, 'sub4')).toEqual(['account.js:required-middleware@4']);
   });
 });
+
+describe('a variable holding a package middleware is that package (`const sessionMiddleware = session({...})`)', () => {
+  const head = "const express = require('express');\nconst session = require('express-session');\nconst passport = require('passport');\nconst app = express();\n";
+
+  it('is ordered and counted like the call itself', () => {
+    const shared = `${head}const sessionMiddleware = session({ secret: 's' });\napp.use((req, res, next) => next());\napp.use(passport.session());\napp.use(sessionMiddleware);\napp.listen(3000);\n`;
+    expect(reportsOf({ 'app.js': shared }, 'var1')).toEqual(['app.js:middleware-order@7']);
+    const twice = `${head}const sessionMiddleware = session({ secret: 's' });\napp.use((req, res, next) => next());\napp.use(sessionMiddleware);\napp.use(sessionMiddleware);\napp.listen(3000);\n`;
+    expect(reportsOf({ 'app.js': twice }, 'var2')).toEqual(['app.js:no-duplicate-middleware@8']);
+  });
+
+  it('two variables holding differently configured sessions are no duplicate', () => {
+    const two = `${head}const a = session({ name: 'a.sid', secret: 'a' });\nconst b = session({ name: 'b.sid', secret: 'b' });\napp.use((req, res, next) => next());\napp.use(a);\napp.use(b);\napp.listen(3000);\n`;
+    expect(reportsOf({ 'app.js': two }, 'var3')).toEqual([]);
+  });
+});
