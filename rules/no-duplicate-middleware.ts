@@ -39,6 +39,8 @@ export default defineSettingsRule({
       const reported = new Set<unknown>();
       for (let j = 0; j < entries.length; j++) {
         const later = entries[j]!;
+        // A path filter that cannot be read (a list, a template, a regular expression, a variable) is no known path: two of them need not be the same.
+        if (later.node.path === null) continue;
         // The same statement reached twice (a configure function called twice) is not two registrations written.
         const earlier = entries.slice(0, j).find((e) => e.duplicateKey === later.duplicateKey && coexist(e, later) && (e.filePath !== later.filePath || e.fact.range.start !== later.fact.range.start));
         if (!earlier || reported.has(later)) continue;

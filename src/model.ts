@@ -560,6 +560,10 @@ export interface AppStackFact {
    * `new Router({ prefix: '/api' })`; `null` when the options cannot be read.
    */
   basePath?: string | null;
+  /** The file starts it (`app.listen(...)`): the top of a server, not a sub-app another file may mount. */
+  listens?: boolean;
+  /** The function that creates it returns it (`createApp()`): its caller may mount it. */
+  returned?: boolean;
   registrations: RegistrationFact[];
 }
 

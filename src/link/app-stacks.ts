@@ -87,6 +87,9 @@ export function knownLayer(facts: FileFacts, layer: LayerFact): { known?: NodeMi
     // A member of what a package's call returned: `upload.single(...)` with `const upload = multer(...)`.
     const made = imported(facts, layer.origin.call);
     if (!made?.pkg) return {};
+    // A variable holding the package's middleware itself: `const csrfProtection = csrf({ cookie: true })`.
+    const itself = boundToPackageCall(layer) ? EXPORTS.get(`${made.pkg}#${made.member}#call`) : undefined;
+    if (itself) return { known: itself, source: made.source, name: made.member || 'default' };
     const member = layer.origin.property ?? layer.value.split('.').slice(1).join('.') ?? '';
     const resultMember = layer.origin.property !== undefined ? [layer.origin.property, ...layer.value.split('.').slice(1)].join('.') : member || layer.value;
     const known = EXPORTS.get(`${made.pkg}#${made.member}#call>${resultMember}#${layer.kind}`);
@@ -97,6 +100,11 @@ export function knownLayer(facts: FileFacts, layer: LayerFact): { known?: NodeMi
   if (found.pkg === undefined) return { source: found.source, name: found.member || 'default' };
   const known = EXPORTS.get(`${found.pkg}#${found.member}#${layer.kind}`);
   return { ...(known ? { known } : {}), source: found.source, name: found.member };
+}
+
+/** A layer naming a variable bound once to a call's result, not a member of it (`app.use(sessionMiddleware)`). */
+function boundToPackageCall(layer: LayerFact): boolean {
+  return layer.kind === 'reference' && layer.origin !== undefined && layer.origin.property === undefined && !layer.value.includes('.');
 }
 
 /** A path as the rules compare it: `''` for every path; `/api` for `/api/*`, `/api/` and `/api`. */
@@ -285,11 +293,11 @@ function entryOf(
   const identity = known ? `node:${known.id}` : unit ? `${unitFile}#${unit.range.start}` : `${facts.path}#${layer.kind}:${layer.value}`;
   const scope = `${r.method} ${path ?? '?'}`;
   const duplicateKey =
-    route || fact.kind === 'unknown' || (layer.kind === 'call' && layer.args === undefined) ? `${facts.path}@${layer.range.start}` : `${scope} ${identity}${layer.kind === 'call' ? `(${layer.args})` : ''}`;
+    route || fact.kind === 'unknown' || (layer.kind === 'call' && layer.args === undefined) ? `${facts.path}@${layer.range.start}` : `${scope} ${identity}${layer.kind === 'call' ? `(${layer.args})` : boundToPackageCall(layer) ? `=${layer.value}` : ''}`;
   const error = !route && (unit?.errorHandler !== undefined || known?.errorHandler === true);
   const receiverName = stack.role === 'parameter' ? '' : `${stack.name}.`;
   const registered = `${receiverName}${r.method}(${typeof r.path === 'string' ? `'${r.path}', ` : ''}…)`;
-  const label = known ? known.label : layer.kind === 'call' ? `${layer.value}()` : layer.value || (unit && unit.name !== 'default' && !unit.name.endsWith('(…)') ? unit.name : registered);
+  const label = known && !boundToPackageCall(layer) ? known.label : layer.kind === 'call' ? `${layer.value}()` : layer.value || (unit && unit.name !== 'default' && !unit.name.endsWith('(…)') ? unit.name : registered);
   return {
     fact,
     filePath: facts.path,
@@ -313,6 +321,17 @@ function entryOf(
       ...(via.length > 0 ? { via } : {}),
     },
   };
+}
+
+/**
+ * An Express or Connect app that its module exports, or the function creating it returns, and that
+ * is never started (`app.listen(...)`) may be a sub-app that other code mounts
+ * (`app.use('/account', require('./account'))`), below layers this run does not see: it is judged
+ * as a router is. (A Hono app is exported to be served.)
+ */
+function mayBeMounted(app: AppStackFact): boolean {
+  const escapes = (app.exported ?? []).length > 0 || app.returned === true;
+  return app.role === 'app' && (app.framework === 'express' || app.framework === 'connect') && escapes && app.listens !== true;
 }
 
 /**
@@ -386,7 +405,7 @@ export function linkAppStacks(allFacts: FileFacts[], lookup: FactsLookup, around
       final: true,
       constants: {},
       framework: app.framework,
-      appRole: app.role,
+      appRole: mayBeMounted(app) ? 'router' : app.role,
       ...(w.gaps.length > 0 ? { gaps: w.gaps } : {}),
       ...(w.uncopied.length > 0 ? { uncopied: w.uncopied } : {}),
     };

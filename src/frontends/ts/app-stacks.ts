@@ -341,8 +341,23 @@ export function extractAppStacks(sf: ts.SourceFile, imports: readonly ImportFact
       };
       stacks.set(name, stack);
       if (decl) scopes.set(name, scopeOf(decl));
+      if (decl && returnsName(scopeOf(decl), name)) stack.returned = true;
     }
     return stack;
+  };
+  /** The function declaring the object returns it (`function createApp() { const app = express(); ...; return app; }`). */
+  const returnsName = (scope: ts.Node, name: string): boolean => {
+    if (!isFunctionLike(scope)) return false;
+    const named = (e: ts.Expression | undefined) => e !== undefined && T.isIdentifier(stripParens(e)) && (stripParens(e) as ts.Identifier).text === name;
+    if (T.isArrowFunction(scope) && !T.isBlock(scope.body)) return named(scope.body);
+    let found = false;
+    const visit = (n: ts.Node): void => {
+      if (found || (n !== scope && isFunctionLike(n))) return;
+      if (T.isReturnStatement(n) && named(n.expression)) found = true;
+      else T.forEachChild(n, visit);
+    };
+    visit(scope);
+    return found;
   };
 
   /** A parameter receiving a registering object, seen from an identifier used in function `scope`. */
@@ -717,6 +732,7 @@ export function extractAppStacks(sf: ts.SourceFile, imports: readonly ImportFact
     if (T.isCallExpression(n)) {
       const callee = stripParens(n.expression);
       if (T.isPropertyAccessExpression(callee)) {
+        if (callee.name.text === 'listen') listening(callee.expression);
         if (callee.name.text === 'route' && n.arguments.length === 2) otherUse(n);
         else {
           // The outermost call of a chain `app.use(a).use(b)` is the statement; register inner calls first.
@@ -734,6 +750,11 @@ export function extractAppStacks(sf: ts.SourceFile, imports: readonly ImportFact
       }
     }
     T.forEachChild(n, visit);
+  };
+  /** `app.listen(...)` (also at the end of a chain): the file starts this object. */
+  const listening = (receiver: ts.Expression): void => {
+    const root = rootOf(receiver);
+    if (root && root.role !== 'parameter' && root.path === undefined) stackFor(root.name, root.object, undefined, root.role).listens = true;
   };
   const visitArgs = (n: ts.Node): void => {
     if (T.isPropertyAccessExpression(n)) return;
