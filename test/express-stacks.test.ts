@@ -152,3 +152,18 @@ describe('stack recovery details (issue 12 review)', () => {
     expect(results.flatMap((r) => r.diagnostics.map((d) => `${r.filePath.slice(r.filePath.lastIndexOf('/') + 1)}:${d.ruleId}`))).toEqual(['app.js:onion/middleware-order']);
   });
 });
+
+describe('a configure function whose parameter has the app variable\'s name', () => {
+  it('is the app it is called with: its registrations take the call\'s place', () => {
+    const text = `${HEAD}configure(app);\napp.use(session({ secret: 's' }));\nfunction configure(app) {\n  app.use(passport.session());\n}\nexport default app;\n`;
+    expect(registrations(text)).toEqual(['app(app): include [reference:configure]', 'app(app): use [call:session]', 'configure#0(parameter): use [call:passport.session]']);
+    expect(reportsOf(text)).toEqual(['middleware-order@8']);
+  });
+
+  it('a function also called with something else, or passed around, is no such function: nothing is guessed', () => {
+    const other = `${HEAD}configure(app);\nconfigure(other);\napp.use(session({ secret: 's' }));\nfunction configure(app) {\n  app.use(passport.session());\n}\n`;
+    expect(reportsOf(other)).toEqual([]);
+    const passed = `${HEAD}configure(app);\nsetup(configure);\napp.use(session({ secret: 's' }));\nfunction configure(app) {\n  app.use(passport.session());\n}\n`;
+    expect(reportsOf(passed)).toEqual([]);
+  });
+});

@@ -378,7 +378,9 @@ export function extractAppStacks(sf: ts.SourceFile, imports: readonly ImportFact
   const rootOf = (e: ts.Expression): { name: string; object: Receiver; path?: string | null; prefix?: string | null; role?: AppStackFact['role']; scope?: ts.Node; nameNode?: ts.Node } | undefined => {
     const inner = stripParens(e);
     if (T.isIdentifier(inner)) {
-      const object = sink.objects.get(inner.text);
+      // A parameter receiving the object (`function configure(app)` called with `app`) shadows the variable.
+      const shadowing = parameterReceiver(inner);
+      const object = shadowing ? undefined : sink.objects.get(inner.text);
       // Hono: `const api = app.basePath('/api')` shares `app`'s routes: its registrations are `app`'s, under the prefix.
       const init = object?.framework === 'hono' ? declarationOf(inner.text)?.initializer : undefined;
       const based = init && stripParens(init);
@@ -391,7 +393,7 @@ export function extractAppStacks(sf: ts.SourceFile, imports: readonly ImportFact
       const typed = object?.framework === 'nest' ? parameterNamed(inner) : undefined;
       if (object && typed) return { name: `${functionLabel(typed.fn)}#${typed.index}`, object, role: 'parameter', scope: typed.fn };
       if (object) return { name: inner.text, object };
-      const param = parameterReceiver(inner);
+      const param = shadowing;
       if (param) {
         if (param.framework === undefined) return { name: param.name, object: ANY_FRAMEWORK, role: 'parameter', scope: param.scope, nameNode: param.node };
         const methods = new Set([...sink.objects.values()].filter((o) => o.framework === param.framework).flatMap((o) => [...o.methods]));

@@ -401,6 +401,55 @@ function bindingCounts(sf: ts.SourceFile): Map<string, number> {
 }
 
 /**
+ * The counts, with a top-level variable counted once when its other bindings are only the
+ * parameters of top-level functions that every call of the file passes that variable in that place:
+ * `const app = express(); configure(app); function configure(app) { app.use(...) }` — inside the
+ * function the parameter is the same object.
+ */
+function handedOnOnly(sf: ts.SourceFile, counts: Map<string, number>): Map<string, number> {
+  const functions = new Map<string, ts.FunctionDeclaration>();
+  const variables = new Set<string>();
+  for (const st of sf.statements) {
+    if (T.isFunctionDeclaration(st) && st.name && st.body) functions.set(st.name.text, st);
+    if (T.isVariableStatement(st)) for (const d of st.declarationList.declarations) if (T.isIdentifier(d.name) && (counts.get(d.name.text) ?? 0) > 1) variables.add(d.name.text);
+  }
+  if (variables.size === 0) return counts;
+  // Each name's parameter bindings: the function and position, when it is a top-level function's plain parameter.
+  const parameters = new Map<string, Array<{ fn: string; index: number } | undefined>>();
+  const calls = new Map<string, ts.CallExpression[]>();
+  const references = new Map<string, number>();
+  const visit = (n: ts.Node): void => {
+    if (T.isParameter(n) && T.isIdentifier(n.name) && variables.has(n.name.text)) {
+      const fn = n.parent;
+      const owner = T.isFunctionDeclaration(fn) && fn.name && functions.get(fn.name.text) === fn ? fn.name.text : undefined;
+      const list = parameters.get(n.name.text) ?? [];
+      list.push(owner !== undefined ? { fn: owner, index: fn.parameters.indexOf(n) } : undefined);
+      parameters.set(n.name.text, list);
+    }
+    if (T.isCallExpression(n) && T.isIdentifier(n.expression) && functions.has(n.expression.text)) calls.set(n.expression.text, [...(calls.get(n.expression.text) ?? []), n]);
+    if (T.isIdentifier(n) && functions.has(n.text) && !(T.isFunctionDeclaration(n.parent) && n.parent.name === n)) references.set(n.text, (references.get(n.text) ?? 0) + 1);
+    T.forEachChild(n, visit);
+  };
+  visit(sf);
+  const out = new Map(counts);
+  for (const name of variables) {
+    const params = parameters.get(name) ?? [];
+    if (params.length === 0 || params.length + 1 !== counts.get(name)) continue;
+    const handedOn = params.every((p) => {
+      if (!p) return false;
+      const made = calls.get(p.fn) ?? [];
+      // Only called, never passed around, and always given the variable itself there.
+      return made.length > 0 && made.length === references.get(p.fn) && made.every((c) => {
+        const arg = c.arguments[p.index];
+        return arg !== undefined && T.isIdentifier(stripParens(arg)) && (stripParens(arg) as ts.Identifier).text === name;
+      });
+    });
+    if (handedOn) out.set(name, 1);
+  }
+  return out;
+}
+
+/**
  * Finds the function units of every framework in a file (see the comment at the top). Registration
  * arguments naming another module's export are added to `uses` when it is given.
  */
@@ -414,7 +463,7 @@ export function extractFunctionUnits(sf: ts.SourceFile, written: readonly Import
   // `require('koa-router')()` builds a router without binding the module to a name.
   const quoted = (m: string) => sf.text.includes(`'${m}'`) || sf.text.includes(`"${m}"`);
   if (frameworkImports.length === 0 && !FRAMEWORK_MODULES.some(quoted)) return [];
-  const counts = bindingCounts(sf);
+  const counts = handedOnOnly(sf, bindingCounts(sf));
   /** The local names bound to a registrar module's default or namespace import. */
   const registrarOf = (callee: ts.Expression): Registrar | undefined => {
     const e = stripParens(callee);
