@@ -2,6 +2,7 @@ import { BUILTINS, lastSegment, PRESENCE_REQUIREMENTS } from '../src/knowledge/d
 import { defineSettingsRule, isActiveStack, knownOf, standsFor } from '../src/rules/stack-helpers.js';
 import { NODE_MIDDLEWARE, NODE_REQUIREMENTS } from '../src/knowledge/node.js';
 import type { NodeStackEntry } from '../src/link/app-stacks.js';
+import { runsBefore } from '../src/rules/app-stack.js';
 
 /**
  * What the stack must contain: the admin needs Authentication, Message and Session middleware
@@ -33,12 +34,13 @@ export default defineSettingsRule({
       // A router or a configure function may be mounted on an app that has it; an unknown layer may provide it.
       if (stack.appRole !== 'app' || stack.open) return;
       const entries = stack.entries as NodeStackEntry[];
-      const opaque = entries.some((e) => e.fact.kind === 'unknown' || (e.node.known === undefined && e.node.kind !== 'route' && e.node.unit?.handler === undefined));
-      if (opaque) return;
+      // A layer onionlint does not know may be the provider, unless it runs after the one that needs it.
+      const opaque = (e: NodeStackEntry) => e.fact.kind === 'unknown' || (e.node.known === undefined && e.node.kind !== 'route' && e.node.unit?.handler === undefined);
       const provides = (e: NodeStackEntry, what: string) => e.node.known?.id === what || (e.node.known?.provides ?? []).includes(what);
       for (const req of NODE_REQUIREMENTS) {
         const needing = entries.find((e) => e.node.known?.id === req.id);
         if (!needing || entries.some((e) => req.anyOf.some((what) => provides(e, what)))) continue;
+        if (entries.some((e) => opaque(e) && !runsBefore(needing, e))) continue;
         // A project layer that sets what the providers set may be one of them.
         const attributes = NODE_MIDDLEWARE.filter((m) => req.anyOf.some((what) => m.id === what || (m.provides ?? []).includes(what))).flatMap((m) => m.sets);
         if (entries.some((e) => e.node.unit && e.sets.some((a) => attributes.includes(a)))) continue;
