@@ -413,7 +413,12 @@ export function extractAppStacks(sf: ts.SourceFile, imports: readonly ImportFact
   };
 
   /** What a variable of the file holds when it is bound once to a call's result, or a property destructured from one. */
+  const origins = new Map<string, LayerFact['origin']>();
   const originOf = (name: string): LayerFact['origin'] => {
+    if (!origins.has(name)) origins.set(name, findOrigin(name));
+    return origins.get(name);
+  };
+  const findOrigin = (name: string): LayerFact['origin'] => {
     let found: LayerFact['origin'];
     let count = 0;
     const visit = (n: ts.Node): void => {
