@@ -69,7 +69,7 @@ export default defineSettingsRule({
             provider: provider.label,
             here: where(ctx, entry, entry.filePath),
             there: where(ctx, provider, entry.filePath),
-            failure: known?.failure ? `: every request fails with \`${known.failure.replace(/\.$/, '')}\`` : '',
+            failure: known?.failure ? `: every request fails with ${quoteFailure(known.failure)}` : '',
           },
           range: entry.fact.range,
           filePath: entry.filePath,

@@ -81,7 +81,7 @@ function imported(facts: FileFacts, dottedName: string): { source: string; pkg?:
 }
 
 /** The package middleware a layer names through the file's imports (`passport.session()`, `session({...})`, `upload.single(...)`). */
-export function knownLayer(facts: FileFacts, layer: LayerFact): { known?: NodeMiddleware; source?: string; name?: string } {
+function knownLayer(facts: FileFacts, layer: LayerFact): { known?: NodeMiddleware; source?: string; name?: string } {
   if (layer.kind !== 'call' && layer.kind !== 'reference') return {};
   if (layer.origin) {
     // A member of what a package's call returned: `upload.single(...)` with `const upload = multer(...)`.

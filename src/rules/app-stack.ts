@@ -8,7 +8,7 @@ import type { NodeStackEntry } from '../link/app-stacks.js';
 import type { StackContext, StackEntry } from '../link/stacks.js';
 import type { Fix, Range } from '../model.js';
 import type { RuleContextBase } from './api.js';
-import { coexist, lineOf } from './stack-helpers.js';
+import { coexist, where } from './stack-helpers.js';
 
 /** The entries of a Node stack whose place is known. */
 export function orderedNodeEntries(ctx: StackContext): NodeStackEntry[] {
@@ -61,9 +61,7 @@ export { coexist };
 
 /** How messages show where an entry is registered: `app.use(…)` at line 12, or `routes.ts:12`. */
 export function registeredAt(ctx: RuleContextBase<string>, entry: StackEntry, reportFile: string): string {
-  const line = lineOf(ctx.textOf(entry.filePath), entry.node?.registration.range.start ?? entry.fact.range.start);
-  if (entry.filePath === reportFile) return `line ${line}`;
-  return `${entry.filePath.slice(entry.filePath.lastIndexOf('/') + 1)}:${line}`;
+  return where(ctx, entry, reportFile, entry.node?.registration.range.start);
 }
 
 /** The registration call as the message names it: `app.use(…)`, `router.get('/me', …)`. */

@@ -62,8 +62,8 @@ export function lineOf(text: string | undefined, offset: number): number {
 }
 
 /** `line 12`, or `base.ts:12` when the entry lives in another file than the report. */
-export function where(ctx: RuleContextBase<string>, entry: StackEntry, reportFile: string): string {
-  const line = lineOf(ctx.textOf(entry.filePath), entry.fact.range.start);
+export function where(ctx: RuleContextBase<string>, entry: StackEntry, reportFile: string, offset = entry.fact.range.start): string {
+  const line = lineOf(ctx.textOf(entry.filePath), offset);
   if (entry.filePath === reportFile) return `line ${line}`;
   const name = entry.filePath.slice(entry.filePath.lastIndexOf('/') + 1);
   return `${name}:${line}`;

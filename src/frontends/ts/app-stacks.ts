@@ -10,12 +10,12 @@
 import type { ts } from 'ts-morph';
 import type { AppStackFact, ExportFact, Framework, ImportFact, LayerFact, Range, RegistrationFact } from '../../model.js';
 import { FRAMEWORKS, type RegisteringObject, type RegistrationSink } from './frameworks.js';
-import { REQUEST_CONTAINERS } from './flow.js';
+import { isFunctionLike, requestAttribute } from './flow.js';
 import { literalArguments } from './stacks.js';
 import { commonJsExportOf, dotted, rangeOf, requireOf, stripParens } from './syntax.js';
 import { T } from './typescript.js';
 
-type FunctionLike = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction | ts.MethodDeclaration;
+type FunctionLike = ts.FunctionLikeDeclaration;
 
 /** A registering object, or a parameter whose framework is the includer's (`framework` absent). */
 type Receiver = Omit<RegisteringObject, 'framework'> & { framework?: Framework };
@@ -39,10 +39,6 @@ function takesPath(framework: Framework | undefined, method: string, role: AppSt
   if (method === 'apply') return false;
   if (framework === 'koa') return role !== 'app';
   return framework !== 'trpc';
-}
-
-function isFunctionLike(n: ts.Node): n is FunctionLike {
-  return T.isFunctionDeclaration(n) || T.isFunctionExpression(n) || T.isArrowFunction(n) || T.isMethodDeclaration(n);
 }
 
 /** The nearest function around a node (or the file). */
@@ -75,8 +71,8 @@ function requestReads(fn: ts.ArrowFunction | ts.FunctionExpression): string[] {
   const writes = new Set<string>();
   const visit = (n: ts.Node): void => {
     if (T.isPropertyAccessExpression(n)) {
-      const object = stripParens(n.expression);
-      const attribute = T.isIdentifier(object) && object.text === name ? n.name.text : T.isPropertyAccessExpression(object) && T.isIdentifier(object.expression) && object.expression.text === name && REQUEST_CONTAINERS.has(object.name.text) ? `${object.name.text}.${n.name.text}` : undefined;
+      const read = requestAttribute(n.expression, n.name.text);
+      const attribute = read?.local === name ? read.attribute : undefined;
       if (attribute !== undefined) {
         const parent = n.parent;
         const written = T.isBinaryExpression(parent) && parent.left === n && parent.operatorToken.kind >= T.SyntaxKind.FirstAssignment && parent.operatorToken.kind <= T.SyntaxKind.LastAssignment;

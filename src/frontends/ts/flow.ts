@@ -854,10 +854,8 @@ class Summarizer {
     if (this.flow.member(objectValue, name, s)) {
       this.flow.unawaitedUse({ range: rangeOf(e, this.sf), kind: how === 'write' ? 'write' : 'read', member: name!, text: object.getText(this.sf) });
     }
-    if (T.isIdentifier(object) && name !== undefined) this.flow.requestAccess(object.text, name, how === 'write' ? 'write' : 'read', s, e);
-    // Koa's containers on the context: `ctx.request.body`, `ctx.state.user` are attributes of their own.
-    const container = T.isPropertyAccessExpression(object) && T.isIdentifier(object.expression) && REQUEST_CONTAINERS.has(object.name.text) ? object : undefined;
-    if (container && name !== undefined) this.flow.requestAccess((container.expression as ts.Identifier).text, `${container.name.text}.${name}`, how === 'write' ? 'write' : 'read', s, e);
+    const attribute = name !== undefined ? requestAttribute(object, name) : undefined;
+    if (attribute) this.flow.requestAccess(attribute.local, attribute.attribute, how === 'write' ? 'write' : 'read', s, e);
     return UNKNOWN;
   }
 }
@@ -865,7 +863,18 @@ class Summarizer {
 const PROMISE_MEMBERS = new Set(['then', 'catch', 'finally']);
 
 /** Members of a request or context that hold attributes of their own (Koa's `ctx.request.body`, `ctx.state.user`). */
-export const REQUEST_CONTAINERS: ReadonlySet<string> = new Set(['request', 'state']);
+const REQUEST_CONTAINERS: ReadonlySet<string> = new Set(['request', 'state']);
+
+/**
+ * The request attribute a member access names, on the local it starts from: `req.body` is `body`
+ * of `req`; Koa's containers hold attributes of their own (`ctx.request.body` is `request.body` of `ctx`).
+ */
+export function requestAttribute(object: ts.Expression, member: string): { local: string; attribute: string } | undefined {
+  const o = stripParens(object);
+  if (T.isIdentifier(o)) return { local: o.text, attribute: member };
+  if (T.isPropertyAccessExpression(o) && T.isIdentifier(o.expression) && REQUEST_CONTAINERS.has(o.name.text)) return { local: o.expression.text, attribute: `${o.name.text}.${member}` };
+  return undefined;
+}
 
 /** Members of Node's response that tell whether it went out. */
 const RESPONSE_STATE = new Set(['headersSent', 'writableEnded', 'writableFinished', 'finished']);
